@@ -1,0 +1,169 @@
+package io.structflow.core.autodiff;
+
+import io.structflow.core.nn.Parameter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation of a recorded graph.
+ *
+ * <p>{@link #grad} returns gradients of outputs with respect to chosen inputs; with
+ * {@code createGraph = true} the gradient computation is itself recorded, so the result can be
+ * differentiated again (second derivatives, Hessian-vector products, losses on {@code 𝕁∇H}).
+ * {@link #backward} accumulates the gradient of a scalar loss into every {@link Parameter} it
+ * depends on, for optimisers.
+ */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /**
+     * Gradients of {@code Σᵢ ⟨gradOutputs[i], outputs[i]⟩} with respect to {@code inputs}.
+     *
+     * @param outputs      tensors to differentiate
+     * @param gradOutputs  seeds, one per output with the output's shape; {@code null} means
+     *                     ones (allowed for one-element outputs only)
+     * @param inputs       tensors that require a gradient
+     * @param createGraph  record the gradient computation for higher derivatives
+     * @param retainGraph  keep the graph for another backward pass (implied by createGraph)
+     * @return one gradient per input; zeros for an input the outputs do not depend on
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] gradOutputs, Tensor[] inputs,
+                                boolean createGraph, boolean retainGraph) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].requiresGrad()) {
+                throw new IllegalArgumentException("grad: inputs[" + i + "] does not require a gradient "
+                        + "(make it with Tensor.variable or a Parameter)");
+            }
+        }
+        Map<Tensor, Tensor> grads = run(outputs, gradOutputs, inputs, createGraph, retainGraph || createGraph);
+        Tensor[] result = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = grads.get(inputs[i]);
+            result[i] = g != null ? g : Tensor.zeros(inputs[i].dtype(), inputs[i].shape());
+        }
+        return result;
+    }
+
+    /** Gradient of one scalar with respect to inputs, optionally recorded for higher order. */
+    public static Tensor[] grad(Tensor output, boolean createGraph, Tensor... inputs) {
+        return grad(new Tensor[] {output}, null, inputs, createGraph, createGraph);
+    }
+
+    /**
+     * Accumulates {@code ∂loss/∂p} into {@link Parameter#grad()} for every parameter the scalar
+     * {@code loss} depends on, then releases the graph.
+     *
+     * @throws ArithmeticException if the loss is NaN or infinite
+     */
+    public static void backward(Tensor loss) {
+        if (loss.length() != 1) {
+            throw new IllegalArgumentException("backward: loss expected one element but got shape "
+                    + Shapes.str(loss.shape()) + " (reduce it with sum() or mean())");
+        }
+        double v = loss.item();
+        if (!Double.isFinite(v)) {
+            throw new ArithmeticException("backward: loss is " + v + "; stopping before it reaches the parameters");
+        }
+        Map<Tensor, Tensor> grads = run(new Tensor[] {loss}, null, null, false, false);
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            if (e.getKey() instanceof Parameter p) {
+                p.accumulateGrad(e.getValue().value());
+            }
+        }
+    }
+
+    private static Map<Tensor, Tensor> run(Tensor[] outputs, Tensor[] seeds, Tensor[] wanted,
+                                           boolean createGraph, boolean retain) {
+        List<Tensor> order = topologicalOrder(outputs);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        Set<Tensor> wantedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (wanted != null) {
+            Collections.addAll(wantedSet, wanted);
+        }
+        try (GradMode.Scope scope = GradMode.set(createGraph)) {
+            for (int i = 0; i < outputs.length; i++) {
+                Tensor seed;
+                if (seeds == null || seeds[i] == null) {
+                    if (outputs[i].length() != 1) {
+                        throw new IllegalArgumentException("grad: outputs[" + i + "] has shape "
+                                + Shapes.str(outputs[i].shape()) + "; pass gradOutputs for a non-scalar output");
+                    }
+                    seed = Tensor.ones(outputs[i].dtype(), outputs[i].shape());
+                } else {
+                    if (!java.util.Arrays.equals(seeds[i].shape(), outputs[i].shape())) {
+                        throw new IllegalArgumentException("grad: gradOutputs[" + i + "] expected shape "
+                                + Shapes.str(outputs[i].shape()) + " but got " + Shapes.str(seeds[i].shape()));
+                    }
+                    seed = seeds[i];
+                }
+                accumulate(grads, outputs[i], seed);
+            }
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor node = order.get(k);
+                Tensor g = grads.get(node);
+                if (g == null || node.isLeaf()) {
+                    continue;
+                }
+                Tensor[] in = node.inputs();
+                Tensor[] gin = node.backwardRule().apply(g);
+                for (int i = 0; i < in.length; i++) {
+                    if (in[i] != null && in[i].requiresGrad() && gin[i] != null) {
+                        if (!java.util.Arrays.equals(gin[i].shape(), in[i].shape())) {
+                            throw new IllegalStateException("backward of " + node.op() + ": gradient for input " + i
+                                    + " has shape " + Shapes.str(gin[i].shape()) + " but the input has "
+                                    + Shapes.str(in[i].shape()));
+                        }
+                        accumulate(grads, in[i], gin[i]);
+                    }
+                }
+                if (!wantedSet.contains(node)) {
+                    grads.remove(node);
+                }
+                if (!retain) {
+                    node.releaseGraph();
+                }
+            }
+        }
+        return grads;
+    }
+
+    private static void accumulate(Map<Tensor, Tensor> grads, Tensor t, Tensor g) {
+        Tensor prev = grads.get(t);
+        grads.put(t, prev == null ? g : prev.add(g));
+    }
+
+    /** Nodes reachable from the outputs that require a gradient, inputs before users. */
+    private static List<Tensor> topologicalOrder(Tensor[] outputs) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (Tensor out : outputs) {
+            if (out.requiresGrad() && visited.add(out)) {
+                stack.push(new Object[] {out, 0});
+            }
+            while (!stack.isEmpty()) {
+                Object[] frame = stack.peek();
+                Tensor t = (Tensor) frame[0];
+                int next = (Integer) frame[1];
+                Tensor[] in = t.isLeaf() ? new Tensor[0] : t.inputs();
+                if (next < in.length) {
+                    frame[1] = next + 1;
+                    Tensor child = in[next];
+                    if (child != null && child.requiresGrad() && visited.add(child)) {
+                        stack.push(new Object[] {child, 0});
+                    }
+                } else {
+                    stack.pop();
+                    order.add(t);
+                }
+            }
+        }
+        return order;
+    }
+}

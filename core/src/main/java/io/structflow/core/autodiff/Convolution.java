@@ -1,0 +1,139 @@
+package io.structflow.core.autodiff;
+
+import io.structflow.core.Backend;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * 2-D convolution, its transpose (adjoint) and its weight gradient: three bilinear operations
+ * whose backward rules are written with each other, so convolutional layers support
+ * derivatives of any order.
+ *
+ * <p>Layout: images {@code [batch, channels, height, width]}, weights
+ * {@code [outChannels, inChannels, kH, kW]} (PyTorch's layout). One weight serves a convolution
+ * and its transpose, as in the convolutional gradient field {@code −Kᵀσ(Kx + b)}
+ * ([M-slides], code snippet 2). Native kernels are ND4J's {@code conv2d}, {@code deconv2d} and
+ * {@code conv2d_bp}, run with oneDNN helpers enabled.
+ *
+ * <p>With {@code ⟨conv(x, W), y⟩ = ⟨x, convT(y, W)⟩ = ⟨W, weightGrad(x, y)⟩}:
+ * <pre>
+ *   conv(x, W):        ∂x = convT(g, W),        ∂W = weightGrad(x, g)
+ *   convT(y, W):       ∂y = conv(g, W),         ∂W = weightGrad(g, y)
+ *   weightGrad(x, y):  ∂x = convT(y, G),        ∂y = conv(x, G)
+ * </pre>
+ */
+public final class Convolution {
+    private static final int WEIGHT_FORMAT_OIHW = 1;
+    private static final int NCHW = 0;
+
+    private Convolution() {
+    }
+
+    /** {@code y = conv(x, W)}: x {@code [B, C, H, W]}, weight {@code [O, C, kH, kW]} → {@code [B, O, H', W']}. */
+    public static Tensor conv2d(Tensor x, Tensor weight, ConvGeometry geometry) {
+        checkPair("conv2d", x, weight, 1);
+        long[] ws = weight.shape();
+        long h = x.size(2);
+        long w = x.size(3);
+        long oh = geometry.outSize(h, ws[2], true);
+        long ow = geometry.outSize(w, ws[3], false);
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "×" + ws[3] + " does not fit image "
+                    + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
+        }
+        INDArray out = Nd4j.createUninitialized(x.dtype(), new long[] {x.size(0), ws[0], oh, ow}, 'c');
+        exec("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, new INDArray[] {out});
+        return Tensor.fromOp("conv2d", out, g -> new Tensor[] {
+            x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
+            weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null}, x, weight);
+    }
+
+    /**
+     * The adjoint of {@link #conv2d} in x: y {@code [B, O, H', W']}, weight {@code [O, C, kH, kW]}
+     * → {@code [B, C, outHeight, outWidth]}, where {@code outHeight × outWidth} is the size of the
+     * image the forward convolution read (rows a strided convolution never reads get 0).
+     */
+    public static Tensor convTranspose2d(Tensor y, Tensor weight, ConvGeometry geometry, long outHeight, long outWidth) {
+        checkPair("convTranspose2d", y, weight, 0);
+        long[] ws = weight.shape();
+        if (geometry.outSize(outHeight, ws[2], true) != y.size(2) || geometry.outSize(outWidth, ws[3], false) != y.size(3)) {
+            throw new IllegalArgumentException("convTranspose2d: y expected spatial size "
+                    + geometry.outSize(outHeight, ws[2], true) + "×" + geometry.outSize(outWidth, ws[3], false)
+                    + " (the conv output of a " + outHeight + "×" + outWidth + " image) but got " + y.size(2) + "×" + y.size(3));
+        }
+        long nh = (long) geometry.strideH() * (y.size(2) - 1) + ws[2] - 2L * geometry.padH();
+        long nw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3] - 2L * geometry.padW();
+        INDArray out;
+        if (nh == outHeight && nw == outWidth) {
+            out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], nh, nw}, 'c');
+            exec("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, new INDArray[] {out});
+        } else {
+            // A strided convolution that leaves rows or columns unread: transpose without padding,
+            // then keep the rows [pad, pad + out) of the padded image, zero where it never reached.
+            ConvGeometry unpadded = new ConvGeometry(geometry.strideH(), geometry.strideW(), 0, 0);
+            long fh = (long) geometry.strideH() * (y.size(2) - 1) + ws[2];
+            long fw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3];
+            INDArray full = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], fh, fw}, 'c');
+            exec("deconv2d", unpadded, ws, new INDArray[] {y.value(), weight.value()}, new INDArray[] {full});
+            long keepH = Math.min(outHeight, fh - geometry.padH());
+            long keepW = Math.min(outWidth, fw - geometry.padW());
+            out = Nd4j.zeros(y.dtype(), y.size(0), ws[1], outHeight, outWidth);
+            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, keepH), NDArrayIndex.interval(0, keepW))
+                    .assign(full.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                            NDArrayIndex.interval(geometry.padH(), geometry.padH() + keepH),
+                            NDArrayIndex.interval(geometry.padW(), geometry.padW() + keepW)));
+        }
+        return Tensor.fromOp("convTranspose2d", out, g -> new Tensor[] {
+            y.requiresGrad() ? conv2d(g, weight, geometry) : null,
+            weight.requiresGrad() ? weightGrad(g, y, weight, geometry) : null}, y, weight);
+    }
+
+    /**
+     * {@code ∂⟨conv(x, W), y⟩/∂W}, shape of {@code like} ({@code [O, C, kH, kW]}): the weight
+     * gradient of a convolution with input x and output gradient y.
+     */
+    public static Tensor weightGrad(Tensor x, Tensor y, Tensor like, ConvGeometry geometry) {
+        long[] ws = like.shape();
+        INDArray gradInput = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
+        INDArray gradWeight = Nd4j.createUninitialized(x.dtype(), ws, 'c');
+        INDArray weightValue = Nd4j.zeros(x.dtype(), ws);
+        exec("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()},
+                new INDArray[] {gradInput, gradWeight});
+        long h = x.size(2);
+        long w = x.size(3);
+        return Tensor.fromOp("convWeightGrad", gradWeight, g -> new Tensor[] {
+            x.requiresGrad() ? convTranspose2d(y, g, geometry, h, w) : null,
+            y.requiresGrad() ? conv2d(x, g, geometry) : null}, x, y);
+    }
+
+    private static void checkPair(String op, Tensor img, Tensor weight, int channelAxisOfWeight) {
+        if (img.rank() != 4) {
+            throw new IllegalArgumentException(op + ": input expected [batch, channels, height, width] but got shape "
+                    + Shapes.str(img.shape()));
+        }
+        if (weight.rank() != 4) {
+            throw new IllegalArgumentException(op + ": weight expected [outChannels, inChannels, kH, kW] but got shape "
+                    + Shapes.str(weight.shape()));
+        }
+        if (weight.size(channelAxisOfWeight) != img.size(1)) {
+            throw new IllegalArgumentException(op + ": input has " + img.size(1) + " channels but weight "
+                    + Shapes.str(weight.shape()) + " expects " + weight.size(channelAxisOfWeight));
+        }
+        if (img.dtype() != weight.dtype()) {
+            throw new IllegalArgumentException(op + ": input and weight expected the same element type but got "
+                    + img.dtype() + " and " + weight.dtype());
+        }
+    }
+
+    private static void exec(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray[] out) {
+        DynamicCustomOp op = DynamicCustomOp.builder(name)
+                .addInputs(in)
+                .addOutputs(out)
+                .addIntegerArguments((int) ws[2], (int) ws[3], g.strideH(), g.strideW(), g.padH(), g.padW(),
+                        1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW)
+                .build();
+        Backend.withHelpers(() -> Nd4j.exec(op));
+    }
+}

@@ -1,0 +1,847 @@
+package io.structflow.core.autodiff;
+
+import io.structflow.core.Backend;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * An n-dimensional array with reverse-mode automatic differentiation, eager and define-by-run
+ * (like a PyTorch tensor).
+ *
+ * <p>A tensor holds an ND4J {@link INDArray} that is never written after the tensor exists
+ * ({@link io.structflow.core.nn.Parameter} is the one mutable holder), whether it requires a
+ * gradient, and — when it was produced by an operation while {@link GradMode} was enabled — the
+ * operation's {@link Backward} rule and inputs. Every backward rule is written with tensor
+ * operations, so gradients computed with {@code createGraph = true} are differentiable again
+ * (Hessian-vector products, double backprop through {@code 𝕁∇H_θ}).
+ *
+ * <p>Element types are {@code float32} (the default) and {@code float64}; both operands of a
+ * binary operation must have the same type. Binary elementwise operations broadcast like NumPy.
+ * Shapes are batch first: vectors {@code [batch, n]}, images {@code [batch, channels, height,
+ * width]}.
+ */
+public class Tensor {
+    static {
+        Backend.init();
+    }
+
+    private final INDArray value;
+    private final boolean requiresGrad;
+    private Backward backward;
+    private Tensor[] inputs;
+    private final String op;
+
+    /** A leaf tensor (subclasses: {@code Parameter}). The array is owned from now on. */
+    protected Tensor(INDArray value, boolean requiresGrad) {
+        this(value, requiresGrad, null, null, "leaf");
+    }
+
+    private Tensor(INDArray value, boolean requiresGrad, Backward backward, Tensor[] inputs, String op) {
+        DataType t = value.dataType();
+        if (t != DataType.FLOAT && t != DataType.DOUBLE) {
+            throw new IllegalArgumentException("Tensor: value expected float32 or float64 but got " + t);
+        }
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.backward = backward;
+        this.inputs = inputs;
+        this.op = op;
+    }
+
+    // ------------------------------------------------------------------ construction
+
+    /**
+     * The result of an operation. When grad mode is on and an input requires a gradient, the
+     * result records {@code backward} and {@code inputs}; otherwise it is a constant.
+     * This is the extension point for new primitive operations.
+     *
+     * @param op       operation name, used in error messages
+     * @param value    freshly allocated result, owned by the new tensor
+     * @param backward vector–Jacobian product written with tensor ops
+     * @param inputs   the operation's tensor inputs, in the order {@code backward} returns them
+     */
+    public static Tensor fromOp(String op, INDArray value, Backward backward, Tensor... inputs) {
+        boolean needs = false;
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in != null && in.requiresGrad) {
+                    needs = true;
+                    break;
+                }
+            }
+        }
+        return needs ? new Tensor(value, true, backward, inputs, op) : new Tensor(value, false, null, null, op);
+    }
+
+    /** A constant (no gradient) owning {@code value}; the caller must not write it afterwards. */
+    public static Tensor constant(INDArray value) {
+        return new Tensor(value, false);
+    }
+
+    /** A leaf that requires a gradient (for {@link Autograd#grad}), owning {@code value}. */
+    public static Tensor variable(INDArray value) {
+        return new Tensor(value, true);
+    }
+
+    /** float32 tensor from data in row-major order. */
+    public static Tensor of(double[] data, long... shape) {
+        return of(DataType.FLOAT, data, shape);
+    }
+
+    /** Tensor of the given type from data in row-major order. */
+    public static Tensor of(DataType type, double[] data, long... shape) {
+        if (Shapes.size(shape) != data.length) {
+            throw new IllegalArgumentException("Tensor.of: data expected " + Shapes.size(shape)
+                    + " values for shape " + Shapes.str(shape) + " but got " + data.length);
+        }
+        return constant(Nd4j.create(data, shape, 'c').castTo(type));
+    }
+
+    /** Rank-0 tensor. */
+    public static Tensor scalar(double v, DataType type) {
+        return constant(Nd4j.scalar(type, v));
+    }
+
+    /** Zeros of the given type and shape. */
+    public static Tensor zeros(DataType type, long... shape) {
+        return constant(Nd4j.zeros(type, shape));
+    }
+
+    /** Ones of the given type and shape. */
+    public static Tensor ones(DataType type, long... shape) {
+        return constant(Nd4j.ones(type, shape));
+    }
+
+    /** Standard normal samples from a seeded Java generator (reproducible across runs). */
+    public static Tensor randn(DataType type, SplittableRandom rng, long... shape) {
+        return constant(randnArray(type, rng, shape));
+    }
+
+    /** Uniform samples in [lo, hi) from a seeded Java generator. */
+    public static Tensor uniform(DataType type, SplittableRandom rng, double lo, double hi, long... shape) {
+        double[] d = new double[(int) Shapes.size(shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = lo + (hi - lo) * rng.nextDouble();
+        }
+        return of(type, d, shape);
+    }
+
+    /** An array of standard normal samples (Box–Muller on a seeded generator). */
+    public static INDArray randnArray(DataType type, SplittableRandom rng, long... shape) {
+        double[] d = new double[(int) Shapes.size(shape)];
+        for (int i = 0; i < d.length; i += 2) {
+            double u1 = 1.0 - rng.nextDouble();
+            double u2 = rng.nextDouble();
+            double r = Math.sqrt(-2 * Math.log(u1));
+            d[i] = r * Math.cos(2 * Math.PI * u2);
+            if (i + 1 < d.length) {
+                d[i + 1] = r * Math.sin(2 * Math.PI * u2);
+            }
+        }
+        return Nd4j.create(d, shape, 'c').castTo(type);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** The array; callers must not write it. */
+    public INDArray value() {
+        return value;
+    }
+
+    /** Shape, batch first. */
+    public long[] shape() {
+        return value.shape().clone();
+    }
+
+    /** Size of one dimension (negative axes count from the end). */
+    public long size(int axis) {
+        return value.size(Shapes.axis("size", axis, rank()));
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return value.rank();
+    }
+
+    /** Number of elements. */
+    public long length() {
+        return value.length();
+    }
+
+    /** Element type. */
+    public DataType dtype() {
+        return value.dataType();
+    }
+
+    /** True when gradients flow to or through this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for tensors not produced by a recorded operation. */
+    public boolean isLeaf() {
+        return backward == null;
+    }
+
+    /** Name of the operation that produced this tensor ("leaf" for leaves and constants). */
+    public String op() {
+        return op;
+    }
+
+    Backward backwardRule() {
+        return backward;
+    }
+
+    Tensor[] inputs() {
+        return inputs;
+    }
+
+    /** Drops the recorded graph edge (after a non-retained backward pass). */
+    void releaseGraph() {
+        backward = ReleasedGraph.INSTANCE;
+        inputs = new Tensor[0];
+    }
+
+    /** The single value of a one-element tensor, as double. */
+    public double item() {
+        if (value.length() != 1) {
+            throw new IllegalArgumentException("item: expected a one-element tensor but got shape "
+                    + Shapes.str(shape()));
+        }
+        return value.getDouble(0);
+    }
+
+    /** A copy of the values in row-major order. */
+    public double[] toDoubleArray() {
+        return value.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    }
+
+    /** A constant sharing this tensor's value, cut from the graph. */
+    public Tensor detach() {
+        return constant(value);
+    }
+
+    /** A copy converted to another element type (differentiable). */
+    public Tensor to(DataType type) {
+        if (type == dtype()) {
+            return this;
+        }
+        DataType from = dtype();
+        return fromOp("to", value.castTo(type), g -> new Tensor[] {g.to(from)}, this);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Shapes.str(shape()) + "(" + dtype() + (requiresGrad ? ", requiresGrad" : "")
+                + ", op=" + op + ")\n" + value;
+    }
+
+    // ------------------------------------------------------------------ broadcasting binary ops
+
+    private INDArray broadcastExec(String name, Tensor other, java.util.function.BiFunction<INDArray[], INDArray[], DynamicCustomOp> maker) {
+        if (other.dtype() != dtype()) {
+            throw new IllegalArgumentException(name + ": operands expected the same element type but got "
+                    + dtype() + " and " + other.dtype() + " (convert one with to(DataType))");
+        }
+        long[] shape = Shapes.broadcast(name, shape(), other.shape());
+        INDArray out = Nd4j.createUninitialized(dtype(), shape, 'c');
+        Nd4j.exec(maker.apply(new INDArray[] {value, other.value}, new INDArray[] {out}));
+        return out;
+    }
+
+    /** Elementwise sum with broadcasting. */
+    public Tensor add(Tensor other) {
+        INDArray out = broadcastExec("add", other, AddOp::new);
+        long[] sa = shape();
+        long[] sb = other.shape();
+        return fromOp("add", out, g -> new Tensor[] {g.sumToShape(sa), g.sumToShape(sb)}, this, other);
+    }
+
+    /** Elementwise difference with broadcasting. */
+    public Tensor sub(Tensor other) {
+        INDArray out = broadcastExec("sub", other, SubOp::new);
+        long[] sa = shape();
+        long[] sb = other.shape();
+        return fromOp("sub", out, g -> new Tensor[] {g.sumToShape(sa), g.neg().sumToShape(sb)}, this, other);
+    }
+
+    /** Elementwise product with broadcasting. */
+    public Tensor mul(Tensor other) {
+        INDArray out = broadcastExec("mul", other, MulOp::new);
+        Tensor a = this;
+        return fromOp("mul", out, g -> new Tensor[] {
+            a.requiresGrad ? g.mul(other).sumToShape(a.shape()) : null,
+            other.requiresGrad ? g.mul(a).sumToShape(other.shape()) : null}, this, other);
+    }
+
+    /** Elementwise quotient with broadcasting. */
+    public Tensor div(Tensor other) {
+        INDArray out = broadcastExec("div", other, DivOp::new);
+        Tensor a = this;
+        return fromOp("div", out, g -> new Tensor[] {
+            a.requiresGrad ? g.div(other).sumToShape(a.shape()) : null,
+            other.requiresGrad ? g.mul(a).div(other.mul(other)).neg().sumToShape(other.shape()) : null},
+            this, other);
+    }
+
+    /** Adds a constant. */
+    public Tensor add(double c) {
+        return fromOp("add", value.add(c), g -> new Tensor[] {g}, this);
+    }
+
+    /** Subtracts a constant. */
+    public Tensor sub(double c) {
+        return add(-c);
+    }
+
+    /** Multiplies by a constant. */
+    public Tensor mul(double c) {
+        return fromOp("mul", value.mul(c), g -> new Tensor[] {g.mul(c)}, this);
+    }
+
+    /** Divides by a constant. */
+    public Tensor div(double c) {
+        return mul(1.0 / c);
+    }
+
+    /** −x. */
+    public Tensor neg() {
+        return mul(-1.0);
+    }
+
+    /** c − x. */
+    public Tensor rsub(double c) {
+        return neg().add(c);
+    }
+
+    /** x². */
+    public Tensor square() {
+        return mul(this);
+    }
+
+    // ------------------------------------------------------------------ unary elementwise ops
+
+    /** x^p for a constant exponent. */
+    public Tensor pow(double p) {
+        Tensor x = this;
+        return fromOp("pow", Transforms.pow(value, p, true), g -> new Tensor[] {g.mul(x.pow(p - 1)).mul(p)}, this);
+    }
+
+    /** eˣ. */
+    public Tensor exp() {
+        Tensor[] self = new Tensor[1];
+        self[0] = fromOp("exp", Transforms.exp(value, true), g -> new Tensor[] {g.mul(self[0])}, this);
+        return self[0];
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        Tensor x = this;
+        return fromOp("log", Transforms.log(value, true), g -> new Tensor[] {g.div(x)}, this);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        Tensor[] self = new Tensor[1];
+        self[0] = fromOp("sqrt", Transforms.sqrt(value, true), g -> new Tensor[] {g.div(self[0]).mul(0.5)}, this);
+        return self[0];
+    }
+
+    /** |x| (subgradient 0 at 0). */
+    public Tensor abs() {
+        Tensor sign = constant(Transforms.sign(value, true));
+        return fromOp("abs", Transforms.abs(value, true), g -> new Tensor[] {g.mul(sign)}, this);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        Tensor[] self = new Tensor[1];
+        self[0] = fromOp("tanh", Transforms.tanh(value, true),
+                g -> new Tensor[] {g.mul(self[0].square().rsub(1.0))}, this);
+        return self[0];
+    }
+
+    /** Logistic sigmoid 1/(1+e^{−x}). */
+    public Tensor sigmoid() {
+        Tensor[] self = new Tensor[1];
+        self[0] = fromOp("sigmoid", Transforms.sigmoid(value, true),
+                g -> new Tensor[] {g.mul(self[0]).mul(self[0].rsub(1.0))}, this);
+        return self[0];
+    }
+
+    /** max(x, 0). */
+    public Tensor relu() {
+        return leakyRelu(0.0);
+    }
+
+    /** Leaky ReLU with any slope a: x for x &gt; 0, a·x otherwise (a = 0.5 gives max(x, x/2) for a ≤ 1). */
+    public Tensor leakyRelu(double slope) {
+        INDArray positive = value.gt(0).castTo(dtype());
+        // derivative: 1 where x > 0, slope elsewhere
+        Tensor derivative = constant(positive.mul(1.0 - slope).addi(slope));
+        INDArray out = value.mul(derivative.value);
+        return fromOp("leakyRelu", out, g -> new Tensor[] {g.mul(derivative)}, this);
+    }
+
+    /** log(1 + eˣ), computed stably. */
+    public Tensor softplus() {
+        Tensor x = this;
+        return fromOp("softplus", Transforms.softPlus(value, true), g -> new Tensor[] {g.mul(x.sigmoid())}, this);
+    }
+
+    /** 1 where x &gt; c, 0 elsewhere; a constant (no gradient). */
+    public Tensor gtMask(double c) {
+        return constant(value.gt(c).castTo(dtype()));
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements (rank-0 result); accumulated in double for large float32 inputs. */
+    public Tensor sum() {
+        long[] s = shape();
+        INDArray out = value.length() > 4096 && dtype() == DataType.FLOAT
+                ? value.castTo(DataType.DOUBLE).sum().castTo(DataType.FLOAT)
+                : value.sum();
+        return fromOp("sum", out.reshape(new long[0]), g -> new Tensor[] {g.broadcastTo(s)}, this);
+    }
+
+    /** Sum over the given axes. */
+    public Tensor sum(boolean keepDims, int... axes) {
+        if (axes.length == 0) {
+            return keepDims ? sum().reshape(onesShape(rank())) : sum();
+        }
+        int[] ax = normaliseAxes("sum", axes);
+        long[] s = shape();
+        long[] kept = keptShape(s, ax);
+        INDArray out = value.sum(keepDims, ax);
+        return fromOp("sum", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s)}, this);
+    }
+
+    /** Mean of all elements. */
+    public Tensor mean() {
+        return sum().div(length());
+    }
+
+    /** Mean over the given axes. */
+    public Tensor mean(boolean keepDims, int... axes) {
+        int[] ax = normaliseAxes("mean", axes);
+        long count = 1;
+        for (int a : ax) {
+            count *= size(a);
+        }
+        return sum(keepDims, ax).div(count);
+    }
+
+    /** Maximum over the given axes; the gradient is split evenly between ties. */
+    public Tensor max(boolean keepDims, int... axes) {
+        int[] ax = normaliseAxes("max", axes);
+        long[] s = shape();
+        long[] kept = keptShape(s, ax);
+        INDArray maxKept = value.max(true, ax);
+        INDArray mask = value.eq(maxKept.broadcast(s)).castTo(dtype());
+        INDArray ties = mask.sum(true, ax);
+        Tensor weights = constant(mask.divi(ties.broadcast(s)));
+        INDArray out = keepDims ? maxKept : maxKept.reshape(removeAxes(s, ax));
+        return fromOp("max", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(weights)}, this);
+    }
+
+    /** log Σ exp over an axis, stabilised by the (constant) maximum. */
+    public Tensor logSumExp(int axis, boolean keepDims) {
+        int a = Shapes.axis("logSumExp", axis, rank());
+        Tensor m = constant(value.max(true, a));
+        Tensor r = sub(m).exp().sum(true, a).log().add(m);
+        return keepDims ? r : r.reshape(removeAxes(r.shape(), new int[] {a}));
+    }
+
+    /** log softmax over an axis. */
+    public Tensor logSoftmax(int axis) {
+        return sub(logSumExp(axis, true));
+    }
+
+    /** softmax over an axis. */
+    public Tensor softmax(int axis) {
+        return logSoftmax(axis).exp();
+    }
+
+    /**
+     * Picks, for each row of a {@code [batch, classes]} tensor, the entry at {@code index[row]};
+     * result {@code [batch]}.
+     */
+    public Tensor gather(int[] index) {
+        Shapes.require("gather", "x", this, index.length, -1);
+        long classes = size(1);
+        INDArray oneHot = Nd4j.zeros(dtype(), index.length, classes);
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= classes) {
+                throw new IllegalArgumentException("gather: index[" + i + "] expected in [0, " + classes
+                        + ") but got " + index[i]);
+            }
+            oneHot.putScalar(i, index[i], 1.0);
+        }
+        return mul(constant(oneHot)).sum(false, 1);
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    /** Matrix product of rank-2 tensors, or batched over a leading axis for rank 3. */
+    public Tensor matmul(Tensor other) {
+        return matmul(other, false, false);
+    }
+
+    /**
+     * Matrix product {@code op(this) · op(other)} with {@code op} the transpose when asked
+     * (rank 2, or rank 3 batched over the leading axis with equal batch sizes).
+     */
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        if (other.dtype() != dtype()) {
+            throw new IllegalArgumentException("matmul: operands expected the same element type but got "
+                    + dtype() + " and " + other.dtype());
+        }
+        if (rank() != other.rank() || rank() < 2 || rank() > 3) {
+            throw new IllegalArgumentException("matmul: expected two rank-2 or two rank-3 tensors but got shapes "
+                    + Shapes.str(shape()) + " and " + Shapes.str(other.shape()));
+        }
+        int r = rank();
+        long inner = transposeThis ? size(r - 2) : size(r - 1);
+        long innerOther = transposeOther ? other.size(r - 1) : other.size(r - 2);
+        if (inner != innerOther || (r == 3 && size(0) != other.size(0))) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape())
+                    + (transposeThis ? "ᵀ" : "") + " and " + Shapes.str(other.shape()) + (transposeOther ? "ᵀ" : "")
+                    + " do not match (inner dimensions " + inner + " vs " + innerOther + ")");
+        }
+        INDArray out;
+        if (r == 2) {
+            long m = transposeThis ? size(1) : size(0);
+            long n = transposeOther ? other.size(0) : other.size(1);
+            out = Nd4j.createUninitialized(dtype(), new long[] {m, n}, 'f');
+            Nd4j.gemm(value, other.value, out, transposeThis, transposeOther, 1.0, 0.0);
+        } else {
+            out = Nd4j.matmul(value, other.value, transposeThis, transposeOther, false);
+        }
+        Tensor a = this;
+        return fromOp("matmul", out, g -> new Tensor[] {
+            !a.requiresGrad ? null : transposeThis ? other.matmul(g, transposeOther, true) : g.matmul(other, false, !transposeOther),
+            !other.requiresGrad ? null : transposeOther ? g.matmul(a, true, transposeThis) : a.matmul(g, !transposeThis, false)},
+            this, other);
+    }
+
+    /** Transpose of a rank-2 tensor, or of the last two axes of a rank-3 tensor. */
+    public Tensor transpose() {
+        if (rank() == 2) {
+            return permute(1, 0);
+        }
+        if (rank() == 3) {
+            return permute(0, 2, 1);
+        }
+        throw new IllegalArgumentException("transpose: expected rank 2 or 3 but got shape " + Shapes.str(shape()));
+    }
+
+    /** The matrix exponential of a square matrix, differentiable to any order; see {@link MatrixExponential}. */
+    public Tensor expm() {
+        return MatrixExponential.expm(this);
+    }
+
+    // ------------------------------------------------------------------ shape ops
+
+    /** Reorders axes. */
+    public Tensor permute(int... axes) {
+        if (axes.length != rank()) {
+            throw new IllegalArgumentException("permute: expected " + rank() + " axes but got " + Arrays.toString(axes));
+        }
+        int[] inverse = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            inverse[Shapes.axis("permute", axes[i], rank())] = i;
+        }
+        return fromOp("permute", value.permute(axes).dup('c'), g -> new Tensor[] {g.permute(inverse)}, this);
+    }
+
+    /** Same elements in a new shape (row-major); one entry may be -1. */
+    public Tensor reshape(long... newShape) {
+        long[] s = shape();
+        long[] target = newShape.clone();
+        long known = 1;
+        int free = -1;
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == -1 && free < 0) {
+                free = i;
+            } else {
+                known *= target[i];
+            }
+        }
+        if (free >= 0 && known > 0) {
+            target[free] = length() / known;
+        }
+        if (Shapes.size(target) != length()) {
+            throw new IllegalArgumentException("reshape: cannot view shape " + Shapes.str(s) + " ("
+                    + length() + " elements) as " + Shapes.str(newShape));
+        }
+        if (Arrays.equals(target, s)) {
+            return this;
+        }
+        INDArray src = value.ordering() == 'c' && !value.isView() ? value : value.dup('c');
+        return fromOp("reshape", src.reshape('c', target), g -> new Tensor[] {g.reshape(s)}, this);
+    }
+
+    /** Flattens every axis after the first: {@code [batch, ...] → [batch, features]}. */
+    public Tensor flatten() {
+        return reshape(size(0), -1);
+    }
+
+    /** Broadcasts to a larger shape (NumPy rules); the gradient sums back. */
+    public Tensor broadcastTo(long... target) {
+        long[] s = shape();
+        if (Arrays.equals(s, target)) {
+            return this;
+        }
+        long[] check = Shapes.broadcast("broadcastTo", s, target);
+        if (!Arrays.equals(check, target)) {
+            throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(s) + " cannot be broadcast to "
+                    + Shapes.str(target));
+        }
+        INDArray src = s.length == target.length ? value : value.reshape('c', padShape(s, target.length));
+        INDArray out = src.broadcast(target);
+        return fromOp("broadcastTo", out, g -> new Tensor[] {g.sumToShape(s)}, this);
+    }
+
+    /**
+     * Sums a broadcast result back to {@code target}: the one place where broadcast gradients
+     * are reduced (leading axes summed away, axes of size 1 summed with keepDims).
+     */
+    public Tensor sumToShape(long... target) {
+        long[] s = shape();
+        if (Arrays.equals(s, target)) {
+            return this;
+        }
+        int lead = s.length - target.length;
+        if (lead < 0) {
+            throw new IllegalArgumentException("sumToShape: cannot reduce shape " + Shapes.str(s) + " to larger rank "
+                    + Shapes.str(target));
+        }
+        int[] axes = new int[s.length];
+        int n = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (i < lead || (target[i - lead] == 1 && s[i] != 1)) {
+                axes[n++] = i;
+            } else if (target[i - lead] != s[i]) {
+                throw new IllegalArgumentException("sumToShape: shape " + Shapes.str(s) + " does not broadcast from "
+                        + Shapes.str(target));
+            }
+        }
+        Tensor r = n == 0 ? this : sum(true, Arrays.copyOf(axes, n));
+        return r.reshape(target);
+    }
+
+    /**
+     * The block {@code [start, start + size)} along every axis; see {@link #slice} for one axis.
+     * The gradient embeds back into zeros.
+     */
+    public Tensor region(long[] start, long[] size) {
+        long[] s = shape();
+        if (start.length != s.length || size.length != s.length) {
+            throw new IllegalArgumentException("region: expected " + s.length + " starts and sizes but got "
+                    + start.length + " and " + size.length);
+        }
+        INDArrayIndex[] idx = new INDArrayIndex[s.length];
+        for (int i = 0; i < s.length; i++) {
+            if (start[i] < 0 || size[i] < 0 || start[i] + size[i] > s[i]) {
+                throw new IllegalArgumentException("region: axis " + i + " range [" + start[i] + ", "
+                        + (start[i] + size[i]) + ") outside [0, " + s[i] + ")");
+            }
+            idx[i] = NDArrayIndex.interval(start[i], start[i] + size[i]);
+        }
+        INDArray out = value.get(idx).dup('c');
+        return fromOp("region", out, g -> new Tensor[] {g.embed(s, start)}, this);
+    }
+
+    /**
+     * Places this tensor inside zeros of shape {@code full} at offset {@code start} (the
+     * adjoint of {@link #region}).
+     */
+    public Tensor embed(long[] full, long[] start) {
+        long[] s = shape();
+        INDArrayIndex[] idx = new INDArrayIndex[s.length];
+        for (int i = 0; i < s.length; i++) {
+            if (start[i] < 0 || start[i] + s[i] > full[i]) {
+                throw new IllegalArgumentException("embed: axis " + i + " block [" + start[i] + ", "
+                        + (start[i] + s[i]) + ") outside [0, " + full[i] + ")");
+            }
+            idx[i] = NDArrayIndex.interval(start[i], start[i] + s[i]);
+        }
+        INDArray out = Nd4j.zeros(dtype(), full);
+        out.get(idx).assign(value);
+        return fromOp("embed", out, g -> new Tensor[] {g.region(start, s)}, this);
+    }
+
+    /** Elements {@code [start, end)} along one axis. */
+    public Tensor slice(int axis, long start, long end) {
+        int a = Shapes.axis("slice", axis, rank());
+        long[] st = new long[rank()];
+        long[] sz = shape();
+        st[a] = start;
+        sz[a] = end - start;
+        return region(st, sz);
+    }
+
+    /** Zero padding: {@code before[i]} and {@code after[i]} zeros along axis i. */
+    public Tensor pad(long[] before, long[] after) {
+        long[] s = shape();
+        if (before.length != s.length || after.length != s.length) {
+            throw new IllegalArgumentException("pad: expected " + s.length + " paddings per side but got "
+                    + before.length + " and " + after.length);
+        }
+        long[] full = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            full[i] = s[i] + before[i] + after[i];
+        }
+        return embed(full, before);
+    }
+
+    /** Joins tensors along an existing axis. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat: expected at least one tensor but got none");
+        }
+        int a = Shapes.axis("concat", axis, parts[0].rank());
+        INDArray[] arrays = new INDArray[parts.length];
+        long[] offsets = new long[parts.length];
+        long offset = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long[] si = parts[i].shape();
+            long[] s0 = parts[0].shape();
+            boolean ok = si.length == s0.length && parts[i].dtype() == parts[0].dtype();
+            for (int d = 0; ok && d < si.length; d++) {
+                ok = d == a || si[d] == s0[d];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("concat: part " + i + " expected shape like " + Shapes.str(s0)
+                        + " (except axis " + a + ") and type " + parts[0].dtype() + " but got "
+                        + Shapes.str(si) + " " + parts[i].dtype());
+            }
+            arrays[i] = parts[i].value;
+            offsets[i] = offset;
+            offset += si[a];
+        }
+        INDArray out = parts.length == 1 ? parts[0].value.dup('c') : Nd4j.concat(a, arrays);
+        return fromOp("concat", out, g -> {
+            Tensor[] grads = new Tensor[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                grads[i] = g.slice(a, offsets[i], offsets[i] + parts[i].size(a));
+            }
+            return grads;
+        }, parts);
+    }
+
+    /** Stacks equal-shaped tensors along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("stack: expected at least one tensor but got none");
+        }
+        int a = axis < 0 ? axis + parts[0].rank() + 1 : axis;
+        Tensor[] expanded = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            long[] s = parts[i].shape();
+            long[] e = new long[s.length + 1];
+            for (int d = 0, k = 0; d < e.length; d++) {
+                e[d] = d == a ? 1 : s[k++];
+            }
+            expanded[i] = parts[i].reshape(e);
+        }
+        return concat(a, expanded);
+    }
+
+    // ------------------------------------------------------------------ convolution and pooling
+
+    /** 2-D convolution, see {@link Convolution#conv2d}. */
+    public Tensor conv2d(Tensor weight, ConvGeometry geometry) {
+        return Convolution.conv2d(this, weight, geometry);
+    }
+
+    /** Transposed 2-D convolution (the adjoint of {@link #conv2d}), see {@link Convolution#convTranspose2d}. */
+    public Tensor convTranspose2d(Tensor weight, ConvGeometry geometry, long outHeight, long outWidth) {
+        return Convolution.convTranspose2d(this, weight, geometry, outHeight, outWidth);
+    }
+
+    /**
+     * Average pooling over non-overlapping {@code k × k} windows of a {@code [B, C, H, W]} tensor
+     * (H and W divisible by k). Composed from reshape and mean, so it has derivatives of any order.
+     */
+    public Tensor avgPool2d(int k) {
+        return windows("avgPool2d", k).mean(false, 3, 5);
+    }
+
+    /** Max pooling over non-overlapping {@code k × k} windows; see {@link #avgPool2d}. */
+    public Tensor maxPool2d(int k) {
+        return windows("maxPool2d", k).max(false, 3, 5);
+    }
+
+    private Tensor windows(String op, int k) {
+        if (rank() != 4 || k < 1 || size(2) % k != 0 || size(3) % k != 0) {
+            throw new IllegalArgumentException(op + ": expected [batch, channels, height, width] with height and width "
+                    + "divisible by the window " + k + " but got shape " + Shapes.str(shape()));
+        }
+        return reshape(size(0), size(1), size(2) / k, k, size(3) / k, k);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private int[] normaliseAxes(String name, int[] axes) {
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = Shapes.axis(name, axes[i], rank());
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static long[] keptShape(long[] s, int[] axes) {
+        long[] k = s.clone();
+        for (int a : axes) {
+            k[a] = 1;
+        }
+        return k;
+    }
+
+    private static long[] removeAxes(long[] s, int[] axes) {
+        long[] out = new long[s.length - axes.length];
+        for (int i = 0, k = 0; i < s.length; i++) {
+            if (Arrays.binarySearch(axes, i) < 0) {
+                out[k++] = s[i];
+            }
+        }
+        return out;
+    }
+
+    private static long[] onesShape(int rank) {
+        long[] s = new long[rank];
+        Arrays.fill(s, 1);
+        return s;
+    }
+
+    private static long[] padShape(long[] s, int rank) {
+        long[] out = onesShape(rank);
+        System.arraycopy(s, 0, out, rank - s.length, s.length);
+        return out;
+    }
+
+    /** Marker rule for a graph whose backward was already run without {@code retainGraph}. */
+    private enum ReleasedGraph implements Backward {
+        INSTANCE;
+
+        @Override
+        public Tensor[] apply(Tensor gradOutput) {
+            throw new IllegalStateException("backward: this graph was already differentiated and released; "
+                    + "pass retainGraph = true to the first backward pass to differentiate it again");
+        }
+    }
+}

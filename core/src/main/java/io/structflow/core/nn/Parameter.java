@@ -1,0 +1,116 @@
+package io.structflow.core.nn;
+
+import io.structflow.core.autodiff.Shapes;
+import io.structflow.core.autodiff.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trainable tensor: the one mutable holder of the library. Its storage keeps its identity
+ * across optimiser steps and projections (so optimiser state stays valid), it accumulates its
+ * gradient, and it carries the {@link Constraint}s that keep it where the model's guarantees
+ * hold.
+ */
+public final class Parameter extends Tensor {
+    private final String name;
+    private INDArray grad;
+    private final List<Constraint> constraints = new ArrayList<>();
+
+    /**
+     * @param name  the parameter's local name (modules prefix it with their path)
+     * @param value initial value, owned from now on (float32 or float64)
+     */
+    public Parameter(String name, INDArray value) {
+        super(value, true);
+        this.name = name;
+    }
+
+    /** A parameter holding a copy of {@code initial}'s value. */
+    public static Parameter of(String name, Tensor initial) {
+        return new Parameter(name, initial.value().dup('c'));
+    }
+
+    /** Local name. */
+    public String name() {
+        return name;
+    }
+
+    /** Accumulated gradient, or {@code null} before the first backward pass or after {@link #zeroGrad()}. */
+    public INDArray grad() {
+        return grad;
+    }
+
+    /** Adds {@code g} to the accumulated gradient. */
+    public void accumulateGrad(INDArray g) {
+        if (grad == null) {
+            grad = g.dup('c');
+        } else {
+            grad.addi(g);
+        }
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * Overwrites the value in place with {@code newValue} (same shape), keeping the storage.
+     * For optimisers, projections and checkpoint loading.
+     */
+    public void updateInPlace(INDArray newValue) {
+        if (!java.util.Arrays.equals(newValue.shape(), shape())) {
+            throw new IllegalArgumentException("updateInPlace: " + name + " expected shape " + Shapes.str(shape())
+                    + " but got " + Shapes.str(newValue.shape()));
+        }
+        value().assign(newValue);
+    }
+
+    /** Attaches a constraint (validated now), applied after each optimiser step in attach order. */
+    public Parameter constrain(Constraint c) {
+        c.validate(this);
+        constraints.add(c);
+        return this;
+    }
+
+    /** Attached constraints in the order they run. */
+    public List<Constraint> constraints() {
+        return Collections.unmodifiableList(constraints);
+    }
+
+    /**
+     * Applies every attached constraint in order.
+     *
+     * @throws ArithmeticException if the value holds NaN or ±∞ (a projection cannot repair it)
+     */
+    public void projectInPlace() {
+        if (constraints.isEmpty()) {
+            return;
+        }
+        requireFinite("before projection");
+        for (Constraint c : constraints) {
+            c.projectInPlace(this);
+        }
+    }
+
+    /** Throws an {@link ArithmeticException} naming this parameter and the first bad index. */
+    public void requireFinite(String when) {
+        INDArray v = value();
+        if (v.isNaN().any() || v.isInfinite().any()) {
+            double[] d = v.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+            for (int i = 0; i < d.length; i++) {
+                if (!Double.isFinite(d[i])) {
+                    throw new ArithmeticException("parameter " + name + " holds " + d[i] + " at flat index " + i
+                            + " " + when);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter " + name + Shapes.str(shape()) + " " + dtype();
+    }
+}

@@ -1,0 +1,152 @@
+package io.structflow.core.data;
+
+import static io.structflow.core.data.IdxTestFiles.gzip;
+import static io.structflow.core.data.IdxTestFiles.ubyte;
+import static io.structflow.core.data.IdxTestFiles.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class FashionMnistTest {
+
+    private static final int PIXELS = 28 * 28;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void selectBackend() {
+        System.setProperty("org.bytedeco.javacpp.platform.extension", "-onednn");
+    }
+
+    /** n images whose pixel k of image i is (i + k) mod 256. */
+    private static byte[] images(int n) {
+        int[] values = new int[n * PIXELS];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < PIXELS; k++) {
+                values[i * PIXELS + k] = (i + k) % 256;
+            }
+        }
+        return ubyte(new int[] {n, 28, 28}, values);
+    }
+
+    /** Three training and two test images; train files gzipped, test files plain. */
+    private void writeSmallDataSet() throws IOException {
+        write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(images(3)));
+        write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(ubyte(new int[] {3}, 9, 0, 4)));
+        write(dir.resolve("t10k-images-idx3-ubyte"), images(2));
+        write(dir.resolve("t10k-labels-idx1-ubyte"), ubyte(new int[] {2}, 1, 8));
+    }
+
+    @Test
+    void load_gzAndPlainFiles_givesImagesAndLabels() throws Exception {
+        writeSmallDataSet();
+
+        FashionMnist data = FashionMnist.load(dir);
+
+        assertArrayEquals(new long[] {3, 1, 28, 28}, data.trainImages().shape());
+        assertArrayEquals(new long[] {2, 1, 28, 28}, data.testImages().shape());
+        assertEquals(DataType.FLOAT, data.trainImages().dataType());
+        assertArrayEquals(new int[] {9, 0, 4}, data.trainLabels());
+        assertArrayEquals(new int[] {1, 8}, data.testLabels());
+        // image 2, pixel (row 1, column 3) = index 31: value (2 + 31) / 255
+        assertEquals(33f / 255, data.trainImages().getFloat(2, 0, 1, 3), 1e-7f);
+        assertEquals(1f, data.testImages().getFloat(1, 0, 9, 2), 0f); // (1 + 254) / 255
+    }
+
+    @Test
+    void load_missingDirectory_namesPathAndHowToInstall() {
+        Path missing = dir.resolve("nowhere");
+
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FashionMnist.load(missing));
+
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install -y dataset-fashion-mnist"), e.getMessage());
+        assertTrue(e.getMessage().contains("/usr/share/datasets/fashion-mnist"), e.getMessage());
+    }
+
+    @Test
+    void load_missingFile_namesThatFileAndHowToInstall() throws Exception {
+        writeSmallDataSet();
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FashionMnist.load(dir));
+
+        assertTrue(e.getMessage().contains(dir.resolve("t10k-labels-idx1-ubyte").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(".gz"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install -y dataset-fashion-mnist"), e.getMessage());
+    }
+
+    @Test
+    void load_fewerLabelsThanImages_isRejected() throws Exception {
+        writeSmallDataSet();
+        write(dir.resolve("t10k-labels-idx1-ubyte"), ubyte(new int[] {1}, 3));
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(dir));
+
+        assertTrue(e.getMessage().contains("one label per image"), e.getMessage());
+        assertTrue(e.getMessage().contains("(2) but got 1"), e.getMessage());
+    }
+
+    @Test
+    void load_labelOutOfRange_isRejected() throws Exception {
+        writeSmallDataSet();
+        write(dir.resolve("t10k-labels-idx1-ubyte"), ubyte(new int[] {2}, 3, 10));
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(dir));
+
+        assertTrue(e.getMessage().contains("expected in 0..9 but label 1 is 10"), e.getMessage());
+    }
+
+    @Test
+    void load_wrongImageSize_isRejected() throws Exception {
+        writeSmallDataSet();
+        write(dir.resolve("t10k-images-idx3-ubyte"), ubyte(new int[] {2, 1, 2}, 1, 2, 3, 4));
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(dir));
+
+        assertTrue(e.getMessage().contains("[N, 28, 28]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[2, 1, 1, 2]"), e.getMessage());
+    }
+
+    @Test
+    void defaultDirectory_isDebianPackageLocation() {
+        assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), FashionMnist.defaultDirectory());
+    }
+
+    /** Runs only where Debian's dataset-fashion-mnist is installed (CI installs it). */
+    @Test
+    void load_installedDataSet_hasStandardSizesAndBalancedClasses() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.defaultDirectory()), "dataset-fashion-mnist not installed");
+
+        FashionMnist data = FashionMnist.load();
+
+        assertArrayEquals(new long[] {60_000, 1, 28, 28}, data.trainImages().shape());
+        assertArrayEquals(new long[] {10_000, 1, 28, 28}, data.testImages().shape());
+        int[] trainCounts = new int[10];
+        for (int label : data.trainLabels()) {
+            trainCounts[label]++;
+        }
+        int[] testCounts = new int[10];
+        for (int label : data.testLabels()) {
+            testCounts[label]++;
+        }
+        for (int c = 0; c < 10; c++) {
+            assertEquals(6_000, trainCounts[c], "training images of class " + c);
+            assertEquals(1_000, testCounts[c], "test images of class " + c);
+        }
+        assertEquals(0.0, data.trainImages().minNumber().doubleValue(), 0.0);
+        assertEquals(1.0, data.trainImages().maxNumber().doubleValue(), 0.0);
+    }
+}
