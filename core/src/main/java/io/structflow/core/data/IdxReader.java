@@ -1,5 +1,6 @@
 package io.structflow.core.data;
 
+import io.structflow.core.Backend;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -87,6 +88,7 @@ public final class IdxReader {
                     + "(FLOAT, DOUBLE, HALF, BFLOAT16) but got " + dataType + " (file " + path + ")");
         }
         IdxArray idx = read(path);
+        Backend.init();
         int[] shape = idx.shape();
         if (idx.typeCode() != IdxArray.UNSIGNED_BYTE) {
             throw new IdxFormatException(path, "images expected element type " + IdxArray.typeName(IdxArray.UNSIGNED_BYTE)

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.structflow.core.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +28,7 @@ class FashionMnistTest {
 
     @BeforeAll
     static void selectBackend() {
-        System.setProperty("org.bytedeco.javacpp.platform.extension", "-onednn");
+        Backend.init();
     }
 
     /** n images whose pixel k of image i is (i + k) mod 256. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.core.Backend;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class IdxReaderTest {
 
     @BeforeAll
     static void selectBackend() {
-        System.setProperty("org.bytedeco.javacpp.platform.extension", "-onednn");
+        Backend.init();
     }
 
     private static void assertMessageContains(Exception e, String... parts) {

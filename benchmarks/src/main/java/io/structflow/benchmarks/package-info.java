@@ -1,0 +1,2 @@
+/** JMH benchmarks of structflow; run {@code java -jar benchmarks/target/benchmarks.jar}. */
+package io.structflow.benchmarks;

@@ -1,0 +1,2 @@
+/** structflow-constraints: see the module's pom description and README.md. */
+package io.structflow.constraints;

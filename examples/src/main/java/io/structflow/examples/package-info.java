@@ -1,0 +1,2 @@
+/** structflow-examples: see the module's pom description and README.md. */
+package io.structflow.examples;

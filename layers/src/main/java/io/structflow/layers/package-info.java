@@ -1,0 +1,2 @@
+/** structflow-layers: see the module's pom description and README.md. */
+package io.structflow.layers;
