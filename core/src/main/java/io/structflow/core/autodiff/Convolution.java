@@ -127,7 +127,7 @@ public final class Convolution {
         }
     }
 
-    private static void exec(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray[] out) {
+    static void exec(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray[] out) {
         DynamicCustomOp op = DynamicCustomOp.builder(name)
                 .addInputs(in)
                 .addOutputs(out)

@@ -1,0 +1,123 @@
+package io.structflow.core.nn;
+
+import io.structflow.core.autodiff.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A scalar activation σ applied elementwise, with what structure-preserving layers need from it:
+ * its antiderivative Γ (so that {@code Aᵀσ(Ax+b) = ∇ 𝟏ᵀΓ(Ax+b)} is a gradient field, [CMOSS] (3.3))
+ * and the range {@code [minSlope, maxSlope]} of σ', which fixes the Lipschitz constants of the
+ * contractive and expansive steps ([CMOSS] (3.5), (3.7), (3.10)).
+ */
+public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh {
+
+    /** σ(z), differentiable. */
+    Tensor apply(Tensor z);
+
+    /** Γ(z) with Γ' = σ and Γ(0) = 0, differentiable. */
+    Tensor antiderivative(Tensor z);
+
+    /** σ(z) on a raw array into a new array (for fused kernels). */
+    INDArray applyArray(INDArray z);
+
+    /** {@code σ'(z) ⊙ u} on raw arrays into a new array (for fused kernels). */
+    INDArray backwardArray(INDArray z, INDArray activated, INDArray u);
+
+    /** Infimum of σ' over ℝ. */
+    double minSlope();
+
+    /** Supremum of σ' over ℝ. */
+    double maxSlope();
+
+    /** ReLU, max(z, 0). */
+    static Activation relu() {
+        return new LeakyRelu(0.0);
+    }
+
+    /** Leaky ReLU with slope a on the negative half-line; a = 0.5 is the {@code max(x, x/2)} of [CMOSS] §3.3. */
+    static Activation leakyRelu(double slope) {
+        return new LeakyRelu(slope);
+    }
+
+    /** Hyperbolic tangent. */
+    static Activation tanh() {
+        return new Tanh();
+    }
+
+    /** Leaky ReLU: z for z &gt; 0, a·z otherwise; Γ(z) = ½·z·σ(z). */
+    record LeakyRelu(double slope) implements Activation {
+        public LeakyRelu {
+            if (!Double.isFinite(slope)) {
+                throw new IllegalArgumentException("LeakyRelu: slope expected finite but got " + slope);
+            }
+        }
+
+        @Override
+        public Tensor apply(Tensor z) {
+            return z.leakyRelu(slope);
+        }
+
+        @Override
+        public Tensor antiderivative(Tensor z) {
+            return z.mul(z.leakyRelu(slope)).mul(0.5);
+        }
+
+        @Override
+        public INDArray applyArray(INDArray z) {
+            return Transforms.leakyRelu(z, slope, true);
+        }
+
+        @Override
+        public INDArray backwardArray(INDArray z, INDArray activated, INDArray u) {
+            INDArray out = Nd4j.createUninitialized(z.dataType(), z.shape(), 'c');
+            Nd4j.exec(new LeakyReLUBp(z, u, out, slope));
+            return out;
+        }
+
+        @Override
+        public double minSlope() {
+            return Math.min(slope, 1.0);
+        }
+
+        @Override
+        public double maxSlope() {
+            return Math.max(slope, 1.0);
+        }
+    }
+
+    /** tanh; Γ(z) = log cosh z = softplus(2z) − z − log 2. */
+    record Tanh() implements Activation {
+        @Override
+        public Tensor apply(Tensor z) {
+            return z.tanh();
+        }
+
+        @Override
+        public Tensor antiderivative(Tensor z) {
+            return z.mul(2).softplus().sub(z).sub(Math.log(2));
+        }
+
+        @Override
+        public INDArray applyArray(INDArray z) {
+            return Transforms.tanh(z, true);
+        }
+
+        @Override
+        public INDArray backwardArray(INDArray z, INDArray activated, INDArray u) {
+            return activated.mul(activated).rsubi(1.0).muli(u);
+        }
+
+        @Override
+        public double minSlope() {
+            return 0.0;
+        }
+
+        @Override
+        public double maxSlope() {
+            return 1.0;
+        }
+    }
+}
