@@ -51,6 +51,9 @@ public final class Backend {
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);
+            // OpenMP's team size is read from OMP_NUM_THREADS when the native library loads;
+            // set it explicitly so that a JVM started without that variable still uses `threads`.
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
             // oneDNN helpers slow small non-conv ops ~2.8x; convolutions switch them on locally.
             Nd4j.getEnvironment().allowHelpers(false);
             initialised = true;

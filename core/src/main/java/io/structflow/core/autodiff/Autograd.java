@@ -66,7 +66,7 @@ public final class Autograd {
             throw new IllegalArgumentException("backward: loss expected one element but got shape "
                     + Shapes.str(loss.shape()) + " (reduce it with sum() or mean())");
         }
-        double v = loss.item();
+        double v = loss.value().getDouble(0);
         if (!Double.isFinite(v)) {
             throw new ArithmeticException("backward: loss is " + v + "; stopping before it reaches the parameters");
         }

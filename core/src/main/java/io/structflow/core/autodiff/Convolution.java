@@ -44,7 +44,7 @@ public final class Convolution {
                     + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
         }
         INDArray out = Nd4j.createUninitialized(x.dtype(), new long[] {x.size(0), ws[0], oh, ow}, 'c');
-        exec("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, new INDArray[] {out});
+        execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
         return Tensor.fromOp("conv2d", out, g -> new Tensor[] {
             x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
             weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null}, x, weight);
@@ -68,7 +68,7 @@ public final class Convolution {
         INDArray out;
         if (nh == outHeight && nw == outWidth) {
             out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], nh, nw}, 'c');
-            exec("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, new INDArray[] {out});
+            execRecorded("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, out);
         } else {
             // A strided convolution that leaves rows or columns unread: transpose without padding,
             // then keep the rows [pad, pad + out) of the padded image, zero where it never reached.
@@ -76,14 +76,17 @@ public final class Convolution {
             long fh = (long) geometry.strideH() * (y.size(2) - 1) + ws[2];
             long fw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3];
             INDArray full = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], fh, fw}, 'c');
-            exec("deconv2d", unpadded, ws, new INDArray[] {y.value(), weight.value()}, new INDArray[] {full});
             long keepH = Math.min(outHeight, fh - geometry.padH());
             long keepW = Math.min(outWidth, fw - geometry.padW());
-            out = Nd4j.zeros(y.dtype(), y.size(0), ws[1], outHeight, outWidth);
-            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, keepH), NDArrayIndex.interval(0, keepW))
-                    .assign(full.get(NDArrayIndex.all(), NDArrayIndex.all(),
-                            NDArrayIndex.interval(geometry.padH(), geometry.padH() + keepH),
-                            NDArrayIndex.interval(geometry.padW(), geometry.padW() + keepW)));
+            out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], outHeight, outWidth}, 'c');
+            Replay.exec((i, o) -> {
+                exec("deconv2d", unpadded, ws, i, new INDArray[] {o[1]});
+                o[0].assign(0);
+                o[0].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, keepH), NDArrayIndex.interval(0, keepW))
+                        .assign(o[1].get(NDArrayIndex.all(), NDArrayIndex.all(),
+                                NDArrayIndex.interval(geometry.padH(), geometry.padH() + keepH),
+                                NDArrayIndex.interval(geometry.padW(), geometry.padW() + keepW)));
+            }, new INDArray[] {y.value(), weight.value()}, out, full);
         }
         return Tensor.fromOp("convTranspose2d", out, g -> new Tensor[] {
             y.requiresGrad() ? conv2d(g, weight, geometry) : null,
@@ -99,8 +102,7 @@ public final class Convolution {
         INDArray gradInput = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
         INDArray gradWeight = Nd4j.createUninitialized(x.dtype(), ws, 'c');
         INDArray weightValue = Nd4j.zeros(x.dtype(), ws);
-        exec("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()},
-                new INDArray[] {gradInput, gradWeight});
+        execRecorded("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()}, gradInput, gradWeight);
         long h = x.size(2);
         long w = x.size(3);
         return Tensor.fromOp("convWeightGrad", gradWeight, g -> new Tensor[] {
@@ -135,5 +137,10 @@ public final class Convolution {
                         1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW)
                 .build();
         Backend.withHelpers(() -> Nd4j.exec(op));
+    }
+
+    /** As {@link #exec(String, ConvGeometry, long[], INDArray[], INDArray[])}, recorded for {@link Replay}. */
+    static void execRecorded(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray... out) {
+        Replay.exec((i, o) -> exec(name, g, ws, i, o), in, out);
     }
 }

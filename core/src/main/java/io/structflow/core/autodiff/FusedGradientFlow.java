@@ -53,39 +53,49 @@ public final class FusedGradientFlow {
         Shapes.require("FusedGradientFlow.dense", "b", b, m);
         checkStep(h);
         checkTypes(x, a, b, h);
-        double sh = sign * h.item();
-        INDArray xv = x.value();
-        INDArray av = a.value();
-        INDArray z = Nd4j.createUninitialized(x.dtype(), new long[] {x.size(0), m}, 'c');
-        Nd4j.gemm(xv, av, z, false, true, 1.0, 0.0);
-        z.addiRowVector(b.value());
-        INDArray s1 = sigma.applyArray(z);
-        INDArray y = xv.dup('c');
-        Nd4j.gemm(s1, av, y, false, false, sh, 1.0);
+        INDArray z = Tensor.alloc(x.dtype(), x.size(0), m);
+        INDArray s1 = Tensor.alloc(x.dtype(), x.size(0), m);
+        INDArray y = Tensor.alloc(x.dtype(), x.shape());
+        Replay.exec((in, o) -> {
+            double sh = sign * in[3].getDouble(0);
+            Nd4j.gemm(in[0], in[1], o[1], false, true, 1.0, 0.0);
+            o[1].addiRowVector(in[2]);
+            o[2].assign(sigma.applyArray(o[1]));
+            o[0].assign(in[0]);
+            Nd4j.gemm(o[2], in[1], o[0], false, false, sh, 1.0);
+        }, new INDArray[] {x.value(), a.value(), b.value(), h.value()}, y, z, s1);
         return Tensor.fromOp("gradientFlow", y, g -> {
             if (GradMode.isEnabled()) {
                 return composedBackward(g, x, a, b, h, in -> composedDense(in[0], in[1], in[2], in[3], sign, sigma));
             }
-            INDArray gv = g.value();
-            INDArray u = Nd4j.createUninitialized(x.dtype(), z.shape(), 'c');
-            Nd4j.gemm(gv, av, u, false, true, 1.0, 0.0);
-            INDArray v = sigma.backwardArray(z, s1, u);
-            Tensor gx = null;
-            if (x.requiresGrad()) {
-                INDArray gxv = gv.dup('c');
-                Nd4j.gemm(v, av, gxv, false, false, sh, 1.0);
-                gx = Tensor.constant(gxv);
-            }
-            Tensor ga = null;
-            if (a.requiresGrad()) {
-                INDArray gav = Nd4j.createUninitialized(x.dtype(), new long[] {m, n}, 'c');
-                Nd4j.gemm(s1, gv, gav, true, false, sh, 0.0);
-                Nd4j.gemm(v, xv, gav, true, false, sh, 1.0);
-                ga = Tensor.constant(gav);
-            }
-            Tensor gb = b.requiresGrad() ? Tensor.constant(v.sum(0).muli(sh)) : null;
-            Tensor gh = h.requiresGrad() ? stepGradient(h, sign * dot(u, s1)) : null;
-            return new Tensor[] {gx, ga, gb, gh};
+            boolean[] wanted = {x.requiresGrad(), a.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
+            INDArray[] grads = {Tensor.alloc(x.dtype(), x.shape()), Tensor.alloc(x.dtype(), m, n),
+                Tensor.alloc(x.dtype(), m), Tensor.alloc(x.dtype(), h.shape())};
+            Replay.exec((in, o) -> {
+                INDArray gv = in[0];
+                INDArray xv = in[1];
+                INDArray av = in[2];
+                double sh = sign * in[3].getDouble(0);
+                INDArray u = Tensor.alloc(gv.dataType(), in[4].shape());
+                Nd4j.gemm(gv, av, u, false, true, 1.0, 0.0);
+                INDArray v = sigma.backwardArray(in[4], in[5], u);
+                if (wanted[0]) {
+                    o[0].assign(gv);
+                    Nd4j.gemm(v, av, o[0], false, false, sh, 1.0);
+                }
+                if (wanted[1]) {
+                    Nd4j.gemm(in[5], gv, o[1], true, false, sh, 0.0);
+                    Nd4j.gemm(v, xv, o[1], true, false, sh, 1.0);
+                }
+                if (wanted[2]) {
+                    v.sum(o[2], 0);
+                    o[2].muli(sh);
+                }
+                if (wanted[3]) {
+                    o[3].assign(sign * dot(u, in[5]));
+                }
+            }, new INDArray[] {g.value(), x.value(), a.value(), h.value(), z, s1}, grads);
+            return constants(grads, wanted);
         }, x, a, b, h);
     }
 
@@ -113,39 +123,52 @@ public final class FusedGradientFlow {
         checkTypes(x, kernel, b, h);
         ConvGeometry geometry = ConvGeometry.same((int) kernel.size(2));
         long[] ks = kernel.shape();
-        double sh = sign * h.item();
-        INDArray xv = x.value();
-        INDArray kv = kernel.value();
         long[] zShape = {x.size(0), o, x.size(2), x.size(3)};
-        INDArray z = Nd4j.createUninitialized(x.dtype(), zShape, 'c');
-        Convolution.exec("conv2d", geometry, ks, new INDArray[] {xv, kv, b.value()}, new INDArray[] {z});
-        INDArray s1 = sigma.applyArray(z);
-        INDArray y = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
-        Convolution.exec("deconv2d", geometry, ks, new INDArray[] {s1, kv}, new INDArray[] {y});
-        y.muli(sh).addi(xv);
+        INDArray z = Tensor.alloc(x.dtype(), zShape);
+        INDArray s1 = Tensor.alloc(x.dtype(), zShape);
+        INDArray y = Tensor.alloc(x.dtype(), x.shape());
+        Replay.exec((in, out) -> {
+            double sh = sign * in[3].getDouble(0);
+            Convolution.exec("conv2d", geometry, ks, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
+            out[2].assign(sigma.applyArray(out[1]));
+            Convolution.exec("deconv2d", geometry, ks, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+            out[0].muli(sh).addi(in[0]);
+        }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
         return Tensor.fromOp("convGradientFlow", y, g -> {
             if (GradMode.isEnabled()) {
                 return composedBackward(g, x, kernel, b, h, in -> composedConv(in[0], in[1], in[2], in[3], sign, sigma));
             }
-            INDArray gv = g.value();
-            INDArray u = Nd4j.createUninitialized(x.dtype(), zShape, 'c');
-            Convolution.exec("conv2d", geometry, ks, new INDArray[] {gv, kv}, new INDArray[] {u});
-            INDArray v = sigma.backwardArray(z, s1, u);
-            // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
-            INDArray ktv = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
-            INDArray gk = Nd4j.createUninitialized(x.dtype(), ks, 'c');
-            Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
-            Tensor gx = x.requiresGrad() ? Tensor.constant(ktv.muli(sh).addi(gv)) : null;
-            Tensor gkt = null;
-            if (kernel.requiresGrad()) {
-                INDArray unused = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
-                INDArray gk1 = Nd4j.createUninitialized(x.dtype(), ks, 'c');
-                Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {gv, kv, s1}, new INDArray[] {unused, gk1});
-                gkt = Tensor.constant(gk.addi(gk1).muli(sh));
-            }
-            Tensor gb = b.requiresGrad() ? Tensor.constant(v.sum(0, 2, 3).muli(sh)) : null;
-            Tensor gh = h.requiresGrad() ? stepGradient(h, sign * dot(u, s1)) : null;
-            return new Tensor[] {gx, gkt, gb, gh};
+            boolean[] wanted = {x.requiresGrad(), kernel.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
+            INDArray[] grads = {Tensor.alloc(x.dtype(), x.shape()), Tensor.alloc(x.dtype(), ks),
+                Tensor.alloc(x.dtype(), o), Tensor.alloc(x.dtype(), h.shape())};
+            Replay.exec((in, out) -> {
+                INDArray gv = in[0];
+                INDArray xv = in[1];
+                INDArray kv = in[2];
+                double sh = sign * in[3].getDouble(0);
+                INDArray u = Tensor.alloc(gv.dataType(), zShape);
+                Convolution.exec("conv2d", geometry, ks, new INDArray[] {gv, kv}, new INDArray[] {u});
+                INDArray v = sigma.backwardArray(in[4], in[5], u);
+                // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
+                INDArray ktv = Tensor.alloc(gv.dataType(), xv.shape());
+                INDArray gk = Tensor.alloc(gv.dataType(), ks);
+                Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
+                if (wanted[0]) {
+                    out[0].assign(ktv.muli(sh).addi(gv));
+                }
+                if (wanted[1]) {
+                    INDArray unused = Tensor.alloc(gv.dataType(), xv.shape());
+                    Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {gv, kv, in[5]}, new INDArray[] {unused, out[1]});
+                    out[1].addi(gk).muli(sh);
+                }
+                if (wanted[2]) {
+                    out[2].assign(v.sum(0, 2, 3).muli(sh));
+                }
+                if (wanted[3]) {
+                    out[3].assign(sign * dot(u, in[5]));
+                }
+            }, new INDArray[] {g.value(), x.value(), kernel.value(), h.value(), z, s1}, grads);
+            return constants(grads, wanted);
         }, x, kernel, b, h);
     }
 
@@ -181,12 +204,16 @@ public final class FusedGradientFlow {
         return out;
     }
 
-    private static double dot(INDArray u, INDArray s1) {
-        return u.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).mul(s1.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).sumNumber().doubleValue();
+    private static Tensor[] constants(INDArray[] grads, boolean[] wanted) {
+        Tensor[] out = new Tensor[grads.length];
+        for (int i = 0; i < grads.length; i++) {
+            out[i] = wanted[i] ? Tensor.constant(grads[i]) : null;
+        }
+        return out;
     }
 
-    private static Tensor stepGradient(Tensor h, double value) {
-        return Tensor.constant(Nd4j.valueArrayOf(h.shape(), value, h.dtype()));
+    private static double dot(INDArray u, INDArray s1) {
+        return u.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).mul(s1.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).sumNumber().doubleValue();
     }
 
     private static void checkSign(int sign) {
@@ -199,7 +226,7 @@ public final class FusedGradientFlow {
         if (h.length() != 1) {
             throw new IllegalArgumentException("FusedGradientFlow: h expected one element but got shape " + Shapes.str(h.shape()));
         }
-        double v = h.item();
+        double v = h.value().getDouble(0);
         if (!Double.isFinite(v)) {
             throw new ArithmeticException("FusedGradientFlow: step h is " + v);
         }

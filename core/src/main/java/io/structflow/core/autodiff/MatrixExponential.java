@@ -33,14 +33,17 @@ public final class MatrixExponential {
                     + Shapes.str(a.shape()));
         }
         int n = (int) a.size(0);
-        double[] m = a.value().dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        for (double v : m) {
-            if (!Double.isFinite(v)) {
-                throw new ArithmeticException("expm: A holds a non-finite value " + v);
+        INDArray out = Nd4j.createUninitialized(a.dtype(), new long[] {n, n}, 'c');
+        Replay.exec((in, o) -> {
+            double[] m = in[0].dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            for (double v : m) {
+                if (!Double.isFinite(v)) {
+                    throw new ArithmeticException("expm: A holds a non-finite value " + v);
+                }
             }
-        }
-        double[] e = n <= JAVA_LOOP_LIMIT ? expmJava(m, n) : expmNd4j(m, n);
-        INDArray out = Nd4j.create(e, new long[] {n, n}, 'c').castTo(a.dtype());
+            double[] e = n <= JAVA_LOOP_LIMIT ? expmJava(m, n) : expmNd4j(m, n);
+            o[0].assign(Nd4j.create(e, new long[] {n, n}, 'c'));
+        }, new INDArray[] {a.value()}, out);
         return Tensor.fromOp("expm", out, g -> new Tensor[] {frechetAdjoint(a, g)}, a);
     }
 

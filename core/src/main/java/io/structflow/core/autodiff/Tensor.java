@@ -10,10 +10,22 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.scalar.Pow;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * An n-dimensional array with reverse-mode automatic differentiation, eager and define-by-run
@@ -219,12 +231,20 @@ public class Tensor {
             throw new IllegalArgumentException("item: expected a one-element tensor but got shape "
                     + Shapes.str(shape()));
         }
+        noteHostRead("item");
         return value.getDouble(0);
     }
 
     /** A copy of the values in row-major order. */
     public double[] toDoubleArray() {
+        noteHostRead("toDoubleArray");
         return value.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    }
+
+    private void noteHostRead(String what) {
+        if (requiresGrad || !isLeaf()) {
+            Replay.hostDependency(what + "() read the value of a " + op + " result on the host");
+        }
     }
 
     /** A constant sharing this tensor's value, cut from the graph. */
@@ -238,7 +258,9 @@ public class Tensor {
             return this;
         }
         DataType from = dtype();
-        return fromOp("to", value.castTo(type), g -> new Tensor[] {g.to(from)}, this);
+        INDArray out = alloc(type, shape());
+        Replay.exec((in, o) -> o[0].assign(in[0]), new INDArray[] {value}, out);
+        return fromOp("to", out, g -> new Tensor[] {g.to(from)}, this);
     }
 
     @Override
@@ -255,8 +277,8 @@ public class Tensor {
                     + dtype() + " and " + other.dtype() + " (convert one with to(DataType))");
         }
         long[] shape = Shapes.broadcast(name, shape(), other.shape());
-        INDArray out = Nd4j.createUninitialized(dtype(), shape, 'c');
-        Nd4j.exec(maker.apply(new INDArray[] {value, other.value}, new INDArray[] {out}));
+        INDArray out = alloc(dtype(), shape);
+        Replay.exec((in, o) -> Nd4j.exec(maker.apply(in, o)), new INDArray[] {value, other.value}, out);
         return out;
     }
 
@@ -297,7 +319,9 @@ public class Tensor {
 
     /** Adds a constant. */
     public Tensor add(double c) {
-        return fromOp("add", value.add(c), g -> new Tensor[] {g}, this);
+        INDArray out = alloc(dtype(), shape());
+        Replay.exec((in, o) -> Nd4j.exec(new ScalarAdd(in[0], null, o[0], c)), new INDArray[] {value}, out);
+        return fromOp("add", out, g -> new Tensor[] {g}, this);
     }
 
     /** Subtracts a constant. */
@@ -307,7 +331,9 @@ public class Tensor {
 
     /** Multiplies by a constant. */
     public Tensor mul(double c) {
-        return fromOp("mul", value.mul(c), g -> new Tensor[] {g.mul(c)}, this);
+        INDArray out = alloc(dtype(), shape());
+        Replay.exec((in, o) -> Nd4j.exec(new ScalarMultiplication(in[0], null, o[0], c)), new INDArray[] {value}, out);
+        return fromOp("mul", out, g -> new Tensor[] {g.mul(c)}, this);
     }
 
     /** Divides by a constant. */
@@ -335,39 +361,45 @@ public class Tensor {
     /** x^p for a constant exponent. */
     public Tensor pow(double p) {
         Tensor x = this;
-        return fromOp("pow", Transforms.pow(value, p, true), g -> new Tensor[] {g.mul(x.pow(p - 1)).mul(p)}, this);
+        return fromOp("pow", unary((in, o) -> Nd4j.exec(new Pow(in[0], o[0], p))), g -> new Tensor[] {g.mul(x.pow(p - 1)).mul(p)}, this);
     }
 
     /** eˣ. */
     public Tensor exp() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("exp", Transforms.exp(value, true), g -> new Tensor[] {g.mul(self[0])}, this);
+        self[0] = fromOp("exp", unary((in, o) -> Nd4j.exec(new Exp(in[0], o[0]))), g -> new Tensor[] {g.mul(self[0])}, this);
         return self[0];
     }
 
     /** Natural logarithm. */
     public Tensor log() {
         Tensor x = this;
-        return fromOp("log", Transforms.log(value, true), g -> new Tensor[] {g.div(x)}, this);
+        return fromOp("log", unary((in, o) -> Nd4j.exec(new Log(in[0], o[0]))), g -> new Tensor[] {g.div(x)}, this);
     }
 
     /** Square root. */
     public Tensor sqrt() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("sqrt", Transforms.sqrt(value, true), g -> new Tensor[] {g.div(self[0]).mul(0.5)}, this);
+        self[0] = fromOp("sqrt", unary((in, o) -> Nd4j.exec(new Sqrt(in[0], o[0]))), g -> new Tensor[] {g.div(self[0]).mul(0.5)}, this);
         return self[0];
     }
 
     /** |x| (subgradient 0 at 0). */
     public Tensor abs() {
-        Tensor sign = constant(Transforms.sign(value, true));
-        return fromOp("abs", Transforms.abs(value, true), g -> new Tensor[] {g.mul(sign)}, this);
+        INDArray out = alloc(dtype(), shape());
+        INDArray signs = alloc(dtype(), shape());
+        Replay.exec((in, o) -> {
+            Nd4j.exec(new Abs(in[0], o[0]));
+            Nd4j.exec(new Sign(in[0], o[1]));
+        }, new INDArray[] {value}, out, signs);
+        Tensor sign = constant(signs);
+        return fromOp("abs", out, g -> new Tensor[] {g.mul(sign)}, this);
     }
 
     /** Hyperbolic tangent. */
     public Tensor tanh() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("tanh", Transforms.tanh(value, true),
+        self[0] = fromOp("tanh", unary((in, o) -> Nd4j.exec(new Tanh(in[0], o[0]))),
                 g -> new Tensor[] {g.mul(self[0].square().rsub(1.0))}, this);
         return self[0];
     }
@@ -375,7 +407,7 @@ public class Tensor {
     /** Logistic sigmoid 1/(1+e^{−x}). */
     public Tensor sigmoid() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("sigmoid", Transforms.sigmoid(value, true),
+        self[0] = fromOp("sigmoid", unary((in, o) -> Nd4j.exec(new Sigmoid(in[0], o[0]))),
                 g -> new Tensor[] {g.mul(self[0]).mul(self[0].rsub(1.0))}, this);
         return self[0];
     }
@@ -387,22 +419,29 @@ public class Tensor {
 
     /** Leaky ReLU with any slope a: x for x &gt; 0, a·x otherwise (a = 0.5 gives max(x, x/2) for a ≤ 1). */
     public Tensor leakyRelu(double slope) {
-        INDArray positive = value.gt(0).castTo(dtype());
-        // derivative: 1 where x > 0, slope elsewhere
-        Tensor derivative = constant(positive.mul(1.0 - slope).addi(slope));
-        INDArray out = value.mul(derivative.value);
-        return fromOp("leakyRelu", out, g -> new Tensor[] {g.mul(derivative)}, this);
+        Tensor x = this;
+        INDArray out = unary((in, o) -> Nd4j.exec(new LeakyReLU(in[0], o[0], slope)));
+        return fromOp("leakyRelu", out, g -> new Tensor[] {leakyReluGrad(x, g, slope)}, this);
+    }
+
+    /** {@code g ⊙ σ'(x)} for leaky ReLU: linear in g, piecewise constant in x. */
+    private static Tensor leakyReluGrad(Tensor x, Tensor g, double slope) {
+        INDArray out = alloc(g.dtype(), g.shape());
+        Replay.exec((in, o) -> Nd4j.exec(new LeakyReLUBp(in[0], in[1], o[0], slope)), new INDArray[] {x.value, g.value}, out);
+        return fromOp("leakyReluGrad", out, gg -> new Tensor[] {null, leakyReluGrad(x, gg, slope)}, x, g);
     }
 
     /** log(1 + eˣ), computed stably. */
     public Tensor softplus() {
         Tensor x = this;
-        return fromOp("softplus", Transforms.softPlus(value, true), g -> new Tensor[] {g.mul(x.sigmoid())}, this);
+        return fromOp("softplus", unary((in, o) -> Nd4j.exec(new SoftPlus(in[0], o[0]))), g -> new Tensor[] {g.mul(x.sigmoid())}, this);
     }
 
     /** 1 where x &gt; c, 0 elsewhere; a constant (no gradient). */
     public Tensor gtMask(double c) {
-        return constant(value.gt(c).castTo(dtype()));
+        INDArray out = alloc(dtype(), shape());
+        Replay.exec((in, o) -> o[0].assign(in[0].gt(c).castTo(o[0].dataType())), new INDArray[] {value}, out);
+        return constant(out);
     }
 
     // ------------------------------------------------------------------ reductions
@@ -410,10 +449,11 @@ public class Tensor {
     /** Sum of all elements (rank-0 result); accumulated in double for large float32 inputs. */
     public Tensor sum() {
         long[] s = shape();
-        INDArray out = value.length() > 4096 && dtype() == DataType.FLOAT
-                ? value.castTo(DataType.DOUBLE).sum().castTo(DataType.FLOAT)
-                : value.sum();
-        return fromOp("sum", out.reshape(new long[0]), g -> new Tensor[] {g.broadcastTo(s)}, this);
+        INDArray out = alloc(dtype());
+        boolean wide = value.length() > 4096 && dtype() == DataType.FLOAT;
+        Replay.exec((in, o) -> o[0].assign(wide ? in[0].castTo(DataType.DOUBLE).sumNumber().doubleValue()
+                : in[0].sumNumber().doubleValue()), new INDArray[] {value}, out);
+        return fromOp("sum", out, g -> new Tensor[] {g.broadcastTo(s)}, this);
     }
 
     /** Sum over the given axes. */
@@ -424,7 +464,8 @@ public class Tensor {
         int[] ax = normaliseAxes("sum", axes);
         long[] s = shape();
         long[] kept = keptShape(s, ax);
-        INDArray out = value.sum(keepDims, ax);
+        INDArray out = alloc(dtype(), keepDims ? kept : removeAxes(s, ax));
+        Replay.exec((in, o) -> in[0].sum(o[0], keepDims, ax), new INDArray[] {value}, out);
         return fromOp("sum", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s)}, this);
     }
 
@@ -448,18 +489,26 @@ public class Tensor {
         int[] ax = normaliseAxes("max", axes);
         long[] s = shape();
         long[] kept = keptShape(s, ax);
-        INDArray maxKept = value.max(true, ax);
-        INDArray mask = value.eq(maxKept.broadcast(s)).castTo(dtype());
-        INDArray ties = mask.sum(true, ax);
-        Tensor weights = constant(mask.divi(ties.broadcast(s)));
-        INDArray out = keepDims ? maxKept : maxKept.reshape(removeAxes(s, ax));
+        INDArray out = alloc(dtype(), keepDims ? kept : removeAxes(s, ax));
+        INDArray weightArray = alloc(dtype(), s);
+        Replay.exec((in, o) -> {
+            INDArray maxKept = in[0].max(true, ax);
+            INDArray mask = in[0].eq(maxKept.broadcast(s)).castTo(o[1].dataType());
+            o[1].assign(mask.divi(mask.sum(true, ax).broadcast(s)));
+            o[0].assign(maxKept.reshape(o[0].shape()));
+        }, new INDArray[] {value}, out, weightArray);
+        Tensor weights = constant(weightArray);
         return fromOp("max", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(weights)}, this);
     }
 
     /** log Σ exp over an axis, stabilised by the (constant) maximum. */
     public Tensor logSumExp(int axis, boolean keepDims) {
         int a = Shapes.axis("logSumExp", axis, rank());
-        Tensor m = constant(value.max(true, a));
+        long[] keptShape = shape();
+        keptShape[a] = 1;
+        INDArray maxArray = alloc(dtype(), keptShape);
+        Replay.exec((in, o) -> o[0].assign(in[0].max(true, a)), new INDArray[] {value}, maxArray);
+        Tensor m = constant(maxArray);
         Tensor r = sub(m).exp().sum(true, a).log().add(m);
         return keepDims ? r : r.reshape(removeAxes(r.shape(), new int[] {a}));
     }
@@ -476,19 +525,49 @@ public class Tensor {
 
     /**
      * Picks, for each row of a {@code [batch, classes]} tensor, the entry at {@code index[row]};
-     * result {@code [batch]}.
+     * result {@code [batch]}. Inside a {@link Replay} recording, {@code index} is read again on
+     * every replay, so it must be the array the replaying code refills (a batch's own labels).
      */
     public Tensor gather(int[] index) {
         Shapes.require("gather", "x", this, index.length, -1);
         long classes = size(1);
-        INDArray oneHot = Nd4j.zeros(dtype(), index.length, classes);
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= classes) {
-                throw new IllegalArgumentException("gather: index[" + i + "] expected in [0, " + classes
-                        + ") but got " + index[i]);
+        INDArray oneHot = alloc(dtype(), shape());
+        // The kernel reads the label array by reference: a replayed step sees the labels that
+        // its owner copied into this same array.
+        Replay.exec((in, o) -> {
+            o[0].assign(0);
+            for (int i = 0; i < index.length; i++) {
+                if (index[i] < 0 || index[i] >= classes) {
+                    throw new IllegalArgumentException("gather: index[" + i + "] expected in [0, " + classes
+                            + ") but got " + index[i]);
+                }
+                o[0].putScalar(i, index[i], 1.0);
             }
-            oneHot.putScalar(i, index[i], 1.0);
-        }
+        }, new INDArray[0], oneHot);
+        return mul(constant(oneHot)).sum(false, 1);
+    }
+
+    /**
+     * As {@link #gather(int[])} with the class indices held in a tensor {@code [batch]} (any
+     * float type, integral values), so that a recorded step reads new labels on replay.
+     */
+    public Tensor gather(Tensor index) {
+        Shapes.require("gather", "x", this, -1, -1);
+        Shapes.require("gather", "index", index, size(0));
+        long classes = size(1);
+        INDArray oneHot = alloc(dtype(), shape());
+        Replay.exec((in, o) -> {
+            double[] idx = in[0].dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            o[0].assign(0);
+            for (int i = 0; i < idx.length; i++) {
+                int c = (int) idx[i];
+                if (c != idx[i] || c < 0 || c >= classes) {
+                    throw new IllegalArgumentException("gather: index[" + i + "] expected an integer in [0, " + classes
+                            + ") but got " + idx[i]);
+                }
+                o[0].putScalar(i, c, 1.0);
+            }
+        }, new INDArray[] {index.value}, oneHot);
         return mul(constant(oneHot)).sum(false, 1);
     }
 
@@ -525,9 +604,14 @@ public class Tensor {
             long m = transposeThis ? size(1) : size(0);
             long n = transposeOther ? other.size(0) : other.size(1);
             out = Nd4j.createUninitialized(dtype(), new long[] {m, n}, 'f');
-            Nd4j.gemm(value, other.value, out, transposeThis, transposeOther, 1.0, 0.0);
+            Replay.exec((in, o) -> Nd4j.gemm(in[0], in[1], o[0], transposeThis, transposeOther, 1.0, 0.0),
+                    new INDArray[] {value, other.value}, out);
         } else {
-            out = Nd4j.matmul(value, other.value, transposeThis, transposeOther, false);
+            long m = transposeThis ? size(2) : size(1);
+            long n = transposeOther ? other.size(1) : other.size(2);
+            out = alloc(dtype(), size(0), m, n);
+            Replay.exec((in, o) -> Nd4j.matmul(in[0], in[1], o[0], transposeThis, transposeOther, false),
+                    new INDArray[] {value, other.value}, out);
         }
         Tensor a = this;
         return fromOp("matmul", out, g -> new Tensor[] {
@@ -563,7 +647,9 @@ public class Tensor {
         for (int i = 0; i < axes.length; i++) {
             inverse[Shapes.axis("permute", axes[i], rank())] = i;
         }
-        return fromOp("permute", value.permute(axes).dup('c'), g -> new Tensor[] {g.permute(inverse)}, this);
+        INDArray out = alloc(dtype(), value.permute(axes).shape());
+        Replay.exec((in, o) -> o[0].assign(in[0].permute(axes)), new INDArray[] {value}, out);
+        return fromOp("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
     /** Same elements in a new shape (row-major); one entry may be -1. */
@@ -589,8 +675,18 @@ public class Tensor {
         if (Arrays.equals(target, s)) {
             return this;
         }
-        INDArray src = value.ordering() == 'c' && !value.isView() ? value : value.dup('c');
-        return fromOp("reshape", src.reshape('c', target), g -> new Tensor[] {g.reshape(s)}, this);
+        INDArray out = null;
+        if (value.ordering() == 'c' && !value.isView()) {
+            INDArray view = value.reshape('c', target);
+            if (view.data() == value.data() || view.data().address() == value.data().address()) {
+                out = view;   // shares storage: nothing to replay
+            }
+        }
+        if (out == null) {
+            out = alloc(dtype(), target);
+            Replay.exec((in, o) -> o[0].reshape('c', s).assign(in[0]), new INDArray[] {value}, out);
+        }
+        return fromOp("reshape", out, g -> new Tensor[] {g.reshape(s)}, this);
     }
 
     /** Flattens every axis after the first: {@code [batch, ...] → [batch, features]}. */
@@ -609,8 +705,9 @@ public class Tensor {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(s) + " cannot be broadcast to "
                     + Shapes.str(target));
         }
-        INDArray src = s.length == target.length ? value : value.reshape('c', padShape(s, target.length));
-        INDArray out = src.broadcast(target);
+        long[] padded = padShape(s, target.length);
+        INDArray out = alloc(dtype(), target);
+        Replay.exec((in, o) -> o[0].assign(in[0].reshape('c', padded).broadcast(target)), new INDArray[] {value}, out);
         return fromOp("broadcastTo", out, g -> new Tensor[] {g.sumToShape(s)}, this);
     }
 
@@ -660,7 +757,8 @@ public class Tensor {
             }
             idx[i] = NDArrayIndex.interval(start[i], start[i] + size[i]);
         }
-        INDArray out = value.get(idx).dup('c');
+        INDArray out = alloc(dtype(), size);
+        Replay.exec((in, o) -> o[0].assign(in[0].get(idx)), new INDArray[] {value}, out);
         return fromOp("region", out, g -> new Tensor[] {g.embed(s, start)}, this);
     }
 
@@ -678,8 +776,11 @@ public class Tensor {
             }
             idx[i] = NDArrayIndex.interval(start[i], start[i] + s[i]);
         }
-        INDArray out = Nd4j.zeros(dtype(), full);
-        out.get(idx).assign(value);
+        INDArray out = alloc(dtype(), full);
+        Replay.exec((in, o) -> {
+            o[0].assign(0);
+            o[0].get(idx).assign(in[0]);
+        }, new INDArray[] {value}, out);
         return fromOp("embed", out, g -> new Tensor[] {g.region(start, s)}, this);
     }
 
@@ -732,7 +833,18 @@ public class Tensor {
             offsets[i] = offset;
             offset += si[a];
         }
-        INDArray out = parts.length == 1 ? parts[0].value.dup('c') : Nd4j.concat(a, arrays);
+        long[] outShape = parts[0].shape();
+        outShape[a] = offset;
+        INDArray out = alloc(parts[0].dtype(), outShape);
+        Replay.exec((in, o) -> {
+            for (int i = 0; i < in.length; i++) {
+                INDArrayIndex[] idx = new INDArrayIndex[outShape.length];
+                for (int d = 0; d < idx.length; d++) {
+                    idx[d] = d == a ? NDArrayIndex.interval(offsets[i], offsets[i] + in[i].size(a)) : NDArrayIndex.all();
+                }
+                o[0].get(idx).assign(in[i]);
+            }
+        }, arrays, out);
         return fromOp("concat", out, g -> {
             Tensor[] grads = new Tensor[parts.length];
             for (int i = 0; i < parts.length; i++) {
@@ -794,6 +906,17 @@ public class Tensor {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A new uninitialised row-major array, the output buffer of an operation. */
+    static INDArray alloc(DataType type, long... shape) {
+        return Nd4j.createUninitialized(type, shape, 'c');
+    }
+
+    private INDArray unary(Kernel k) {
+        INDArray out = alloc(dtype(), shape());
+        Replay.exec(k, new INDArray[] {value}, out);
+        return out;
+    }
 
     private int[] normaliseAxes(String name, int[] axes) {
         int[] out = new int[axes.length];

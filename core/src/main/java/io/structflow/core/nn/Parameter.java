@@ -1,5 +1,6 @@
 package io.structflow.core.nn;
 
+import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Parameter extends Tensor {
     private final String name;
     private INDArray grad;
+    private boolean hasGrad;
     private final List<Constraint> constraints = new ArrayList<>();
 
     /**
@@ -39,21 +41,36 @@ public final class Parameter extends Tensor {
 
     /** Accumulated gradient, or {@code null} before the first backward pass or after {@link #zeroGrad()}. */
     public INDArray grad() {
-        return grad;
+        return hasGrad ? grad : null;
     }
 
-    /** Adds {@code g} to the accumulated gradient. */
+    /**
+     * Adds {@code g} to the accumulated gradient. The gradient buffer is allocated once and
+     * reused across steps; the accumulation is a {@link Replay}-recorded kernel, so a replayed
+     * training step writes this parameter's gradient again.
+     */
     public void accumulateGrad(INDArray g) {
-        if (grad == null) {
-            grad = g.dup('c');
-        } else {
-            grad.addi(g);
+        if (!java.util.Arrays.equals(g.shape(), shape())) {
+            throw new IllegalArgumentException("accumulateGrad: " + name + " expected a gradient of shape "
+                    + Shapes.str(shape()) + " but got " + Shapes.str(g.shape()));
         }
+        if (grad == null || grad.dataType() != dtype()) {
+            grad = org.nd4j.linalg.factory.Nd4j.createUninitialized(dtype(), shape(), 'c');
+        }
+        boolean first = !hasGrad;
+        Replay.exec((in, o) -> {
+            if (first) {
+                o[0].assign(in[0]);
+            } else {
+                o[0].addi(in[0]);
+            }
+            hasGrad = true;
+        }, new INDArray[] {g}, grad);
     }
 
-    /** Forgets the accumulated gradient. */
+    /** Forgets the accumulated gradient (the buffer is kept for the next step). */
     public void zeroGrad() {
-        grad = null;
+        hasGrad = false;
     }
 
     /**

@@ -1,0 +1,112 @@
+package io.structflow.core.optim;
+
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam with bias correction (Kingma &amp; Ba, ICLR 2015, arXiv:1412.6980, Algorithm 1) and L2
+ * weight decay added to the gradient, as PyTorch's {@code torch.optim.Adam}:
+ * <pre>
+ *   t ← t + 1
+ *   g ← ∇θ L + λ θ
+ *   m ← β₁ m + (1 − β₁) g
+ *   v ← β₂ v + (1 − β₂) g²
+ *   θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * </pre>
+ * followed by the projections of {@link Optimizer#step()}. Used for the planar classifiers of
+ * [CMOSS] §1.1 / Table 1. State slots per parameter: {@code exp_avg} (m), {@code exp_avg_sq} (v)
+ * and {@code step} (t, a float64 scalar counting the steps in which the parameter had a
+ * gradient). Cost per parameter: about ten ND4J calls.
+ */
+public final class Adam extends Optimizer {
+    private static final String EXP_AVG = "exp_avg";
+    private static final String EXP_AVG_SQ = "exp_avg_sq";
+    private static final String STEP = "step";
+
+    /**
+     * Hyper-parameters.
+     *
+     * @param lr          learning rate η, finite and ≥ 0
+     * @param beta1       β₁ in [0, 1)
+     * @param beta2       β₂ in [0, 1)
+     * @param eps         ε &gt; 0
+     * @param weightDecay L2 coefficient λ ≥ 0, added to the gradient
+     */
+    public record Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        /** Validates the hyper-parameters. */
+        public Config {
+            Hyper.requireRate("Adam.Config", "lr", lr);
+            Hyper.requireUnitInterval("Adam.Config", "beta1", beta1);
+            Hyper.requireUnitInterval("Adam.Config", "beta2", beta2);
+            Hyper.requirePositive("Adam.Config", "eps", eps);
+            Hyper.requireRate("Adam.Config", "weightDecay", weightDecay);
+        }
+
+        /** PyTorch's defaults with rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, no weight decay. */
+        public static Config defaults(double lr) {
+            return new Config(lr, 0.9, 0.999, 1e-8, 0);
+        }
+    }
+
+    private final Config config;
+
+    /** Adam on every parameter of {@code model}. */
+    public Adam(Module model, Config config) {
+        this(named(model), config);
+    }
+
+    /** Adam on the given parameters, keyed by dotted name. */
+    public Adam(Map<String, Parameter> parameters, Config config) {
+        super("Adam", parameters, requireConfig(config).lr());
+        this.config = config;
+    }
+
+    private static Config requireConfig(Config config) {
+        if (config == null) {
+            throw new IllegalArgumentException("Adam: config expected non-null but got null");
+        }
+        return config;
+    }
+
+    /** The hyper-parameters (the current rate is {@link #learningRate()}). */
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    protected List<String> slotNames() {
+        return List.of(EXP_AVG, EXP_AVG_SQ, STEP);
+    }
+
+    @Override
+    protected long[] slotShape(Parameter p, String slot) {
+        return STEP.equals(slot) ? new long[0] : super.slotShape(p, slot);
+    }
+
+    @Override
+    protected DataType slotType(Parameter p, String slot) {
+        return STEP.equals(slot) ? DataType.DOUBLE : super.slotType(p, slot);
+    }
+
+    @Override
+    protected void update(String name, Parameter p, INDArray grad) {
+        INDArray counter = slot(name, p, STEP);
+        double t = counter.getDouble(0) + 1;
+        counter.assign(t);
+        INDArray theta = p.value();
+        INDArray g = config.weightDecay() == 0 ? grad : theta.mul(config.weightDecay()).addi(grad);
+        INDArray m = slot(name, p, EXP_AVG);
+        INDArray v = slot(name, p, EXP_AVG_SQ);
+        m.muli(config.beta1()).addi(g.mul(1 - config.beta1()));
+        v.muli(config.beta2()).addi(g.mul(g).muli(1 - config.beta2()));
+        double stepSize = learningRate() / (1 - Math.pow(config.beta1(), t));
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), t));
+        INDArray denominator = Transforms.sqrt(v, true).divi(sqrtCorrection2).addi(config.eps());
+        theta.subi(m.div(denominator).muli(stepSize));
+    }
+}

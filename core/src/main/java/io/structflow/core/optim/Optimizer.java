@@ -1,0 +1,231 @@
+package io.structflow.core.optim;
+
+import io.structflow.core.autodiff.Shapes;
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A first-order optimiser over a fixed, named list of parameters, followed by projection:
+ * <pre>
+ *   θ ← P_C(θ − Δ(∇θ L, state))
+ * </pre>
+ * where {@code Δ} is the method's update (plain or momentum SGD, Adam) and {@code P_C} applies
+ * every {@link io.structflow.core.nn.Constraint} attached to a parameter, in attach order — the
+ * projected gradient descent that keeps a constrained network inside the set where its
+ * guarantee holds ([CMOSS] §3.1: the step sizes are projected onto the non-expansive region
+ * (3.10) after every update).
+ *
+ * <p>Updates are written in place into each parameter's own storage, so the parameter's
+ * identity — and every reference to it — survives a step. State (momentum buffers, moment
+ * estimates, per-parameter step counters) is kept apart from the immutable hyper-parameter
+ * record, in arrays named {@code "<dotted parameter name>/<slot>"} ({@code "0.weight/exp_avg"}),
+ * and can be exported with {@link #state()} and restored with {@link #loadState(Map)}.
+ *
+ * <p>Subclasses implement {@link #update(String, Parameter, INDArray)} and declare their slots.
+ */
+public abstract class Optimizer {
+    /** Separator between a parameter's dotted name and a slot name in state keys. */
+    public static final String SLOT_SEPARATOR = "/";
+
+    private final Map<String, Parameter> parameters;
+    private final Map<String, INDArray> state = new LinkedHashMap<>();
+    private double learningRate;
+
+    /**
+     * @param owner        the optimiser's class name, for messages
+     * @param parameters   parameters by unique dotted name, in update order
+     * @param learningRate initial rate, finite and ≥ 0
+     */
+    protected Optimizer(String owner, Map<String, Parameter> parameters, double learningRate) {
+        if (parameters == null || parameters.isEmpty()) {
+            throw new IllegalArgumentException(owner + ": parameters expected at least one parameter but got "
+                    + (parameters == null ? "null" : "none"));
+        }
+        Map<Parameter, String> seen = new IdentityHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException(owner + ": parameter \"" + e.getKey() + "\" expected non-null but got null");
+            }
+            String previous = seen.put(e.getValue(), e.getKey());
+            if (previous != null) {
+                throw new IllegalArgumentException(owner + ": parameters expected distinct but \"" + previous
+                        + "\" and \"" + e.getKey() + "\" are the same parameter");
+            }
+        }
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        Hyper.requireRate(owner, "learning rate", learningRate);
+        this.learningRate = learningRate;
+    }
+
+    /** The parameters of {@code model} by their dotted names. */
+    protected static Map<String, Parameter> named(Module model) {
+        if (model == null) {
+            throw new IllegalArgumentException("Optimizer: model expected non-null but got null");
+        }
+        return model.namedParameters();
+    }
+
+    /** The optimised parameters by dotted name, in update order (unmodifiable). */
+    public final Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The current learning rate. */
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /** Sets the learning rate used by the following steps (a schedule calls this each epoch). */
+    public final void setLearningRate(double rate) {
+        Hyper.requireRate(getClass().getSimpleName() + ".setLearningRate", "rate", rate);
+        learningRate = rate;
+    }
+
+    /** Forgets the accumulated gradient of every parameter. */
+    public final void zeroGrad() {
+        for (Parameter p : parameters.values()) {
+            p.zeroGrad();
+        }
+    }
+
+    /**
+     * One optimisation step: updates every parameter that has a gradient, then applies every
+     * parameter's constraints in attach order.
+     *
+     * @throws ArithmeticException if a gradient holds NaN or ±∞; it names the parameter and the
+     *         first bad index and is thrown before any parameter or state is changed
+     */
+    public final void step() {
+        List<Map.Entry<String, Parameter>> active = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            INDArray g = e.getValue().grad();
+            if (g != null) {
+                requireFiniteGradient(e.getKey(), e.getValue(), g);
+                active.add(e);
+            }
+        }
+        for (Map.Entry<String, Parameter> e : active) {
+            update(e.getKey(), e.getValue(), e.getValue().grad());
+        }
+        for (Parameter p : parameters.values()) {
+            p.projectInPlace();
+        }
+    }
+
+    private void requireFiniteGradient(String name, Parameter p, INDArray g) {
+        if (!Arrays.equals(g.shape(), p.value().shape())) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".step: gradient of parameter \"" + name
+                    + "\" expected shape " + Shapes.str(p.value().shape()) + " but got " + Shapes.str(g.shape()));
+        }
+        if (g.isNaN().any() || g.isInfinite().any()) {
+            double[] d = g.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            int i = 0;
+            while (i < d.length && Double.isFinite(d[i])) {
+                i++;
+            }
+            throw new ArithmeticException(getClass().getSimpleName() + ".step: gradient of parameter \"" + name
+                    + "\" holds " + (i < d.length ? d[i] : Double.NaN) + " at flat index " + i
+                    + "; no parameter was changed");
+        }
+    }
+
+    /**
+     * Updates one parameter in place from its gradient (finite, same shape as the parameter).
+     * Uses {@link #learningRate()} and the slots from {@link #slot(String, Parameter, String)}.
+     *
+     * @param name dotted name of the parameter
+     * @param p    the parameter, written in place
+     * @param grad its gradient, not to be written
+     */
+    protected abstract void update(String name, Parameter p, INDArray grad);
+
+    /** The names of this optimiser's state slots per parameter (e.g. {@code momentum_buffer}). */
+    protected abstract List<String> slotNames();
+
+    /** Shape of a slot of {@code p}: the parameter's shape unless overridden (e.g. a rank-0 step counter). */
+    protected long[] slotShape(Parameter p, String slot) {
+        return p.shape();
+    }
+
+    /** Element type of a slot of {@code p}: the parameter's type unless overridden. */
+    protected DataType slotType(Parameter p, String slot) {
+        return p.dtype();
+    }
+
+    /**
+     * The state array {@code slot} of parameter {@code name}, created as zeros on first use.
+     * The returned array is the live state (subclasses update it in place).
+     */
+    protected final INDArray slot(String name, Parameter p, String slot) {
+        return state.computeIfAbsent(name + SLOT_SEPARATOR + slot,
+                k -> Nd4j.zeros(slotType(p, slot), slotShape(p, slot)));
+    }
+
+    /**
+     * A copy of the optimiser state, keyed {@code "<parameter>/<slot>"}; only slots created so
+     * far appear (a parameter that never had a gradient has none).
+     */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        state.forEach((k, v) -> copy.put(k, v.dup('c')));
+        return copy;
+    }
+
+    /**
+     * Replaces the optimiser state by (copies of) {@code saved}, as exported by {@link #state()}.
+     * Everything is validated before anything changes.
+     *
+     * @throws IllegalArgumentException naming the key if a parameter or slot is unknown, or a
+     *         shape or element type does not match this optimiser's parameters
+     */
+    public void loadState(Map<String, INDArray> saved) {
+        String where = getClass().getSimpleName() + ".loadState";
+        if (saved == null) {
+            throw new IllegalArgumentException(where + ": state expected non-null but got null");
+        }
+        Map<String, INDArray> fresh = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : saved.entrySet()) {
+            String key = e.getKey();
+            int cut = key.lastIndexOf(SLOT_SEPARATOR);
+            String name = cut < 0 ? key : key.substring(0, cut);
+            String slot = cut < 0 ? "" : key.substring(cut + 1);
+            Parameter p = parameters.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException(where + ": key \"" + key + "\" names no parameter of this optimiser"
+                        + " (parameters: " + parameters.keySet() + ")");
+            }
+            if (!slotNames().contains(slot)) {
+                throw new IllegalArgumentException(where + ": key \"" + key + "\" expected a slot in " + slotNames()
+                        + " but got \"" + slot + "\"");
+            }
+            INDArray v = e.getValue();
+            long[] shape = slotShape(p, slot);
+            if (v == null || !Arrays.equals(v.shape(), shape)) {
+                throw new IllegalArgumentException(where + ": \"" + key + "\" expected shape " + Shapes.str(shape)
+                        + " but got " + (v == null ? "null" : Shapes.str(v.shape())));
+            }
+            if (v.dataType() != slotType(p, slot)) {
+                throw new IllegalArgumentException(where + ": \"" + key + "\" expected element type "
+                        + slotType(p, slot) + " but got " + v.dataType());
+            }
+            fresh.put(key, v.dup('c'));
+        }
+        state.clear();
+        state.putAll(fresh);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(lr=" + learningRate + ", " + parameters.size() + " parameters)";
+    }
+}
