@@ -1,0 +1,28 @@
+package io.structflow.constraints.linalg;
+
+import io.structflow.constraints.internal.Messages;
+
+/**
+ * Stopping rule of the operator-norm estimators (restarted Lanczos on {@code 𝒜ᵀ𝒜}, see
+ * {@link Lanczos}): stop when the Ritz residual {@code ‖𝒜ᵀ𝒜x − θx‖} is at most
+ * {@code tolerance · θ}, or after {@code maxProducts} products with {@code 𝒜ᵀ𝒜}.
+ *
+ * @param maxProducts     products with {@code 𝒜ᵀ𝒜} per call, ≥ 1
+ * @param krylovDimension Lanczos vectors per restart, ≥ 2
+ * @param tolerance       relative Ritz residual that counts as converged, &gt; 0
+ * @param seed            seed of the random start vector (used once; later calls warm-start)
+ */
+public record NormEstimateSettings(int maxProducts, int krylovDimension, double tolerance, long seed) {
+    public NormEstimateSettings {
+        Messages.atLeastOne("NormEstimateSettings", "maxProducts", maxProducts);
+        if (krylovDimension < 2) {
+            throw Messages.badArgument("NormEstimateSettings", "krylovDimension", "an integer ≥ 2", krylovDimension);
+        }
+        Messages.positive("NormEstimateSettings", "tolerance", tolerance);
+    }
+
+    /** 2000 products, Krylov dimension 20, tolerance 1e-10, seed 0. */
+    public static NormEstimateSettings defaults() {
+        return new NormEstimateSettings(2000, 20, 1e-10, 0);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Linear algebra the constraints need: a differentiable linear solve (for the Cayley
+ * parametrisation) and operator-norm estimators by warm-started power iteration, for dense
+ * weights and for convolution operators with padding and stride.
+ *
+ * <table>
+ *   <caption>Estimators</caption>
+ *   <tr><th>Name</th><th>Operator</th><th>Cost per product with 𝒜ᵀ𝒜</th></tr>
+ *   <tr><td>{@link io.structflow.constraints.linalg.DenseSpectralNorm}</td><td>{@code x ↦ Wx}, W {@code [m, n]}</td><td>2mn</td></tr>
+ *   <tr><td>{@link io.structflow.constraints.linalg.ConvOperatorNorm}</td><td>{@code x ↦ conv2d(x, K)} on {@code C×H×W} images</td><td>one conv2d and one convTranspose2d</td></tr>
+ * </table>
+ */
+package io.structflow.constraints.linalg;

@@ -1,0 +1,101 @@
+package io.structflow.constraints.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.structflow.constraints.TestMatrices;
+import io.structflow.core.autodiff.ConvGeometry;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Parameter;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class OperatorNormTest {
+    private static final DataType D = DataType.DOUBLE;
+
+    @Test
+    void dense_constructedSingularValues_matchWithin1e4Relative() {
+        Tensor w = TestMatrices.withSingularValues(1, 7, 5, 3.0, 2.4, 1.0, 0.5, 0.1);
+        double s = new DenseSpectralNorm().estimate(w.value());
+        assertEquals(3.0, s, 3.0 * 1e-4);
+        assertTrue(s <= 3.0 * (1 + 1e-12), "power iteration is a lower bound: " + s);
+    }
+
+    @Test
+    void dense_randomMatrix_matchesJacobi() {
+        Tensor w = Tensor.randn(D, new SplittableRandom(2), 9, 6);
+        double exact = TestMatrices.largestSingularValue(w.toDoubleArray(), 9, 6);
+        double s = new DenseSpectralNorm().estimate(w.value());
+        assertEquals(exact, s, exact * 1e-4);
+    }
+
+    @Test
+    void dense_warmStart_convergesInFewIterations() {
+        DenseSpectralNorm norm = new DenseSpectralNorm(new NormEstimateSettings(2000, 4, 1e-10, 0));
+        Tensor w = Tensor.randn(D, new SplittableRandom(3), 80, 80);
+        norm.estimate(w.value());
+        int cold = norm.lastProducts();
+        Tensor perturbed = w.add(Tensor.randn(D, new SplittableRandom(4), 80, 80).mul(1e-7));
+        norm.estimate(perturbed.value());
+        assertTrue(norm.lastProducts() < cold / 2, "warm " + norm.lastProducts() + " vs cold " + cold);
+    }
+
+    /** The explicit matrix of x ↦ conv2d(x, K) on [1, C, H, W], one column per unit basis image. */
+    private static double[] convMatrix(Tensor k, ConvGeometry g, int c, int h, int w, int[] rowsOut) {
+        int n = c * h * w;
+        double[] cols = null;
+        int m = 0;
+        for (int j = 0; j < n; j++) {
+            double[] e = new double[n];
+            e[j] = 1;
+            double[] y = Tensor.of(D, e, 1, c, h, w).conv2d(k, g).toDoubleArray();
+            if (cols == null) {
+                m = y.length;
+                cols = new double[m * n];
+            }
+            for (int i = 0; i < m; i++) {
+                cols[i * n + j] = y[i];
+            }
+        }
+        rowsOut[0] = m;
+        return cols;
+    }
+
+    @Test
+    void conv_padding1_matchesExplicitMatrix() {
+        Tensor k = Tensor.randn(D, new SplittableRandom(5), 2, 2, 3, 3);
+        ConvGeometry g = new ConvGeometry(1, 1, 1, 1);
+        int[] m = new int[1];
+        double[] matrix = convMatrix(k, g, 2, 6, 6, m);
+        double exact = TestMatrices.largestSingularValue(matrix, m[0], 72);
+        ConvOperatorNorm norm = new ConvOperatorNorm(g, 6, 6);
+        double s = norm.estimate(k.value());
+        assertEquals(exact, s, exact * 1e-4);
+    }
+
+    @Test
+    void conv_stride2_matchesExplicitMatrix() {
+        Tensor k = Tensor.randn(D, new SplittableRandom(6), 3, 2, 3, 3);
+        ConvGeometry g = new ConvGeometry(2, 2, 1, 1);
+        int[] m = new int[1];
+        double[] matrix = convMatrix(k, g, 2, 6, 6, m);
+        double exact = TestMatrices.largestSingularValue(matrix, m[0], 72);
+        double s = new ConvOperatorNorm(g, 6, 6).estimate(k.value());
+        assertEquals(exact, s, exact * 1e-4);
+    }
+
+    @Test
+    void validate_wrongShapes_throwNamingTheParameter() {
+        Parameter vector = new Parameter("b", Tensor.zeros(D, 4).value());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DenseSpectralNorm().validate("test", vector));
+        assertTrue(e.getMessage().contains("b") && e.getMessage().contains("[4]"), e.getMessage());
+        Parameter big = new Parameter("K", Tensor.zeros(D, 2, 2, 9, 9).value());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ConvOperatorNorm(new ConvGeometry(1, 1, 0, 0), 6, 6).validate("test", big));
+        assertThrows(IllegalArgumentException.class, () -> new NormEstimateSettings(0, 20, 1e-6, 0));
+        assertThrows(IllegalArgumentException.class, () -> new NormEstimateSettings(100, 1, 1e-6, 0));
+    }
+}
