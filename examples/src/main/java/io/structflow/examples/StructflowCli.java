@@ -1,0 +1,28 @@
+package io.structflow.examples;
+
+import io.structflow.core.Backend;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code structflow} command line: one sub-command per experiment of [CMOSS] and [M-slides].
+ * Run {@code java -jar examples/target/structflow.jar --help}.
+ */
+@Command(name = "structflow", mixinStandardHelpOptions = true, version = "structflow 0.1.0",
+        description = "Structure-preserving neural networks: the experiments of Celledoni et al. (2023) and Murari's lectures.",
+        subcommands = {DemoCommand.class})
+public final class StructflowCli implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Entry point; exits with the sub-command's status. */
+    public static void main(String[] args) {
+        Backend.init();
+        System.exit(new CommandLine(new StructflowCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
