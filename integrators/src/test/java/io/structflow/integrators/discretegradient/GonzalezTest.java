@@ -1,0 +1,19 @@
+package io.structflow.integrators.discretegradient;
+
+import io.structflow.integrators.ImplicitSolver;
+import io.structflow.integrators.Integrator;
+import io.structflow.integrators.LinearGradientField;
+
+class GonzalezTest extends DiscreteGradientContract {
+    private static final ImplicitSolver TIGHT = ImplicitSolver.newton().withTolerance(1e-15);
+
+    @Override
+    protected Integrator<LinearGradientField> integrator() {
+        return new Gonzalez(TIGHT);
+    }
+
+    @Override
+    protected int theoreticalOrder() {
+        return 2;
+    }
+}
