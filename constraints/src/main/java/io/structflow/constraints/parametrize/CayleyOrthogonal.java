@@ -1,6 +1,6 @@
 package io.structflow.constraints.parametrize;
 
-import io.structflow.constraints.linalg.LinearSolve;
+import io.structflow.core.autodiff.LinearSolve;
 import io.structflow.core.autodiff.Tensor;
 
 /**

@@ -5,7 +5,7 @@ import io.structflow.integrators.Integrator;
 import io.structflow.integrators.SkewField;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.internal.Checks;
-import io.structflow.integrators.internal.LinearSolve;
+import io.structflow.core.autodiff.LinearSolve;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -1,12 +1,13 @@
-package io.structflow.integrators.internal;
+package io.structflow.core.autodiff;
 
-import io.structflow.core.autodiff.Shapes;
-import io.structflow.core.autodiff.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Batched linear solve {@code X = A⁻¹B} as a differentiable primitive.
+ * Linear solve {@code X = A⁻¹B} as a differentiable primitive, batched ({@code [batch, n, n]})
+ * or single ({@code [n, n]}). Used by the Cayley parametrisation {@code (I+S)⁻¹(I−S)}, the
+ * norm-preserving Cayley–Heun method and the Newton steps of implicit integrators.
  *
  * <p>Forward: Gaussian elimination with partial pivoting per sample, in double precision.
  * Backward (written with tensor ops, so derivatives of any order follow):
@@ -23,6 +24,13 @@ public final class LinearSolve {
      * @throws ArithmeticException if a matrix is singular to working precision
      */
     public static Tensor solve(Tensor a, Tensor b) {
+        if (a.rank() == 2 && b.rank() == 2) {
+            if (a.size(0) != a.size(1) || b.size(0) != a.size(0)) {
+                throw new IllegalArgumentException("solve: A expected [n, n] and B [n, k] but got "
+                        + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()));
+            }
+            return solve(a.reshape(1, a.size(0), a.size(1)), b.reshape(1, b.size(0), b.size(1))).reshape(b.shape());
+        }
         if (a.rank() != 3 || a.size(1) != a.size(2) || b.rank() != 3 || b.size(0) != a.size(0)
                 || b.size(1) != a.size(1) || a.dtype() != b.dtype()) {
             throw new IllegalArgumentException("solve: A expected [batch, n, n] and B [batch, n, k] of one type but got "
@@ -31,13 +39,16 @@ public final class LinearSolve {
         int batch = (int) a.size(0);
         int n = (int) a.size(1);
         int k = (int) b.size(2);
-        double[] ad = a.toDoubleArray();
-        double[] bd = b.toDoubleArray();
-        double[] out = new double[bd.length];
-        for (int s = 0; s < batch; s++) {
-            solveOne(ad, s * n * n, bd, s * n * k, out, n, k, s);
-        }
-        INDArray value = Nd4j.create(out, new long[] {batch, n, k}, 'c').castTo(a.dtype());
+        INDArray value = Tensor.alloc(a.dtype(), batch, n, k);
+        Replay.exec((in, o) -> {
+            double[] ad = in[0].dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            double[] bd = in[1].dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            double[] out = new double[bd.length];
+            for (int s = 0; s < batch; s++) {
+                solveOne(ad, s * n * n, bd, s * n * k, out, n, k, s);
+            }
+            o[0].assign(Nd4j.create(out, new long[] {batch, n, k}, 'c'));
+        }, new INDArray[] {a.value(), b.value()}, value);
         Tensor[] self = new Tensor[1];
         self[0] = Tensor.fromOp("solve", value, g -> {
             Tensor gb = solve(a.transpose(), g);

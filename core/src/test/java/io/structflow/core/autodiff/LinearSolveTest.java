@@ -1,4 +1,4 @@
-package io.structflow.constraints.linalg;
+package io.structflow.core.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
