@@ -1,6 +1,7 @@
 package io.structflow.core.autodiff;
 
 import io.structflow.core.nn.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -53,50 +54,73 @@ public final class FusedGradientFlow {
         Shapes.require("FusedGradientFlow.dense", "b", b, m);
         checkStep(h);
         checkTypes(x, a, b, h);
-        INDArray z = Tensor.alloc(x.dtype(), x.size(0), m);
-        INDArray s1 = Tensor.alloc(x.dtype(), x.size(0), m);
-        INDArray y = Tensor.alloc(x.dtype(), x.shape());
-        Replay.exec((in, o) -> {
-            double sh = sign * in[3].getDouble(0);
-            Nd4j.gemm(in[0], in[1], o[1], false, true, 1.0, 0.0);
-            o[1].addiRowVector(in[2]);
-            o[2].assign(sigma.applyArray(o[1]));
-            o[0].assign(in[0]);
-            Nd4j.gemm(o[2], in[1], o[0], false, false, sh, 1.0);
-        }, new INDArray[] {x.value(), a.value(), b.value(), h.value()}, y, z, s1);
+        DataType t = x.dtype();
+        long batch = x.size(0);
+        INDArray signArray = Nd4j.scalar(t, (double) sign);
+        INDArray sh = Tensor.alloc(t, h.shape());
+        INDArray z = Tensor.alloc(t, batch, m);
+        INDArray zb = Tensor.alloc(t, batch, m);
+        INDArray s1 = Tensor.alloc(t, batch, m);
+        INDArray field = Tensor.alloc(t, batch, n);
+        INDArray scaled = Tensor.alloc(t, batch, n);
+        INDArray y = Tensor.alloc(t, batch, n);
+        NativeKernel.of("multiply").exec(new INDArray[] {h.value(), signArray}, sh);
+        matmul(false, true, 0.0).exec(new INDArray[] {x.value(), a.value()}, z);
+        NativeKernel.of("add").exec(new INDArray[] {z, b.value()}, zb);
+        sigma.forwardKernel().exec(new INDArray[] {zb}, s1);
+        matmul(false, false, 0.0).exec(new INDArray[] {s1, a.value()}, field);
+        NativeKernel.of("multiply").exec(new INDArray[] {field, sh}, scaled);
+        NativeKernel.of("add").exec(new INDArray[] {x.value(), scaled}, y);
         return Tensor.fromOp("gradientFlow", y, g -> {
             if (GradMode.isEnabled()) {
                 return composedBackward(g, x, a, b, h, in -> composedDense(in[0], in[1], in[2], in[3], sign, sigma));
             }
-            boolean[] wanted = {x.requiresGrad(), a.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
-            INDArray[] grads = {Tensor.alloc(x.dtype(), x.shape()), Tensor.alloc(x.dtype(), m, n),
-                Tensor.alloc(x.dtype(), m), Tensor.alloc(x.dtype(), h.shape())};
-            Replay.exec((in, o) -> {
-                INDArray gv = in[0];
-                INDArray xv = in[1];
-                INDArray av = in[2];
-                double sh = sign * in[3].getDouble(0);
-                INDArray u = Tensor.alloc(gv.dataType(), in[4].shape());
-                Nd4j.gemm(gv, av, u, false, true, 1.0, 0.0);
-                INDArray v = sigma.backwardArray(in[4], in[5], u);
-                if (wanted[0]) {
-                    o[0].assign(gv);
-                    Nd4j.gemm(v, av, o[0], false, false, sh, 1.0);
-                }
-                if (wanted[1]) {
-                    Nd4j.gemm(in[5], gv, o[1], true, false, sh, 0.0);
-                    Nd4j.gemm(v, xv, o[1], true, false, sh, 1.0);
-                }
-                if (wanted[2]) {
-                    v.sum(o[2], 0);
-                    o[2].muli(sh);
-                }
-                if (wanted[3]) {
-                    o[3].assign(sign * dot(u, in[5]));
-                }
-            }, new INDArray[] {g.value(), x.value(), a.value(), h.value(), z, s1}, grads);
-            return constants(grads, wanted);
+            INDArray gv = g.value();
+            INDArray u = Tensor.alloc(t, batch, m);
+            INDArray v = Tensor.alloc(t, batch, m);
+            matmul(false, true, 0.0).exec(new INDArray[] {gv, a.value()}, u);
+            sigma.backwardKernel().exec(new INDArray[] {zb, u}, v);
+            Tensor[] grads = new Tensor[4];
+            if (x.requiresGrad()) {
+                INDArray back = Tensor.alloc(t, batch, n);
+                INDArray backScaled = Tensor.alloc(t, batch, n);
+                INDArray gx = Tensor.alloc(t, batch, n);
+                matmul(false, false, 0.0).exec(new INDArray[] {v, a.value()}, back);
+                NativeKernel.of("multiply").exec(new INDArray[] {back, sh}, backScaled);
+                NativeKernel.of("add").exec(new INDArray[] {gv, backScaled}, gx);
+                grads[0] = Tensor.constant(gx);
+            }
+            if (a.requiresGrad()) {
+                INDArray p = Tensor.alloc(t, m, n);
+                INDArray ga = Tensor.alloc(t, m, n);
+                matmul(true, false, 0.0).exec(new INDArray[] {s1, gv}, p);
+                matmul(true, false, 1.0).exec(new INDArray[] {v, x.value()}, p);
+                NativeKernel.of("multiply").exec(new INDArray[] {p, sh}, ga);
+                grads[1] = Tensor.constant(ga);
+            }
+            if (b.requiresGrad()) {
+                INDArray column = Tensor.alloc(t, m);
+                INDArray gb = Tensor.alloc(t, m);
+                NativeKernel.of("reduce_sum", new double[0], new long[] {0}).exec(new INDArray[] {v}, column);
+                NativeKernel.of("multiply").exec(new INDArray[] {column, sh}, gb);
+                grads[2] = Tensor.constant(gb);
+            }
+            if (h.requiresGrad()) {
+                INDArray products = Tensor.alloc(t, batch, m);
+                INDArray total = Tensor.alloc(t);
+                INDArray gh = Tensor.alloc(t, h.shape());
+                NativeKernel.of("multiply").exec(new INDArray[] {u, s1}, products);
+                NativeKernel.of("reduce_sum").exec(new INDArray[] {products}, total);
+                NativeKernel.of("multiply").exec(new INDArray[] {total, signArray}, gh.reshape(new long[0]));
+                grads[3] = Tensor.constant(gh);
+            }
+            return grads;
         }, x, a, b, h);
+    }
+
+    /** {@code out = op(x)·op(y) + beta·out}. */
+    private static NativeKernel matmul(boolean transposeX, boolean transposeY, double beta) {
+        return NativeKernel.of("matmul", new double[] {1.0, beta}, new long[] {transposeX ? 1 : 0, transposeY ? 1 : 0});
     }
 
     /**

@@ -5,24 +5,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.scalar.Pow;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
-import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -271,20 +259,20 @@ public class Tensor {
 
     // ------------------------------------------------------------------ broadcasting binary ops
 
-    private INDArray broadcastExec(String name, Tensor other, java.util.function.BiFunction<INDArray[], INDArray[], DynamicCustomOp> maker) {
+    private INDArray broadcastExec(String name, Tensor other, String nativeName) {
         if (other.dtype() != dtype()) {
             throw new IllegalArgumentException(name + ": operands expected the same element type but got "
                     + dtype() + " and " + other.dtype() + " (convert one with to(DataType))");
         }
         long[] shape = Shapes.broadcast(name, shape(), other.shape());
         INDArray out = alloc(dtype(), shape);
-        Replay.exec((in, o) -> Nd4j.exec(maker.apply(in, o)), new INDArray[] {value, other.value}, out);
+        NativeKernel.of(nativeName).exec(new INDArray[] {value, other.value}, out);
         return out;
     }
 
     /** Elementwise sum with broadcasting. */
     public Tensor add(Tensor other) {
-        INDArray out = broadcastExec("add", other, AddOp::new);
+        INDArray out = broadcastExec("add", other, "add");
         long[] sa = shape();
         long[] sb = other.shape();
         return fromOp("add", out, g -> new Tensor[] {g.sumToShape(sa), g.sumToShape(sb)}, this, other);
@@ -292,7 +280,7 @@ public class Tensor {
 
     /** Elementwise difference with broadcasting. */
     public Tensor sub(Tensor other) {
-        INDArray out = broadcastExec("sub", other, SubOp::new);
+        INDArray out = broadcastExec("sub", other, "subtract");
         long[] sa = shape();
         long[] sb = other.shape();
         return fromOp("sub", out, g -> new Tensor[] {g.sumToShape(sa), g.neg().sumToShape(sb)}, this, other);
@@ -300,7 +288,7 @@ public class Tensor {
 
     /** Elementwise product with broadcasting. */
     public Tensor mul(Tensor other) {
-        INDArray out = broadcastExec("mul", other, MulOp::new);
+        INDArray out = broadcastExec("mul", other, "multiply");
         Tensor a = this;
         return fromOp("mul", out, g -> new Tensor[] {
             a.requiresGrad ? g.mul(other).sumToShape(a.shape()) : null,
@@ -309,7 +297,7 @@ public class Tensor {
 
     /** Elementwise quotient with broadcasting. */
     public Tensor div(Tensor other) {
-        INDArray out = broadcastExec("div", other, DivOp::new);
+        INDArray out = broadcastExec("div", other, "divide");
         Tensor a = this;
         return fromOp("div", out, g -> new Tensor[] {
             a.requiresGrad ? g.div(other).sumToShape(a.shape()) : null,
@@ -320,7 +308,7 @@ public class Tensor {
     /** Adds a constant. */
     public Tensor add(double c) {
         INDArray out = alloc(dtype(), shape());
-        Replay.exec((in, o) -> Nd4j.exec(new ScalarAdd(in[0], null, o[0], c)), new INDArray[] {value}, out);
+        NativeKernel.of("add").exec(new INDArray[] {value, Nd4j.scalar(dtype(), c)}, out);
         return fromOp("add", out, g -> new Tensor[] {g}, this);
     }
 
@@ -332,7 +320,7 @@ public class Tensor {
     /** Multiplies by a constant. */
     public Tensor mul(double c) {
         INDArray out = alloc(dtype(), shape());
-        Replay.exec((in, o) -> Nd4j.exec(new ScalarMultiplication(in[0], null, o[0], c)), new INDArray[] {value}, out);
+        NativeKernel.of("multiply").exec(new INDArray[] {value, Nd4j.scalar(dtype(), c)}, out);
         return fromOp("mul", out, g -> new Tensor[] {g.mul(c)}, this);
     }
 
@@ -399,7 +387,7 @@ public class Tensor {
     /** Hyperbolic tangent. */
     public Tensor tanh() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("tanh", unary((in, o) -> Nd4j.exec(new Tanh(in[0], o[0]))),
+        self[0] = fromOp("tanh", unary(NativeKernel.of("tanh")),
                 g -> new Tensor[] {g.mul(self[0].square().rsub(1.0))}, this);
         return self[0];
     }
@@ -407,7 +395,7 @@ public class Tensor {
     /** Logistic sigmoid 1/(1+e^{−x}). */
     public Tensor sigmoid() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("sigmoid", unary((in, o) -> Nd4j.exec(new Sigmoid(in[0], o[0]))),
+        self[0] = fromOp("sigmoid", unary(NativeKernel.of("sigmoid")),
                 g -> new Tensor[] {g.mul(self[0]).mul(self[0].rsub(1.0))}, this);
         return self[0];
     }
@@ -420,21 +408,21 @@ public class Tensor {
     /** Leaky ReLU with any slope a: x for x &gt; 0, a·x otherwise (a = 0.5 gives max(x, x/2) for a ≤ 1). */
     public Tensor leakyRelu(double slope) {
         Tensor x = this;
-        INDArray out = unary((in, o) -> Nd4j.exec(new LeakyReLU(in[0], o[0], slope)));
+        INDArray out = unary(NativeKernel.of("lrelu", slope));
         return fromOp("leakyRelu", out, g -> new Tensor[] {leakyReluGrad(x, g, slope)}, this);
     }
 
     /** {@code g ⊙ σ'(x)} for leaky ReLU: linear in g, piecewise constant in x. */
     private static Tensor leakyReluGrad(Tensor x, Tensor g, double slope) {
         INDArray out = alloc(g.dtype(), g.shape());
-        Replay.exec((in, o) -> Nd4j.exec(new LeakyReLUBp(in[0], in[1], o[0], slope)), new INDArray[] {x.value, g.value}, out);
+        NativeKernel.of("lrelu_bp", slope).exec(new INDArray[] {x.value, g.value}, out);
         return fromOp("leakyReluGrad", out, gg -> new Tensor[] {null, leakyReluGrad(x, gg, slope)}, x, g);
     }
 
     /** log(1 + eˣ), computed stably. */
     public Tensor softplus() {
         Tensor x = this;
-        return fromOp("softplus", unary((in, o) -> Nd4j.exec(new SoftPlus(in[0], o[0]))), g -> new Tensor[] {g.mul(x.sigmoid())}, this);
+        return fromOp("softplus", unary(NativeKernel.of("softplus")), g -> new Tensor[] {g.mul(x.sigmoid())}, this);
     }
 
     /** 1 where x &gt; c, 0 elsewhere; a constant (no gradient). */
@@ -450,9 +438,13 @@ public class Tensor {
     public Tensor sum() {
         long[] s = shape();
         INDArray out = alloc(dtype());
-        boolean wide = value.length() > 4096 && dtype() == DataType.FLOAT;
-        Replay.exec((in, o) -> o[0].assign(wide ? in[0].castTo(DataType.DOUBLE).sumNumber().doubleValue()
-                : in[0].sumNumber().doubleValue()), new INDArray[] {value}, out);
+        if (value.length() > 4096 && dtype() == DataType.FLOAT) {
+            // float32 accumulation over many elements loses digits: sum in double
+            Replay.exec((in, o) -> o[0].assign(in[0].castTo(DataType.DOUBLE).sumNumber().doubleValue()),
+                    new INDArray[] {value}, out);
+        } else {
+            NativeKernel.of("reduce_sum").exec(new INDArray[] {value}, out);
+        }
         return fromOp("sum", out, g -> new Tensor[] {g.broadcastTo(s)}, this);
     }
 
@@ -465,7 +457,8 @@ public class Tensor {
         long[] s = shape();
         long[] kept = keptShape(s, ax);
         INDArray out = alloc(dtype(), keepDims ? kept : removeAxes(s, ax));
-        Replay.exec((in, o) -> in[0].sum(o[0], keepDims, ax), new INDArray[] {value}, out);
+        long[] axesArg = java.util.Arrays.stream(ax).asLongStream().toArray();
+        NativeKernel.of("reduce_sum", new double[0], axesArg, keepDims).exec(new INDArray[] {value}, out);
         return fromOp("sum", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s)}, this);
     }
 
@@ -603,15 +596,15 @@ public class Tensor {
         if (r == 2) {
             long m = transposeThis ? size(1) : size(0);
             long n = transposeOther ? other.size(0) : other.size(1);
-            out = Nd4j.createUninitialized(dtype(), new long[] {m, n}, 'f');
-            Replay.exec((in, o) -> Nd4j.gemm(in[0], in[1], o[0], transposeThis, transposeOther, 1.0, 0.0),
-                    new INDArray[] {value, other.value}, out);
+            out = alloc(dtype(), m, n);
+            NativeKernel.of("matmul", new double[] {1.0, 0.0}, new long[] {transposeThis ? 1 : 0, transposeOther ? 1 : 0})
+                    .exec(new INDArray[] {value, other.value}, out);
         } else {
             long m = transposeThis ? size(2) : size(1);
             long n = transposeOther ? other.size(1) : other.size(2);
             out = alloc(dtype(), size(0), m, n);
-            Replay.exec((in, o) -> Nd4j.matmul(in[0], in[1], o[0], transposeThis, transposeOther, false),
-                    new INDArray[] {value, other.value}, out);
+            NativeKernel.of("matmul", new double[] {1.0, 0.0}, new long[] {transposeThis ? 1 : 0, transposeOther ? 1 : 0})
+                    .exec(new INDArray[] {value, other.value}, out);
         }
         Tensor a = this;
         return fromOp("matmul", out, g -> new Tensor[] {

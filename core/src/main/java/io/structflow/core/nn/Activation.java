@@ -1,5 +1,6 @@
 package io.structflow.core.nn;
 
+import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
@@ -25,6 +26,12 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
 
     /** {@code σ'(z) ⊙ u} on raw arrays into a new array (for fused kernels). */
     INDArray backwardArray(INDArray z, INDArray activated, INDArray u);
+
+    /** A native kernel computing σ(z): input {z}, output {σ(z)}. */
+    NativeKernel forwardKernel();
+
+    /** A native kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
+    NativeKernel backwardKernel();
 
     /** Infimum of σ' over ℝ. */
     double minSlope();
@@ -78,6 +85,16 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
         }
 
         @Override
+        public NativeKernel forwardKernel() {
+            return NativeKernel.of("lrelu", slope);
+        }
+
+        @Override
+        public NativeKernel backwardKernel() {
+            return NativeKernel.of("lrelu_bp", slope);
+        }
+
+        @Override
         public double minSlope() {
             return Math.min(slope, 1.0);
         }
@@ -108,6 +125,16 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
         @Override
         public INDArray backwardArray(INDArray z, INDArray activated, INDArray u) {
             return activated.mul(activated).rsubi(1.0).muli(u);
+        }
+
+        @Override
+        public NativeKernel forwardKernel() {
+            return NativeKernel.of("tanh");
+        }
+
+        @Override
+        public NativeKernel backwardKernel() {
+            return NativeKernel.of("tanh_bp");
         }
 
         @Override

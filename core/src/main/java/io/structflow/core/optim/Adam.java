@@ -1,12 +1,13 @@
 package io.structflow.core.optim;
 
+import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam with bias correction (Kingma &amp; Ba, ICLR 2015, arXiv:1412.6980, Algorithm 1) and L2
@@ -99,14 +100,50 @@ public final class Adam extends Optimizer {
         double t = counter.getDouble(0) + 1;
         counter.assign(t);
         INDArray theta = p.value();
-        INDArray g = config.weightDecay() == 0 ? grad : theta.mul(config.weightDecay()).addi(grad);
+        Kernels k = kernels.computeIfAbsent(p, q -> new Kernels(q.dtype(), q.shape(), config));
+        INDArray g = grad;
+        if (config.weightDecay() != 0) {
+            k.decayScale.run(new INDArray[] {theta, k.weightDecay}, new INDArray[] {k.decayTerm});
+            k.decayAdd.run(new INDArray[] {k.decayTerm, grad}, new INDArray[] {k.decayedGrad});
+            g = k.decayedGrad;
+        }
+        // PyTorch's Adam: θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), which libnd4j's adam_updater
+        // computes exactly when given ε·√(1−β2ᵗ) and iteration t−1.
+        k.learningRate.putScalar(0, learningRate());
+        k.epsilon.putScalar(0, config.eps() * Math.sqrt(1 - Math.pow(config.beta2(), t)));
+        k.adam.setIntArguments((long) t - 1);
         INDArray m = slot(name, p, EXP_AVG);
         INDArray v = slot(name, p, EXP_AVG_SQ);
-        m.muli(config.beta1()).addi(g.mul(1 - config.beta1()));
-        v.muli(config.beta2()).addi(g.mul(g).muli(1 - config.beta2()));
-        double stepSize = learningRate() / (1 - Math.pow(config.beta1(), t));
-        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), t));
-        INDArray denominator = Transforms.sqrt(v, true).divi(sqrtCorrection2).addi(config.eps());
-        theta.subi(m.div(denominator).muli(stepSize));
+        k.adam.run(new INDArray[] {g, v, m, k.learningRate, k.beta1, k.beta2, k.epsilon}, new INDArray[] {k.update, v, m});
+        k.subtract.run(new INDArray[] {theta, k.update}, new INDArray[] {theta});
+    }
+
+    private final java.util.Map<Parameter, Kernels> kernels = new java.util.IdentityHashMap<>();
+
+    /** Per-parameter native kernels and scalar buffers, prepared once and reused every step. */
+    private static final class Kernels {
+        final INDArray learningRate;
+        final INDArray beta1;
+        final INDArray beta2;
+        final INDArray epsilon;
+        final INDArray weightDecay;
+        final INDArray update;
+        final INDArray decayTerm;
+        final INDArray decayedGrad;
+        final NativeKernel adam = NativeKernel.of("adam_updater", new double[0], new long[] {0});
+        final NativeKernel subtract = NativeKernel.of("subtract");
+        final NativeKernel decayScale = NativeKernel.of("multiply");
+        final NativeKernel decayAdd = NativeKernel.of("add");
+
+        Kernels(DataType type, long[] shape, Config config) {
+            learningRate = Nd4j.scalar(type, 0.0);
+            beta1 = Nd4j.scalar(type, config.beta1());
+            beta2 = Nd4j.scalar(type, config.beta2());
+            epsilon = Nd4j.scalar(type, config.eps());
+            weightDecay = Nd4j.scalar(type, config.weightDecay());
+            update = Nd4j.createUninitialized(type, shape, 'c');
+            decayTerm = config.weightDecay() == 0 ? null : Nd4j.createUninitialized(type, shape, 'c');
+            decayedGrad = config.weightDecay() == 0 ? null : Nd4j.createUninitialized(type, shape, 'c');
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.structflow.core.optim;
 
+import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -122,10 +123,24 @@ public abstract class Optimizer {
         }
     }
 
+    private final Map<Parameter, INDArray> finiteChecks = new java.util.IdentityHashMap<>();
+    private final Map<Parameter, NativeKernel> finiteKernels = new java.util.IdentityHashMap<>();
+
+    private NativeKernel finiteCheck(Parameter p) {
+        return finiteKernels.computeIfAbsent(p, q -> NativeKernel.of("reduce_sum"));
+    }
+
     private void requireFiniteGradient(String name, Parameter p, INDArray g) {
         if (!Arrays.equals(g.shape(), p.value().shape())) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ".step: gradient of parameter \"" + name
                     + "\" expected shape " + Shapes.str(p.value().shape()) + " but got " + Shapes.str(g.shape()));
+        }
+        // One reduction decides the common case: the sum of finite values is finite unless it
+        // overflows, and then the exact scan below finds no bad entry and the step proceeds.
+        INDArray total = finiteChecks.computeIfAbsent(p, q -> Nd4j.scalar(g.dataType(), 0.0));
+        finiteCheck(p).run(new INDArray[] {g}, new INDArray[] {total});
+        if (Double.isFinite(total.getDouble(0))) {
+            return;
         }
         if (g.isNaN().any() || g.isInfinite().any()) {
             double[] d = g.dup('c').castTo(DataType.DOUBLE).data().asDouble();

@@ -1,0 +1,53 @@
+"""Joins JMH's JSON and the PyTorch twins' timings into `ratio` lines and a results file.
+
+usage: combine.py <jmh.json> '<torch json>' <threads> <out.json>
+"""
+import datetime
+import json
+import platform
+import sys
+
+UNIT_TO_US = {"us/op": 1.0, "ms/op": 1000.0, "ns/op": 0.001, "s/op": 1e6}
+
+
+def case_name(bench):
+    """JMH benchmark + params -> the case names the PyTorch script uses."""
+    method = bench["benchmark"].rsplit(".", 1)[1]
+    params = bench.get("params", {})
+    if method == "train_step":
+        name = params["network"] + "_train_step"
+        return name if params.get("mode", "replay") == "replay" else name + "_eager"
+    if method == "dense_fused_fwd_bwd":
+        return "gradflow_layer_fwd_bwd_w" + params["width"]
+    if method == "dense_composed_fwd_bwd":
+        return "gradflow_layer_composed_fwd_bwd_w" + params["width"]
+    return method
+
+
+def main():
+    jmh = json.load(open(sys.argv[1]))
+    torch_times = json.loads(sys.argv[2])
+    java = {case_name(b): b["primaryMetric"]["score"] * UNIT_TO_US[b["primaryMetric"]["scoreUnit"]] for b in jmh}
+    rows = []
+    for case, jt in sorted(java.items()):
+        base = case[:-len("_eager")] if case.endswith("_eager") else case
+        tt = torch_times.get(base)
+        if tt is None:
+            print(f"java-only {case} java={jt:.1f}us")
+            rows.append({"case": case, "java_us": jt})
+            continue
+        ratio = jt / tt
+        print(f"ratio {case} {ratio:.2f} java={jt:.1f}us torch={tt:.1f}us")
+        rows.append({"case": case, "ratio": ratio, "java_us": jt, "torch_us": tt})
+    for w in ("8", "128"):
+        f, c = java.get("gradflow_layer_fwd_bwd_w" + w), java.get("gradflow_layer_composed_fwd_bwd_w" + w)
+        if f and c:
+            print(f"fused-speedup w{w} {c / f:.2f}")
+    out = {"date": datetime.date.today().isoformat(), "threads": int(sys.argv[3]),
+           "machine": platform.processor() or platform.machine(), "cases": rows}
+    json.dump(out, open(sys.argv[4], "w"), indent=2)
+    print("wrote " + sys.argv[4])
+
+
+if __name__ == "__main__":
+    main()

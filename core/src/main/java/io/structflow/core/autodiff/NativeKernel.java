@@ -1,0 +1,134 @@
+package io.structflow.core.autodiff;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * A {@link Kernel} that runs one libnd4j custom operation (by name, with fixed numeric
+ * arguments) and becomes cheap when replayed.
+ *
+ * <p>The first run goes through {@code Nd4j.exec}, which validates shapes and types. When the
+ * kernel runs again on the very same arrays — as every kernel of a {@link Replay} does — it
+ * prepares a native op context once and from then on calls the native library directly, which
+ * costs about a microsecond instead of ten or more ({@code shared/ND4J-PERF.md}). Arguments
+ * that change between runs (a learnable step h, say) must therefore be passed as input arrays,
+ * never as numeric arguments.
+ */
+public final class NativeKernel implements Kernel {
+    private static final NativeOps NATIVE = NativeOpsHolder.getInstance().getDeviceNativeOps();
+
+    private final String name;
+    private final double[] tArgs;
+    private long[] iArgs;
+    private final boolean[] bArgs;
+    private INDArray[] lastIn;
+    private INDArray[] lastOut;
+    private OpContext context;
+    private long hash;
+
+    private NativeKernel(String name, double[] tArgs, long[] iArgs, boolean[] bArgs) {
+        this.name = name;
+        this.tArgs = tArgs;
+        this.iArgs = iArgs;
+        this.bArgs = bArgs;
+    }
+
+    /** The custom op {@code name} with floating-point arguments only. */
+    public static NativeKernel of(String name, double... tArgs) {
+        return new NativeKernel(name, tArgs, new long[0], new boolean[0]);
+    }
+
+    /** The custom op {@code name} with floating-point, integer and boolean arguments. */
+    public static NativeKernel of(String name, double[] tArgs, long[] iArgs, boolean... bArgs) {
+        return new NativeKernel(name, tArgs, iArgs, bArgs);
+    }
+
+    /**
+     * Replaces the integer arguments (for an argument that changes between runs, such as an
+     * optimiser's iteration count); updates the prepared context in place.
+     */
+    public void setIntArguments(long... values) {
+        iArgs = values.clone();
+        if (context != null) {
+            context.setIArguments(iArgs);
+        }
+    }
+
+    /** Runs this kernel now (recording it if a {@link Replay} is open). */
+    public void exec(INDArray[] in, INDArray... out) {
+        Replay.exec(this, in, out);
+    }
+
+    @Override
+    public void run(INDArray[] in, INDArray[] out) {
+        if (context != null && same(in, lastIn) && same(out, lastOut)) {
+            int status = NATIVE.execCustomOp2(null, hash, context.contextPointer());
+            if (status != 0) {
+                throw new IllegalStateException("native op " + name + " failed with status " + status);
+            }
+            return;
+        }
+        if (lastIn != null && same(in, lastIn) && same(out, lastOut)) {
+            prepare(in, out);
+            run(in, out);
+            return;
+        }
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(in).addOutputs(out);
+        if (tArgs.length > 0) {
+            b.addFloatingPointArguments(box(tArgs));
+        }
+        if (iArgs.length > 0) {
+            b.addIntegerArguments(Arrays.stream(iArgs).mapToInt(Math::toIntExact).toArray());
+        }
+        if (bArgs.length > 0) {
+            b.addBooleanArguments(bArgs);
+        }
+        DynamicCustomOp op = b.build();
+        Nd4j.exec(op);
+        hash = op.opHash();
+        lastIn = in.clone();
+        lastOut = out.clone();
+    }
+
+    private void prepare(INDArray[] in, INDArray[] out) {
+        OpContext ctx = Nd4j.getExecutioner().buildContext();
+        ctx.setInputArrays(in);
+        ctx.setOutputArrays(out);
+        if (tArgs.length > 0) {
+            ctx.setTArguments(tArgs);
+        }
+        if (iArgs.length > 0) {
+            ctx.setIArguments(iArgs);
+        }
+        if (bArgs.length > 0) {
+            ctx.setBArguments(bArgs);
+        }
+        context = ctx;
+    }
+
+    private static boolean same(INDArray[] a, INDArray[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Double[] box(double[] v) {
+        return Arrays.stream(v).boxed().toArray(Double[]::new);
+    }
+
+    @Override
+    public String toString() {
+        return "NativeKernel(" + name + ")";
+    }
+}
