@@ -1,10 +1,13 @@
 package io.structflow.core.optim;
 
+import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stochastic gradient descent with optional heavy-ball or Nesterov momentum and L2 weight decay,
@@ -85,13 +88,57 @@ public final class Sgd extends Optimizer {
     @Override
     protected void update(String name, Parameter p, INDArray grad) {
         INDArray theta = p.value();
-        INDArray g = config.weightDecay() == 0 ? grad : theta.mul(config.weightDecay()).addi(grad);
+        Kernels k = kernels.computeIfAbsent(p, q -> new Kernels(q.dtype(), q.shape(), config));
+        INDArray g = grad;
+        if (config.weightDecay() != 0) {
+            k.scaleDecay.run(new INDArray[] {theta, k.weightDecay}, new INDArray[] {k.decayed});
+            k.addDecay.run(new INDArray[] {k.decayed, grad}, new INDArray[] {k.decayed});
+            g = k.decayed;
+        }
         INDArray d = g;
         if (config.momentum() > 0) {
+            // b ← μ·b + g; the step direction is b, or g + μ·b with Nesterov momentum
             INDArray b = slot(name, p, MOMENTUM);
-            b.muli(config.momentum()).addi(g);
-            d = config.nesterov() ? b.mul(config.momentum()).addi(g) : b;
+            k.scaleMomentum.run(new INDArray[] {b, k.momentum}, new INDArray[] {b});
+            k.addMomentum.run(new INDArray[] {b, g}, new INDArray[] {b});
+            d = b;
+            if (config.nesterov()) {
+                k.scaleNesterov.run(new INDArray[] {b, k.momentum}, new INDArray[] {k.nesterov});
+                k.addNesterov.run(new INDArray[] {k.nesterov, g}, new INDArray[] {k.nesterov});
+                d = k.nesterov;
+            }
         }
-        theta.subi(d.mul(learningRate()));
+        k.learningRate.putScalar(0, learningRate());
+        k.scaleStep.run(new INDArray[] {d, k.learningRate}, new INDArray[] {k.step});
+        k.subtract.run(new INDArray[] {theta, k.step}, new INDArray[] {theta});
+    }
+
+    private final java.util.Map<Parameter, Kernels> kernels = new java.util.IdentityHashMap<>();
+
+    /** Per-parameter native kernels and buffers, prepared once and reused every step. */
+    private static final class Kernels {
+        final INDArray learningRate;
+        final INDArray momentum;
+        final INDArray weightDecay;
+        final INDArray step;
+        final INDArray decayed;
+        final INDArray nesterov;
+        final NativeKernel scaleDecay = NativeKernel.of("multiply");
+        final NativeKernel addDecay = NativeKernel.of("add");
+        final NativeKernel scaleMomentum = NativeKernel.of("multiply");
+        final NativeKernel addMomentum = NativeKernel.of("add");
+        final NativeKernel scaleNesterov = NativeKernel.of("multiply");
+        final NativeKernel addNesterov = NativeKernel.of("add");
+        final NativeKernel scaleStep = NativeKernel.of("multiply");
+        final NativeKernel subtract = NativeKernel.of("subtract");
+
+        Kernels(DataType type, long[] shape, Config config) {
+            learningRate = Nd4j.scalar(type, 0.0);
+            momentum = Nd4j.scalar(type, config.momentum());
+            weightDecay = Nd4j.scalar(type, config.weightDecay());
+            step = Nd4j.createUninitialized(type, shape, 'c');
+            decayed = Nd4j.createUninitialized(type, shape, 'c');
+            nesterov = Nd4j.createUninitialized(type, shape, 'c');
+        }
     }
 }
