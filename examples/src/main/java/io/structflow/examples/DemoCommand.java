@@ -87,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                         (m, batch) -> Losses.crossEntropy(m.forward(batch.x()), batch.labels()),
                         new DataLoader(train, 100, true, seed, false))
                 .epochs(epochs)
+                .compiled(true)
                 .build()
                 .fit();
         for (EpochResult r : history) {

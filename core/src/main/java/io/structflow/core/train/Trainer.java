@@ -67,6 +67,7 @@ public final class Trainer {
     private final boolean progressBar;
     private final Function<Module, String> constraintReport;
     private final Consumer<String> reportSink;
+    private final CompiledStep compiledStep;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -83,6 +84,7 @@ public final class Trainer {
         this.progressBar = b.progressBar;
         this.constraintReport = b.constraintReport;
         this.reportSink = b.reportSink;
+        this.compiledStep = b.compiled ? new CompiledStep(b.model, b.lossFunction) : null;
     }
 
     /**
@@ -234,6 +236,18 @@ public final class Trainer {
 
     /** One update; returns the batch loss. */
     private double trainStep(Batch batch, int epoch, long step, int indexInEpoch) {
+        if (compiledStep != null) {
+            double value;
+            try {
+                value = compiledStep.run(batch);
+            } catch (ArithmeticException e) {
+                throw new ArithmeticException("Trainer: " + e.getMessage() + " at epoch " + epoch + ", step " + step
+                        + " (batch " + indexInEpoch + " of " + loader.batchesPerEpoch() + " in the epoch); training stopped"
+                        + " before the update, so no parameter was changed by this step");
+            }
+            optimizer.step();
+            return value;
+        }
         model.zeroGrad();
         Tensor loss = lossFunction.loss(model, batch);
         if (loss == null || loss.length() != 1) {
@@ -281,6 +295,7 @@ public final class Trainer {
         private boolean progressBar;
         private Function<Module, String> constraintReport;
         private Consumer<String> reportSink = System.out::println;
+        private boolean compiled;
 
         private Builder(Module model, Optimizer optimizer, LossFunction lossFunction, DataLoader loader) {
             if (model == null || optimizer == null || lossFunction == null || loader == null) {
@@ -300,6 +315,17 @@ public final class Trainer {
             this.optimizer = optimizer;
             this.lossFunction = lossFunction;
             this.loader = loader;
+        }
+
+        /**
+         * Records each training step once per batch shape and replays it afterwards
+         * ({@link CompiledStep}); default false. Much faster for small networks; the loss must
+         * read data only through tensor operations (a replay is validated against an eager run
+         * once, and falls back to eager execution if they disagree).
+         */
+        public Builder compiled(boolean on) {
+            this.compiled = on;
+            return this;
         }
 
         /** Total number of epochs, counted from the start of training across resumes (default 1). */

@@ -100,6 +100,21 @@ class TrainerTest {
         assertEquals(acc, last.get("test_accuracy").asDouble(), 0.0);
     }
 
+    @Test
+    void fit_compiled_equalsEagerTraining() throws IOException {
+        Dataset train = PlanarData.twoMoons(300, 0.1, 1, DataType.FLOAT);
+        Module eager = mlp(16, 5);
+        Module compiled = mlp(16, 5);
+        List<EpochResult> a = Trainer.builder(eager, new Adam(eager, Adam.Config.defaults(0.01)), CROSS_ENTROPY,
+                DataLoader.shuffled(train, 64, 3)).epochs(4).build().fit();
+        List<EpochResult> b = Trainer.builder(compiled, new Adam(compiled, Adam.Config.defaults(0.01)), CROSS_ENTROPY,
+                DataLoader.shuffled(train, 64, 3)).epochs(4).compiled(true).build().fit();
+        for (int e = 0; e < 4; e++) {
+            assertEquals(a.get(e).loss(), b.get(e).loss(), 1e-5, "epoch " + e);
+        }
+        assertSameParameters(eager, compiled, 1e-5);
+    }
+
     /** Trains to {@code epochs} in {@code dir}; {@code crashAtCall > 0} throws from the loss at that call. */
     private static Trainer trainer(Module model, Optimizer opt, Dataset data, Path dir, int epochs, int checkpointEvery,
                                    int crashAtCall, LearningRateSchedule schedule) {
