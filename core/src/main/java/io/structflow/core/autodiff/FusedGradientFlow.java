@@ -67,7 +67,7 @@ public final class FusedGradientFlow {
         NativeKernel.of("multiply").exec(new INDArray[] {h.value(), signArray}, sh);
         matmul(false, true, 0.0).exec(new INDArray[] {x.value(), a.value()}, z);
         NativeKernel.of("add").exec(new INDArray[] {z, b.value()}, zb);
-        sigma.forwardKernel().exec(new INDArray[] {zb}, s1);
+        Replay.exec(sigma.forwardKernel(), new INDArray[] {zb}, s1);
         matmul(false, false, 0.0).exec(new INDArray[] {s1, a.value()}, field);
         NativeKernel.of("multiply").exec(new INDArray[] {field, sh}, scaled);
         NativeKernel.of("add").exec(new INDArray[] {x.value(), scaled}, y);
@@ -79,7 +79,7 @@ public final class FusedGradientFlow {
             INDArray u = Tensor.alloc(t, batch, m);
             INDArray v = Tensor.alloc(t, batch, m);
             matmul(false, true, 0.0).exec(new INDArray[] {gv, a.value()}, u);
-            sigma.backwardKernel().exec(new INDArray[] {zb, u}, v);
+            Replay.exec(sigma.backwardKernel(), new INDArray[] {zb, u}, v);
             Tensor[] grads = new Tensor[4];
             if (x.requiresGrad()) {
                 INDArray back = Tensor.alloc(t, batch, n);
@@ -154,7 +154,7 @@ public final class FusedGradientFlow {
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
             Convolution.exec("conv2d", geometry, ks, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
-            out[2].assign(sigma.applyArray(out[1]));
+            sigma.forwardKernel().run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
             Convolution.exec("deconv2d", geometry, ks, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
             out[0].muli(sh).addi(in[0]);
         }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
@@ -172,7 +172,8 @@ public final class FusedGradientFlow {
                 double sh = sign * in[3].getDouble(0);
                 INDArray u = Tensor.alloc(gv.dataType(), zShape);
                 Convolution.exec("conv2d", geometry, ks, new INDArray[] {gv, kv}, new INDArray[] {u});
-                INDArray v = sigma.backwardArray(in[4], in[5], u);
+                INDArray v = Tensor.alloc(gv.dataType(), zShape);
+                sigma.backwardKernel().run(new INDArray[] {in[4], u}, new INDArray[] {v});
                 // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
                 INDArray ktv = Tensor.alloc(gv.dataType(), xv.shape());
                 INDArray gk = Tensor.alloc(gv.dataType(), ks);

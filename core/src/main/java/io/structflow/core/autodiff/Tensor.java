@@ -408,14 +408,14 @@ public class Tensor {
     /** Leaky ReLU with any slope a: x for x &gt; 0, a·x otherwise (a = 0.5 gives max(x, x/2) for a ≤ 1). */
     public Tensor leakyRelu(double slope) {
         Tensor x = this;
-        INDArray out = unary(NativeKernel.of("lrelu", slope));
+        INDArray out = unary(LeakyReluKernel.forward(slope));
         return fromOp("leakyRelu", out, g -> new Tensor[] {leakyReluGrad(x, g, slope)}, this);
     }
 
     /** {@code g ⊙ σ'(x)} for leaky ReLU: linear in g, piecewise constant in x. */
     private static Tensor leakyReluGrad(Tensor x, Tensor g, double slope) {
         INDArray out = alloc(g.dtype(), g.shape());
-        NativeKernel.of("lrelu_bp", slope).exec(new INDArray[] {x.value, g.value}, out);
+        LeakyReluKernel.backward(slope).exec(new INDArray[] {x.value, g.value}, out);
         return fromOp("leakyReluGrad", out, gg -> new Tensor[] {null, leakyReluGrad(x, gg, slope)}, x, g);
     }
 

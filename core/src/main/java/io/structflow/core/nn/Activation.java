@@ -1,11 +1,9 @@
 package io.structflow.core.nn;
 
+import io.structflow.core.autodiff.Kernel;
+import io.structflow.core.autodiff.LeakyReluKernel;
 import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.autodiff.Tensor;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A scalar activation σ applied elementwise, with what structure-preserving layers need from it:
@@ -21,17 +19,11 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
     /** Γ(z) with Γ' = σ and Γ(0) = 0, differentiable. */
     Tensor antiderivative(Tensor z);
 
-    /** σ(z) on a raw array into a new array (for fused kernels). */
-    INDArray applyArray(INDArray z);
+    /** A replayable kernel computing σ(z): input {z}, output {σ(z)}. */
+    Kernel forwardKernel();
 
-    /** {@code σ'(z) ⊙ u} on raw arrays into a new array (for fused kernels). */
-    INDArray backwardArray(INDArray z, INDArray activated, INDArray u);
-
-    /** A native kernel computing σ(z): input {z}, output {σ(z)}. */
-    NativeKernel forwardKernel();
-
-    /** A native kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
-    NativeKernel backwardKernel();
+    /** A replayable kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
+    Kernel backwardKernel();
 
     /** Infimum of σ' over ℝ. */
     double minSlope();
@@ -73,25 +65,13 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
         }
 
         @Override
-        public INDArray applyArray(INDArray z) {
-            return Transforms.leakyRelu(z, slope, true);
+        public Kernel forwardKernel() {
+            return LeakyReluKernel.forward(slope);
         }
 
         @Override
-        public INDArray backwardArray(INDArray z, INDArray activated, INDArray u) {
-            INDArray out = Nd4j.createUninitialized(z.dataType(), z.shape(), 'c');
-            Nd4j.exec(new LeakyReLUBp(z, u, out, slope));
-            return out;
-        }
-
-        @Override
-        public NativeKernel forwardKernel() {
-            return NativeKernel.of("lrelu", slope);
-        }
-
-        @Override
-        public NativeKernel backwardKernel() {
-            return NativeKernel.of("lrelu_bp", slope);
+        public Kernel backwardKernel() {
+            return LeakyReluKernel.backward(slope);
         }
 
         @Override
@@ -118,22 +98,12 @@ public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh
         }
 
         @Override
-        public INDArray applyArray(INDArray z) {
-            return Transforms.tanh(z, true);
-        }
-
-        @Override
-        public INDArray backwardArray(INDArray z, INDArray activated, INDArray u) {
-            return activated.mul(activated).rsubi(1.0).muli(u);
-        }
-
-        @Override
-        public NativeKernel forwardKernel() {
+        public Kernel forwardKernel() {
             return NativeKernel.of("tanh");
         }
 
         @Override
-        public NativeKernel backwardKernel() {
+        public Kernel backwardKernel() {
             return NativeKernel.of("tanh_bp");
         }
 

@@ -1,0 +1,43 @@
+package io.structflow.layers.blocks;
+
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Parameter;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The SympNet activation module (Jin et al. 2020; [CMOSS] §4.1):
+ * <pre>
+ *   UP:   p ← p + diag(a) σ(q)        LOW:   q ← q + diag(a) σ(p)
+ * </pre>
+ * with {@code a [d]}. The shift is the gradient of {@code aᵀΓ(u)} (a diagonal Jacobian), so the
+ * module is exactly symplectic. Cost: one activation. Initialisation: a ~ N(0, 1/d).
+ */
+public final class ActivationModule extends SympNetModule {
+    private final Parameter scale;
+    private final Activation sigma;
+
+    /**
+     * @param dimension d ≥ 1
+     * @param half      the half moved
+     * @param sigma     σ
+     */
+    public ActivationModule(int dimension, Half half, Activation sigma, long seed, DataType type) {
+        super(dimension, half);
+        Checks.notNull("ActivationModule", "sigma", sigma);
+        this.sigma = sigma;
+        SplittableRandom rng = new SplittableRandom(seed);
+        scale = register("a", Parameter.of("a", Tensor.randn(type, rng, dimension).mul(1.0 / Math.sqrt(dimension))));
+    }
+
+    /** a, {@code [d]}. */
+    public Parameter scale() {
+        return scale;
+    }
+
+    @Override
+    protected Tensor shift(Tensor u) {
+        return sigma.apply(u).mul(scale);
+    }
+}

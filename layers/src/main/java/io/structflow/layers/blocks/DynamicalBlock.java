@@ -1,0 +1,367 @@
+package io.structflow.layers.blocks;
+
+import io.structflow.constraints.project.FlexibleSwitchingRegion;
+import io.structflow.constraints.project.NonExpansiveStepRegion;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import io.structflow.integrators.rungekutta.ExplicitEuler;
+import io.structflow.layers.LipschitzBounded;
+import io.structflow.layers.Property;
+import io.structflow.layers.Structured;
+import io.structflow.layers.fields.ContractiveGradientField;
+import io.structflow.layers.fields.ConvContractiveGradientField;
+import io.structflow.layers.fields.ConvExpansiveGradientField;
+import io.structflow.layers.fields.ConvGradientField;
+import io.structflow.layers.fields.DenseGradientField;
+import io.structflow.layers.fields.ExpansiveGradientField;
+import io.structflow.layers.fields.FusedEulerField;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A dynamical block with switching, [CMOSS] §3.2: pairs of explicit Euler layers on a
+ * contractive field {@code F_c = −Aᵀσ(Ax + b)} and an expansive field {@code F = +Aᵀσ(Ax + b)}
+ * (each pair with its own weights), with S sub-steps each,
+ * <pre>
+ *   pair i:   x ← Ψ_{F,i}^{h₂/S} ∘ … ∘ Ψ_{F,i}^{h₂/S} ∘ Ψ_{F_c,i}^{h₁/S} ∘ … ∘ Ψ_{F_c,i}^{h₁/S}(x)   (S times each),
+ *             Ψ_f^τ(x) = x + τ f(x)
+ * </pre>
+ * The learnable step pairs {@code (h₁, h₂)} of all pairs live in one parameter {@code steps} of
+ * shape {@code [pairs, 2]}, kept by projection in
+ * <ul>
+ *   <li>{@link Switching#PRESCRIBED}, (3.11): the non-expansive region R of (3.10), slope a and S
+ *       sub-steps ({@link NonExpansiveStepRegion}): h₁, h₂ ≥ 0, every pair non-expansive;</li>
+ *   <li>{@link Switching#FLEXIBLE}, (3.12): App. C's constraints ({@link FlexibleSwitchingRegion}):
+ *       0.11 ≤ h₁ ≤ 1.9 and either −1.9 ≤ h₂ ≤ 0 (the second layer is contractive too) or
+ *       (h₁, h₂) ∈ R.</li>
+ * </ul>
+ *
+ * <p><b>Lipschitz bound.</b> The product of the sub-step bounds. A sub-step {@code x + τ·s·Aᵀσ(Ax+b)}
+ * has the mean-value Jacobian {@code I + sτAᵀD̄A} with D̄ diagonal in {@code [σ'_min, σ'_max]}; when A
+ * has orthonormal columns ({@code A = expm(W − Wᵀ)}, width ≥ dimension) its spectrum lies in
+ * {@code [1 + sτσ'_min, 1 + sτσ'_max]}, so the bound is {@code max(|1 + sτσ'_min|, |1 + sτσ'_max|)}
+ * ≤ the factor {@code √(1 − 2τa + τ²)} of (3.10) for the contractive layer; otherwise the field's
+ * own bound from {@code ‖A‖ ≤ c} ({@code max(1, |1 + sτc²σ'_max|)}) is used. The dense factories
+ * (orthogonal A, σ = LeakyReLU(a)) therefore guarantee {@link Property#LIPSCHITZ_1} for every step
+ * pair the constraint allows. The convolutional factories bound the kernels' operator norms by 1
+ * ([CMOSS] §3.3), which bounds each expansive sub-step by {@code 1 + τ} only, so their block bound
+ * is {@code Π(1 + h₂/S)^S} and they claim no property: a certificate must use
+ * {@link #lipschitzBound()}.
+ *
+ * <p>Cost per pair: 2S fused gradient-flow kernels (plus, for orthogonal A, 2S matrix exponentials).
+ * Parameters are named {@code steps}, {@code <i>.contractive.*}, {@code <i>.expansive.*}.
+ */
+public final class DynamicalBlock extends Module implements LipschitzBounded, Structured {
+    /** The switching strategy, i.e. the constraint on the step pairs. */
+    public enum Switching {
+        /** (3.11): step pairs in the non-expansive region R of (3.10). */
+        PRESCRIBED,
+        /** (3.12) with App. C's constraints. */
+        FLEXIBLE
+    }
+
+    private static final ExplicitEuler EULER = new ExplicitEuler();
+
+    private final Switching switching;
+    private final double slope;
+    private final int substeps;
+    private final List<FusedEulerField> contractive;
+    private final List<FusedEulerField> expansive;
+    private final Parameter steps;
+    private final Constraint region;
+    private final List<Pair> pairList;
+    private final boolean lipschitzOneByConstruction;
+
+    /**
+     * A block from given fields, one contractive and one expansive field per pair (each a
+     * {@link Module}, applied with its fused explicit Euler step).
+     *
+     * @param switching   the step constraint attached to {@code steps}
+     * @param slope       a, the least slope of σ used by R, {@code 0 < a ≤ 1}
+     * @param substeps    S ≥ 1
+     * @param contractive first layer of each pair (a contractive field, e.g. {@link ContractiveGradientField})
+     * @param expansive   second layer of each pair (an expansive field, e.g. {@link ExpansiveGradientField}),
+     *                    same count
+     * @param type        the element type of the step parameter (that of the fields)
+     */
+    public DynamicalBlock(Switching switching, double slope, int substeps, List<? extends FusedEulerField> contractive,
+                          List<? extends FusedEulerField> expansive, DataType type) {
+        Checks.notNull("DynamicalBlock", "switching", switching);
+        Checks.notNull("DynamicalBlock", "type", type);
+        this.substeps = Checks.atLeast("DynamicalBlock", "substeps", 1, substeps);
+        if (contractive == null || expansive == null || contractive.isEmpty() || contractive.size() != expansive.size()) {
+            throw Checks.bad("DynamicalBlock", "fields", "as many expansive as contractive fields, at least one",
+                    (contractive == null ? "null" : contractive.size()) + " contractive and "
+                            + (expansive == null ? "null" : expansive.size()) + " expansive");
+        }
+        NonExpansiveStepRegion r = new NonExpansiveStepRegion(slope, substeps);
+        this.switching = switching;
+        this.slope = slope;
+        this.region = switching == Switching.PRESCRIBED ? r : FlexibleSwitchingRegion.appendixC(slope, substeps);
+        int pairs = contractive.size();
+        double[] init = new double[2 * pairs];
+        double h1 = switching == Switching.PRESCRIBED ? slope * substeps : Math.min(Math.max(slope * substeps, 0.11), 1.9);
+        double h2 = Math.min(0.5 * r.boundary(h1), 1.0);
+        for (int i = 0; i < pairs; i++) {
+            init[2 * i] = h1;
+            init[2 * i + 1] = h2;
+        }
+        steps = register("steps", Parameter.of("steps", Tensor.of(type, init, pairs, 2)));
+        steps.constrain(region);
+        steps.projectInPlace();
+        List<FusedEulerField> c = new ArrayList<>();
+        List<FusedEulerField> e = new ArrayList<>();
+        List<Pair> p = new ArrayList<>();
+        boolean guaranteed = true;
+        for (int i = 0; i < pairs; i++) {
+            FusedEulerField fc = contractive.get(i);
+            FusedEulerField fe = expansive.get(i);
+            requireModule("contractive[" + i + "]", fc);
+            requireModule("expansive[" + i + "]", fe);
+            if (fc.dtype() != type || fe.dtype() != type) {
+                throw Checks.bad("DynamicalBlock", "fields of pair " + i, "element type " + type,
+                        fc.dtype() + " and " + fe.dtype());
+            }
+            p.add(register(Integer.toString(i), new Pair(i, fc, fe)));
+            c.add(fc);
+            e.add(fe);
+            guaranteed &= orthonormalColumns(fc, slope, -1) && orthonormalColumns(fe, slope, +1);
+        }
+        this.contractive = Collections.unmodifiableList(c);
+        this.expansive = Collections.unmodifiableList(e);
+        this.pairList = Collections.unmodifiableList(p);
+        this.lipschitzOneByConstruction = guaranteed;
+    }
+
+    /**
+     * The dense block of [CMOSS] §1.1/§3.2: {@code pairs} pairs of gradient fields of width
+     * {@code width} with orthogonal {@code A = expm(W − Wᵀ)} ({@code [width, width]}), σ =
+     * LeakyReLU(a), steps in R (prescribed switching (3.11)). 1-Lipschitz by construction.
+     */
+    public static DynamicalBlock prescribed(int width, int pairs, double a, int substeps, long seed, DataType type) {
+        return dense(Switching.PRESCRIBED, width, pairs, a, substeps, seed, type);
+    }
+
+    /** As {@link #prescribed} with the flexible switching (3.12) and App. C's step constraints. */
+    public static DynamicalBlock flexible(int width, int pairs, double a, int substeps, long seed, DataType type) {
+        return dense(Switching.FLEXIBLE, width, pairs, a, substeps, seed, type);
+    }
+
+    private static DynamicalBlock dense(Switching switching, int width, int pairs, double a, int substeps, long seed,
+                                        DataType type) {
+        Checks.atLeast("DynamicalBlock", "width", 1, width);
+        Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
+        Activation sigma = leakyRelu(a);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<FusedEulerField> c = new ArrayList<>();
+        List<FusedEulerField> e = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            c.add(new ContractiveGradientField(width, width, sigma, true, type, rng.split()));
+            e.add(new ExpansiveGradientField(width, width, sigma, true, type, rng.split()));
+        }
+        return new DynamicalBlock(switching, a, substeps, c, e, type);
+    }
+
+    /**
+     * The convolutional block of [CMOSS] §3.3: {@code pairs} pairs of convolutional gradient fields
+     * {@code ∓Kᵀσ(Kx + b)} with {@code channels → channels} 3×3 kernels whose operator norm on
+     * {@code height × width} images is kept ≤ 1, σ = LeakyReLU(a) (a = 0.5 is {@code max(x, x/2)}),
+     * steps in R (prescribed switching (3.11)).
+     */
+    public static DynamicalBlock prescribedConv(int channels, int pairs, double a, int substeps, long height, long width,
+                                                long seed, DataType type) {
+        return conv(Switching.PRESCRIBED, channels, pairs, a, substeps, height, width, seed, type);
+    }
+
+    /** As {@link #prescribedConv} with the flexible switching (3.12) and App. C's step constraints. */
+    public static DynamicalBlock flexibleConv(int channels, int pairs, double a, int substeps, long height, long width,
+                                              long seed, DataType type) {
+        return conv(Switching.FLEXIBLE, channels, pairs, a, substeps, height, width, seed, type);
+    }
+
+    private static DynamicalBlock conv(Switching switching, int channels, int pairs, double a, int substeps, long height,
+                                       long width, long seed, DataType type) {
+        Checks.atLeast("DynamicalBlock", "channels", 1, channels);
+        Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
+        Activation sigma = leakyRelu(a);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<FusedEulerField> c = new ArrayList<>();
+        List<FusedEulerField> e = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            c.add(normBounded(new ConvContractiveGradientField(channels, channels, 3, Math.toIntExact(height),
+                    Math.toIntExact(width), sigma, type, rng.split())));
+            e.add(normBounded(new ConvExpansiveGradientField(channels, channels, 3, Math.toIntExact(height),
+                    Math.toIntExact(width), sigma, type, rng.split())));
+        }
+        return new DynamicalBlock(switching, a, substeps, c, e, type);
+    }
+
+    /** Attaches {@code ‖K‖₂ ≤ 1} and projects the initial kernel into it. */
+    private static ConvGradientField normBounded(ConvGradientField field) {
+        field.constrainNorm(1.0);
+        field.kernel().projectInPlace();
+        return field;
+    }
+
+    private static Activation leakyRelu(double a) {
+        if (!(a > 0) || !(a <= 1)) {
+            throw Checks.bad("DynamicalBlock", "slope a", "0 < a ≤ 1 (σ = LeakyReLU(a) and the region R of (3.10))", a);
+        }
+        return Activation.leakyRelu(a);
+    }
+
+    private static void requireModule(String name, FusedEulerField f) {
+        if (!(f instanceof Module)) {
+            throw Checks.bad("DynamicalBlock", name, "a Module (so that its parameters are trained)",
+                    f == null ? "null" : f.getClass().getName());
+        }
+    }
+
+    /**
+     * Whether the field is a dense gradient field of the given sign with A = expm(W − Wᵀ) having
+     * orthonormal columns and σ' ∈ [a, 1]: the hypotheses of (3.10).
+     */
+    private static boolean orthonormalColumns(FusedEulerField f, double a, int sign) {
+        return f instanceof DenseGradientField d && d.sign() == sign && d.isOrthogonal() && d.width() >= d.dimension()
+                && d.activation().minSlope() >= a && d.activation().maxSlope() <= 1;
+    }
+
+    /** The switching strategy. */
+    public Switching switching() {
+        return switching;
+    }
+
+    /** a. */
+    public double slope() {
+        return slope;
+    }
+
+    /** S. */
+    public int substeps() {
+        return substeps;
+    }
+
+    /** Number of pairs. */
+    public int pairs() {
+        return contractive.size();
+    }
+
+    /** The step pairs (h₁, h₂), {@code [pairs, 2]}, with the switching constraint attached. */
+    public Parameter steps() {
+        return steps;
+    }
+
+    /** The constraint on {@link #steps()}: R or App. C's set. */
+    public Constraint stepConstraint() {
+        return region;
+    }
+
+    /** The contractive field of each pair. */
+    public List<FusedEulerField> contractiveFields() {
+        return contractive;
+    }
+
+    /** The expansive field of each pair. */
+    public List<FusedEulerField> expansiveFields() {
+        return expansive;
+    }
+
+    /**
+     * @param x {@code [batch, n]} (dense) or {@code [batch, C, H, W]} (conv); not mutated
+     * @return the shape of x
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        contractive.get(0).checkInput("DynamicalBlock.forward", x);
+        Tensor y = x;
+        for (Pair pair : pairList) {
+            y = pair.forward(y);
+        }
+        return y;
+    }
+
+    /** The Lipschitz bound of each pair at the current steps and weights. */
+    public double[] pairBounds() {
+        double[] h = steps.toDoubleArray();
+        double[] out = new double[contractive.size()];
+        for (int i = 0; i < out.length; i++) {
+            double first = subStepBound(contractive.get(i), h[2 * i] / substeps);
+            double second = subStepBound(expansive.get(i), h[2 * i + 1] / substeps);
+            out[i] = Math.pow(first * second, substeps);
+        }
+        return out;
+    }
+
+    private double subStepBound(FusedEulerField f, double tau) {
+        if (f instanceof DenseGradientField d && d.isOrthogonal() && d.width() >= d.dimension()
+                && d.activation().minSlope() >= 0) {
+            double s = d.sign() * tau;
+            return Math.max(Math.abs(1 + s * d.activation().minSlope()), Math.abs(1 + s * d.activation().maxSlope()));
+        }
+        return f.stepLipschitzBound(EULER, tau);
+    }
+
+    /** The product of {@link #pairBounds()}. */
+    @Override
+    public double lipschitzBound() {
+        double product = 1;
+        for (double b : pairBounds()) {
+            product *= b;
+        }
+        return product;
+    }
+
+    /**
+     * {@code LIPSCHITZ_1} when the fields satisfy the hypotheses of (3.10) (dense, orthogonal A,
+     * σ' ∈ [a, 1]) and the steps are in their constraint set; otherwise nothing.
+     */
+    @Override
+    public Set<Property> properties() {
+        if (lipschitzOneByConstruction && region.violation(steps) == 0) {
+            return Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1));
+        }
+        return Collections.emptySet();
+    }
+
+    /**
+     * Pair i: S contractive sub-steps of size h₁/S, then S expansive sub-steps of size h₂/S, with
+     * (h₁, h₂) read from row i of {@link #steps()}. Names the parameters {@code <i>.contractive.*},
+     * {@code <i>.expansive.*}.
+     */
+    private final class Pair extends Module {
+        private final int index;
+        private final FusedEulerField first;
+        private final FusedEulerField second;
+
+        Pair(int index, FusedEulerField first, FusedEulerField second) {
+            this.index = index;
+            this.first = first;
+            this.second = second;
+            register("contractive", (Module) first);
+            register("expansive", (Module) second);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            double inv = 1.0 / substeps;
+            Tensor h1 = steps.region(new long[] {index, 0}, new long[] {1, 1}).mul(inv);
+            Tensor h2 = steps.region(new long[] {index, 1}, new long[] {1, 1}).mul(inv);
+            Tensor y = x;
+            for (int s = 0; s < substeps; s++) {
+                y = first.eulerStep(y, h1);
+            }
+            for (int s = 0; s < substeps; s++) {
+                y = second.eulerStep(y, h2);
+            }
+            return y;
+        }
+    }
+}

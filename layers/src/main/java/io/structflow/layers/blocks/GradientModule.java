@@ -1,0 +1,62 @@
+package io.structflow.layers.blocks;
+
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Init;
+import io.structflow.core.nn.Parameter;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The SympNet gradient module (Jin et al. 2020; [CMOSS] §4.1):
+ * <pre>
+ *   UP:   p ← p + Kᵀ diag(a) σ(Kq + b)        LOW:   q ← q + Kᵀ diag(a) σ(Kp + b)
+ * </pre>
+ * with {@code K [width, d]}, {@code a, b [width]}. The shift is {@code ∇(aᵀΓ(Ku + b))} with Γ' = σ,
+ * so its Jacobian {@code Kᵀdiag(a ⊙ σ'(Ku + b))K} is symmetric and the module is exactly
+ * symplectic (see {@link SympNetModule}). Cost: two {@code [batch, d]×[d, width]} products.
+ * Initialisation: K Xavier-uniform, a ~ N(0, 1/width), b = 0.
+ */
+public final class GradientModule extends SympNetModule {
+    private final Parameter kernel;
+    private final Parameter scale;
+    private final Parameter bias;
+    private final Activation sigma;
+
+    /**
+     * @param dimension d ≥ 1
+     * @param width     hidden width ≥ 1
+     * @param half      the half moved
+     * @param sigma     σ (tanh in the pendulum experiment)
+     */
+    public GradientModule(int dimension, int width, Half half, Activation sigma, long seed, DataType type) {
+        super(dimension, half);
+        Checks.atLeast("GradientModule", "width", 1, width);
+        Checks.notNull("GradientModule", "sigma", sigma);
+        this.sigma = sigma;
+        SplittableRandom rng = new SplittableRandom(seed);
+        kernel = register("K", Parameter.of("K", Init.xavierUniform(type, rng, width, dimension)));
+        scale = register("a", Parameter.of("a", Tensor.randn(type, rng, width).mul(1.0 / Math.sqrt(width))));
+        bias = register("b", Parameter.of("b", Tensor.zeros(type, width)));
+    }
+
+    /** K, {@code [width, d]}. */
+    public Parameter kernel() {
+        return kernel;
+    }
+
+    /** a, {@code [width]}. */
+    public Parameter scale() {
+        return scale;
+    }
+
+    /** b, {@code [width]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected Tensor shift(Tensor u) {
+        return sigma.apply(u.matmul(kernel, false, true).add(bias)).mul(scale).matmul(kernel, false, false);
+    }
+}

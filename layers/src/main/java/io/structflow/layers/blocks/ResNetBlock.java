@@ -1,0 +1,133 @@
+package io.structflow.layers.blocks;
+
+import io.structflow.constraints.linalg.OperatorNorm;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Init;
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import io.structflow.layers.LipschitzBounded;
+import io.structflow.layers.Property;
+import io.structflow.layers.Structured;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The reference residual blocks that the dynamical blocks are compared with in [CMOSS] §3.3:
+ * <pre>
+ *   plain:               y = x + Aᵀ ReLU(Bx + b)
+ *   naive constrained:   y = ½ (x + Aᵀ ReLU(Bx + b)),    ‖A‖₂ ≤ 1, ‖B‖₂ ≤ 1
+ * </pre>
+ * dense ({@code A, B [hidden, n]} on {@code [batch, n]}) or convolutional ({@code A, B
+ * [hidden, C, k, k]} on {@code [batch, C, H, W]}, stride 1, "same" padding; {@code Aᵀ} is the
+ * transposed convolution with kernel A). The plain block has Lipschitz bound
+ * {@code 1 + ‖A‖‖B‖}. The naive constrained block is the average of the identity and a
+ * 1-Lipschitz map ({@code ReLU} is 1-Lipschitz), so its bound {@code ½(1 + ‖A‖‖B‖)} is at most 1;
+ * the norm bounds are kept by {@code SpectralNormBound} projections after every optimiser step.
+ * Cost: two products (two convolutions) and a ReLU; the bound costs two warm-started power
+ * iterations.
+ */
+public final class ResNetBlock extends Module implements LipschitzBounded, Structured {
+    private final LinearOperator operator;
+    private final boolean naive;
+    private final long features;
+    private final Parameter a;
+    private final Parameter b;
+    private final Parameter bias;
+    private final OperatorNorm normA;
+    private final OperatorNorm normB;
+
+    private ResNetBlock(LinearOperator operator, boolean naive, int features, int hidden, long seed, DataType type) {
+        Checks.atLeast("ResNetBlock", "features", 1, features);
+        Checks.atLeast("ResNetBlock", "hidden", 1, hidden);
+        Checks.notNull("ResNetBlock", "type", type);
+        this.operator = operator;
+        this.naive = naive;
+        this.features = features;
+        SplittableRandom rng = new SplittableRandom(seed);
+        long[] shape = operator.weightShape(hidden, features);
+        a = register("A", Parameter.of("A", Init.orthogonal(type, rng, shape)));
+        b = register("B", Parameter.of("B", Init.orthogonal(type, rng, shape)));
+        bias = register("b", Parameter.of("b", Tensor.zeros(type, hidden)));
+        normA = operator.newNorm();
+        normB = operator.newNorm();
+        if (naive) {
+            a.constrain(operator.normBound(1.0));
+            b.constrain(operator.normBound(1.0));
+            a.projectInPlace();
+            b.projectInPlace();
+        }
+    }
+
+    /** Plain dense block {@code x + AᵀReLU(Bx + b)}, A and B with orthonormal rows or columns initially. */
+    public static ResNetBlock dense(int width, int hidden, long seed, DataType type) {
+        return new ResNetBlock(new LinearOperator.Dense(), false, width, hidden, seed, type);
+    }
+
+    /** Naive constrained dense block {@code ½(x + AᵀReLU(Bx + b))}, {@code ‖A‖₂, ‖B‖₂ ≤ 1}. */
+    public static ResNetBlock naiveDense(int width, int hidden, long seed, DataType type) {
+        return new ResNetBlock(new LinearOperator.Dense(), true, width, hidden, seed, type);
+    }
+
+    /** Plain convolutional block on {@code [batch, channels, height, width]} images, {@code k×k} kernels (k odd). */
+    public static ResNetBlock conv(int channels, int hiddenChannels, int kernelSize, long height, long width, long seed,
+                                   DataType type) {
+        return new ResNetBlock(new LinearOperator.Conv(kernelSize, height, width), false, channels, hiddenChannels, seed,
+                type);
+    }
+
+    /** Naive constrained convolutional block, operator norms ≤ 1 on {@code height × width} images. */
+    public static ResNetBlock naiveConv(int channels, int hiddenChannels, int kernelSize, long height, long width,
+                                        long seed, DataType type) {
+        return new ResNetBlock(new LinearOperator.Conv(kernelSize, height, width), true, channels, hiddenChannels, seed,
+                type);
+    }
+
+    /** A. */
+    public Parameter a() {
+        return a;
+    }
+
+    /** B. */
+    public Parameter b() {
+        return b;
+    }
+
+    /** b, {@code [hidden]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** Whether this is the naive constrained (averaged, norm-bounded) block. */
+    public boolean naive() {
+        return naive;
+    }
+
+    /**
+     * @param x {@code [batch, n]} or {@code [batch, C, H, W]}; not mutated
+     * @return the shape of x
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        operator.checkInput("ResNetBlock.forward", x, features);
+        Tensor z = operator.apply(b, x);
+        Tensor shift = x.rank() == 4 ? bias.reshape(bias.size(0), 1, 1) : bias;
+        Tensor y = x.add(operator.adjoint(a, z.add(shift).relu()));
+        return naive ? y.mul(0.5) : y;
+    }
+
+    /** {@code 1 + ‖A‖‖B‖} (plain) or {@code ½(1 + ‖A‖‖B‖)} (naive), norms from power iteration. */
+    @Override
+    public double lipschitzBound() {
+        double product = normA.estimate(a.value()) * normB.estimate(b.value());
+        return naive ? 0.5 * (1 + product) : 1 + product;
+    }
+
+    /** {@code LIPSCHITZ_1} for the naive constrained block, nothing for the plain one. */
+    @Override
+    public Set<Property> properties() {
+        return naive ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1)) : Collections.emptySet();
+    }
+}

@@ -1,0 +1,63 @@
+package io.structflow.layers.fields;
+
+import io.structflow.core.nn.Activation;
+import io.structflow.integrators.Integrator;
+import io.structflow.layers.Property;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The contractive gradient field of [CMOSS] (3.3):
+ * <pre>  f(x) = −Aᵀσ(Ax + b) = −∇V(x),   V(x) = 𝟏ᵀΓ(Ax + b)</pre>
+ * Its explicit Euler step {@code x − τAᵀσ(Ax + b)} is 1-Lipschitz for {@code 0 ≤ τ ≤ 2/‖A‖²} and
+ * {@code σ' ∈ [0, 1]} ([CMOSS] (3.5)): {@link Property#LIPSCHITZ_1} holds when the step is fixed
+ * in that interval or constrained into it (an
+ * {@link io.structflow.constraints.project.EulerStepBound} on the step reading this field's A, or
+ * a {@link io.structflow.constraints.project.StepBox} {@code [lo ≥ 0, hi ≤ 2S/c²]} with a known
+ * {@code c ≥ ‖A‖}). Parameters, initialisation and norm bounds: see {@link DenseGradientField}.
+ */
+public final class ContractiveGradientField extends DenseGradientField {
+    /**
+     * @param n          state dimension
+     * @param m          width (rows of A)
+     * @param sigma      activation (LeakyReLU with slope in [0, 1], ReLU or tanh for LIPSCHITZ_1)
+     * @param orthogonal parametrise {@code A = expm(W − Wᵀ)} ({@code ‖A‖ = 1})
+     * @param type       FLOAT or DOUBLE
+     * @param rng        seeded generator for the initialisation
+     */
+    public ContractiveGradientField(int n, int m, Activation sigma, boolean orthogonal, DataType type,
+                                    SplittableRandom rng) {
+        super("ContractiveGradientField", n, m, sigma, orthogonal, type, rng);
+    }
+
+    /** A free weight A {@code [m, n]}. */
+    public static ContractiveGradientField of(int n, int m, Activation sigma, DataType type, long seed) {
+        return new ContractiveGradientField(n, m, sigma, false, type, new SplittableRandom(seed));
+    }
+
+    /** {@code A = expm(W − Wᵀ)} cut to {@code [m, n]}, so {@code ‖A‖₂ = 1}. */
+    public static ContractiveGradientField orthogonal(int n, int m, Activation sigma, DataType type, long seed) {
+        return new ContractiveGradientField(n, m, sigma, true, type, new SplittableRandom(seed));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public ContractiveGradientField constrainNorm(double c) {
+        super.constrainNorm(c);
+        return this;
+    }
+
+    @Override
+    public int sign() {
+        return -1;
+    }
+
+    @Override
+    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
+        if (property == Property.LIPSCHITZ_1) {
+            return ContractiveRule.lipschitzOne(kind(), activation(), weightNormBound(), integrator, step,
+                    this::currentWeightNorm);
+        }
+        return super.guarantee(property, integrator, step);
+    }
+}

@@ -1,0 +1,45 @@
+package io.structflow.layers.fields;
+
+import io.structflow.core.nn.Activation;
+import io.structflow.integrators.Integrator;
+import io.structflow.layers.Property;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The contractive convolutional gradient field {@code f(x) = −Kᵀσ(Kx + b)} ([M-slides], conv form
+ * of [CMOSS] (3.3)); its explicit Euler step is 1-Lipschitz for {@code 0 ≤ τ ≤ 2/‖K‖²}
+ * ((3.5)), so {@link Property#LIPSCHITZ_1} holds under the same step conditions as for
+ * {@link ContractiveGradientField}, with {@code c} from {@link #constrainNorm(double)}. See
+ * {@link ConvGradientField}.
+ */
+public final class ConvContractiveGradientField extends ConvGradientField {
+    /**
+     * @param channels input channels C
+     * @param hidden   output channels m of K
+     * @param k        kernel size (odd)
+     * @param height   image height H
+     * @param width    image width W
+     * @param sigma    activation
+     * @param type     FLOAT or DOUBLE
+     * @param rng      seeded generator
+     */
+    public ConvContractiveGradientField(int channels, int hidden, int k, int height, int width, Activation sigma,
+                                        DataType type, SplittableRandom rng) {
+        super("ConvContractiveGradientField", channels, hidden, k, height, width, sigma, type, rng);
+    }
+
+    @Override
+    public int sign() {
+        return -1;
+    }
+
+    @Override
+    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
+        if (property == Property.LIPSCHITZ_1) {
+            return ContractiveRule.lipschitzOne(kind(), activation(), weightNormBound(), integrator, step,
+                    this::currentWeightNorm);
+        }
+        return super.guarantee(property, integrator, step);
+    }
+}

@@ -1,0 +1,31 @@
+package io.structflow.layers.fields;
+
+import io.structflow.core.nn.Activation;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The expansive convolutional gradient field {@code f(x) = +Kᵀσ(Kx + b)} ([CMOSS] (3.7), conv
+ * form): Euler steps are {@code (1 + τ‖K‖²σ'_max)}-Lipschitz. See {@link ConvGradientField}.
+ */
+public final class ConvExpansiveGradientField extends ConvGradientField {
+    /**
+     * @param channels input channels C
+     * @param hidden   output channels m of K
+     * @param k        kernel size (odd)
+     * @param height   image height H
+     * @param width    image width W
+     * @param sigma    activation
+     * @param type     FLOAT or DOUBLE
+     * @param rng      seeded generator
+     */
+    public ConvExpansiveGradientField(int channels, int hidden, int k, int height, int width, Activation sigma,
+                                      DataType type, SplittableRandom rng) {
+        super("ConvExpansiveGradientField", channels, hidden, k, height, width, sigma, type, rng);
+    }
+
+    @Override
+    public int sign() {
+        return 1;
+    }
+}

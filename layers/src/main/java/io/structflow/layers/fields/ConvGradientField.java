@@ -1,0 +1,178 @@
+package io.structflow.layers.fields;
+
+import io.structflow.constraints.linalg.ConvOperatorNorm;
+import io.structflow.constraints.project.SpectralNormBound;
+import io.structflow.core.autodiff.ConvGeometry;
+import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.Shapes;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import io.structflow.integrators.GradientField;
+import io.structflow.integrators.Integrator;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The convolutional gradient field ([M-slides], conv version of [CMOSS] (3.3)):
+ * <pre>  f(x) = s·Kᵀσ(Kx + b) = s·∇V(x),   V(x) = 𝟏ᵀΓ(Kx + b)</pre>
+ * K a stride-1 "same" convolution {@code C → m} channels with a {@code k×k} kernel (k odd),
+ * Kᵀ the transposed convolution with the same kernel; {@code s = −1}
+ * ({@link ConvContractiveGradientField}) or {@code +1} ({@link ConvExpansiveGradientField}).
+ * Inputs are {@code [batch, C, H, W]} with the H, W fixed at construction (the operator norm of
+ * a padded convolution depends on the image size). Parameters {@code K} {@code [m, C, k, k]}
+ * ({@code N(0, 1/(C k²))}) and {@code b} {@code [m]}. The bound {@code c ≥ ‖K‖₂} comes from
+ * {@link #constrainNorm(double)} ({@link SpectralNormBound#convolution}); the explicit Euler
+ * step is the fused {@link FusedGradientFlow#conv} kernel.
+ */
+public abstract sealed class ConvGradientField extends Module implements GradientField, FusedEulerField
+        permits ConvContractiveGradientField, ConvExpansiveGradientField {
+    private final String kind;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final Activation sigma;
+    private final DataType type;
+    private final ConvGeometry geometry;
+    private final Parameter kernel;
+    private final Parameter bias;
+    private final WeightNorm norms = new WeightNorm();
+
+    ConvGradientField(String kind, int channels, int hidden, int k, int height, int width, Activation sigma,
+                      DataType type, SplittableRandom rng) {
+        this.kind = kind;
+        this.channels = FieldChecks.positive(kind, "channels", channels);
+        FieldChecks.positive(kind, "hidden", hidden);
+        if (k < 1 || k % 2 == 0) {
+            throw new IllegalArgumentException(kind + ": kernel size k expected odd ≥ 1 but got " + k);
+        }
+        this.height = FieldChecks.positive(kind, "height", height);
+        this.width = FieldChecks.positive(kind, "width", width);
+        this.sigma = Objects.requireNonNull(sigma, kind + ": sigma");
+        this.type = FieldChecks.floating(kind, type);
+        FieldChecks.rng(kind, rng);
+        this.geometry = ConvGeometry.same(k);
+        kernel = register("K", Parameter.of("K",
+                Tensor.randn(type, rng, hidden, channels, k, k).mul(1 / Math.sqrt((double) channels * k * k))));
+        bias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, hidden)));
+    }
+
+    /** The sign s: −1 contractive, +1 expansive. */
+    public abstract int sign();
+
+    /** The kernel K, {@code [m, C, k, k]}. */
+    public Parameter kernel() {
+        return kernel;
+    }
+
+    /** The bias b, {@code [m]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** The activation σ. */
+    public Activation activation() {
+        return sigma;
+    }
+
+    /** Stride-1 "same" geometry. */
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
+    @Override
+    public DataType dtype() {
+        return type;
+    }
+
+    /** Attaches {@code ‖K‖₂ ≤ c} on {@code H×W} images and remembers c for the Lipschitz derivation. */
+    public ConvGradientField constrainNorm(double c) {
+        FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
+        SpectralNormBound bound = SpectralNormBound.convolution(c, geometry, height, width);
+        kernel.constrain(bound);
+        norms.record(bound, c);
+        return this;
+    }
+
+    /** The known bound {@code c ≥ ‖K‖₂}, +∞ without {@link #constrainNorm}. */
+    public double weightNormBound() {
+        return norms.bound(kernel);
+    }
+
+    /** Power-iteration estimate of the operator norm of K on {@code H×W} images. */
+    public double currentWeightNorm() {
+        return new ConvOperatorNorm(geometry, height, width).estimate(kernel.value());
+    }
+
+    @Override
+    public void checkInput(String where, Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException(where + ": x expected shape [batch, " + channels + ", " + height + ", "
+                    + width + "] but got null");
+        }
+        Shapes.require(where, "x", x, -1, channels, height, width);
+        FieldChecks.requireType(where, x, type);
+    }
+
+    private Tensor preActivation(Tensor x) {
+        return x.conv2d(kernel, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
+    }
+
+    /** {@code 𝟏ᵀΓ(Kx + b)}, {@code [batch]}. */
+    @Override
+    public Tensor potential(Tensor x) {
+        checkInput(kind + ".potential", x);
+        return sigma.antiderivative(preActivation(x)).sum(false, 1, 2, 3);
+    }
+
+    /** {@code Kᵀσ(Kx + b)} (closed form). */
+    @Override
+    public Tensor gradient(Tensor x) {
+        checkInput(kind + ".gradient", x);
+        return sigma.apply(preActivation(x)).convTranspose2d(kernel, geometry, height, width);
+    }
+
+    @Override
+    public Flow flow() {
+        return sign() < 0 ? Flow.DESCENT : Flow.ASCENT;
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        Tensor g = gradient(x);
+        return sign() < 0 ? g.neg() : g;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return apply(x);
+    }
+
+    /** {@code x + s·τ·Kᵀσ(Kx + b)} in one fused kernel. */
+    @Override
+    public Tensor eulerStep(Tensor x, Tensor tau) {
+        checkInput(kind + ".eulerStep", x);
+        return FusedGradientFlow.conv(x, kernel, bias, tau, sign(), sigma);
+    }
+
+    /** {@code c²·max|σ'|}. */
+    @Override
+    public double lipschitzBound() {
+        double c = weightNormBound();
+        return c * c * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
+    }
+
+    @Override
+    public double stepLipschitzBound(Integrator<?> integrator, double tau) {
+        if (LayerField.isExplicitEuler(integrator)) {
+            return ContractiveRule.eulerStepBound(sign(), tau, weightNormBound(), sigma);
+        }
+        return FusedEulerField.super.stepLipschitzBound(integrator, tau);
+    }
+
+    String kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,19 @@
+package io.structflow.layers.fields;
+
+import io.structflow.core.autodiff.Tensor;
+
+/**
+ * A field whose explicit Euler step {@code x + τ f(x)} has a fused implementation
+ * ({@link io.structflow.core.autodiff.FusedGradientFlow}): one forward kernel and one backward
+ * kernel instead of a chain of primitive ops. {@link io.structflow.layers.FlowLayer} uses it when
+ * its integrator is explicit Euler.
+ */
+public interface FusedEulerField extends LayerField {
+    /**
+     * {@code x + τ f(x)}, equal (to round-off) to {@code ExplicitEuler.step(this, x, τ)}.
+     *
+     * @param x   inputs, the field's input shape; not mutated
+     * @param tau one-element step of {@code x}'s type; may require a gradient
+     */
+    Tensor eulerStep(Tensor x, Tensor tau);
+}

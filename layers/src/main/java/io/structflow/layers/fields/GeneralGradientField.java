@@ -1,0 +1,121 @@
+package io.structflow.layers.fields;
+
+import io.structflow.constraints.project.SpectralNormBound;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Init;
+import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
+import io.structflow.integrators.GradientField;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The general gradient field of [CMOSS] §3 (below (3.3)):
+ * <pre>  f(x) = Aᵀdiag(α)σ(Ax + b) = ∇V(x),   V(x) = αᵀΓ(Ax + b),   Γ' = σ</pre>
+ * an ascent {@link GradientField} whose signed weights α decide, entry by entry, whether the
+ * flow contracts or expands. σ is any {@link Activation} (LeakyReLU(a), ReLU, tanh).
+ * Parameters: {@code A} {@code [m, n]} (orthogonal init), {@code alpha} {@code [m]}
+ * ({@code U(−1, 1)}), {@code b} {@code [m]} ({@code U(−0.1, 0.1)}). Lipschitz constant
+ * {@code ≤ c²·max|α|·max|σ'|} with {@code c} from {@link #constrainNorm(double)} (else +∞).
+ */
+public final class GeneralGradientField extends Module implements GradientField, LayerField {
+    private static final String NAME = "GeneralGradientField";
+    private final int n;
+    private final Activation sigma;
+    private final DataType type;
+    private final Parameter weight;
+    private final Parameter alpha;
+    private final Parameter bias;
+    private final WeightNorm norms = new WeightNorm();
+
+    /**
+     * @param n     state dimension
+     * @param m     width
+     * @param sigma activation
+     * @param type  FLOAT or DOUBLE
+     * @param rng   seeded generator
+     */
+    public GeneralGradientField(int n, int m, Activation sigma, DataType type, SplittableRandom rng) {
+        this.n = FieldChecks.positive(NAME, "n", n);
+        FieldChecks.positive(NAME, "m", m);
+        this.sigma = Objects.requireNonNull(sigma, NAME + ": sigma");
+        this.type = FieldChecks.floating(NAME, type);
+        FieldChecks.rng(NAME, rng);
+        weight = register("A", Parameter.of("A", Init.orthogonal(type, rng, m, n)));
+        alpha = register("alpha", Parameter.of("alpha", Tensor.uniform(type, rng, -1, 1, m)));
+        bias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, m)));
+    }
+
+    /** A, {@code [m, n]}. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** α, {@code [m]}. */
+    public Parameter alpha() {
+        return alpha;
+    }
+
+    /** b, {@code [m]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public DataType dtype() {
+        return type;
+    }
+
+    /** Attaches {@code ‖A‖₂ ≤ c} and remembers c for the Lipschitz bound. */
+    public GeneralGradientField constrainNorm(double c) {
+        FieldChecks.positiveBound(NAME + ".constrainNorm", "c", c);
+        SpectralNormBound bound = SpectralNormBound.dense(c);
+        weight.constrain(bound);
+        norms.record(bound, c);
+        return this;
+    }
+
+    @Override
+    public void checkInput(String where, Tensor x) {
+        FieldChecks.requireVectors(where, x, n, type);
+    }
+
+    /** {@code αᵀΓ(Ax + b)}, {@code [batch]}. */
+    @Override
+    public Tensor potential(Tensor x) {
+        checkInput(NAME + ".potential", x);
+        return sigma.antiderivative(x.matmul(weight, false, true).add(bias)).mul(alpha).sum(false, 1);
+    }
+
+    /** {@code Aᵀdiag(α)σ(Ax + b)} (closed form). */
+    @Override
+    public Tensor gradient(Tensor x) {
+        checkInput(NAME + ".gradient", x);
+        return sigma.apply(x.matmul(weight, false, true).add(bias)).mul(alpha).matmul(weight);
+    }
+
+    @Override
+    public Flow flow() {
+        return Flow.ASCENT;
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        return gradient(x);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return apply(x);
+    }
+
+    /** {@code c²·max|α|·max|σ'|}. */
+    @Override
+    public double lipschitzBound() {
+        double c = norms.bound(weight);
+        double a = alpha.value().amaxNumber().doubleValue();
+        return c * c * a * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
+    }
+}
