@@ -36,9 +36,9 @@ public final class ConvOperatorNorm implements OperatorNorm {
     private double[] v;
     private int products;
 
-    /** With {@link NormEstimateSettings#defaults()}. */
+    /** With {@link NormEstimateSettings#convolution()}. */
     public ConvOperatorNorm(ConvGeometry geometry, long height, long width) {
-        this(geometry, height, width, NormEstimateSettings.defaults());
+        this(geometry, height, width, NormEstimateSettings.convolution());
     }
 
     /**
@@ -74,8 +74,10 @@ public final class ConvOperatorNorm implements OperatorNorm {
             v = DenseSpectralNorm.randomVector(rng, n);
         }
         try (GradMode.Scope s = GradMode.noGrad()) {
-            Tensor k = Tensor.constant(kernel.castTo(DataType.DOUBLE));
-            Lanczos.Result r = Lanczos.largest(x -> Tensor.of(DataType.DOUBLE, x, 1, channels, height, width)
+            // products in the kernel's own type: float32 convolutions take oneDNN's fast path
+            DataType type = kernel.dataType();
+            Tensor k = Tensor.constant(kernel);
+            Lanczos.Result r = Lanczos.largest(x -> Tensor.of(type, x, 1, channels, height, width)
                     .conv2d(k, geometry).convTranspose2d(k, geometry, height, width).toDoubleArray(), v, settings);
             products = r.products();
             v = r.vector();
