@@ -151,10 +151,11 @@ public final class FusedGradientFlow {
         INDArray z = Tensor.alloc(x.dtype(), zShape);
         INDArray s1 = Tensor.alloc(x.dtype(), zShape);
         INDArray y = Tensor.alloc(x.dtype(), x.shape());
+        Kernel activation = sigma.forwardKernel();
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
             Convolution.exec("conv2d", geometry, ks, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
-            sigma.forwardKernel().run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
+            activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
             Convolution.exec("deconv2d", geometry, ks, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
             out[0].muli(sh).addi(in[0]);
         }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
@@ -163,36 +164,41 @@ public final class FusedGradientFlow {
                 return composedBackward(g, x, kernel, b, h, in -> composedConv(in[0], in[1], in[2], in[3], sign, sigma));
             }
             boolean[] wanted = {x.requiresGrad(), kernel.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
-            INDArray[] grads = {Tensor.alloc(x.dtype(), x.shape()), Tensor.alloc(x.dtype(), ks),
-                Tensor.alloc(x.dtype(), o), Tensor.alloc(x.dtype(), h.shape())};
+            DataType t = x.dtype();
+            INDArray[] grads = {Tensor.alloc(t, x.shape()), Tensor.alloc(t, ks), Tensor.alloc(t, o), Tensor.alloc(t, h.shape())};
+            // work arrays: u = K g, v = σ'(z) ⊙ u, Kᵀv, two weight gradients, an unused input gradient
+            INDArray[] work = {Tensor.alloc(t, zShape), Tensor.alloc(t, zShape), Tensor.alloc(t, x.shape()),
+                Tensor.alloc(t, ks), Tensor.alloc(t, x.shape())};
+            Kernel activationBackward = sigma.backwardKernel();
             Replay.exec((in, out) -> {
                 INDArray gv = in[0];
                 INDArray xv = in[1];
                 INDArray kv = in[2];
                 double sh = sign * in[3].getDouble(0);
-                INDArray u = Tensor.alloc(gv.dataType(), zShape);
+                INDArray u = out[4];
+                INDArray v = out[5];
                 Convolution.exec("conv2d", geometry, ks, new INDArray[] {gv, kv}, new INDArray[] {u});
-                INDArray v = Tensor.alloc(gv.dataType(), zShape);
-                sigma.backwardKernel().run(new INDArray[] {in[4], u}, new INDArray[] {v});
+                activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                 // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
-                INDArray ktv = Tensor.alloc(gv.dataType(), xv.shape());
-                INDArray gk = Tensor.alloc(gv.dataType(), ks);
+                INDArray ktv = out[6];
+                INDArray gk = out[7];
                 Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
                 if (wanted[0]) {
                     out[0].assign(ktv.muli(sh).addi(gv));
                 }
                 if (wanted[1]) {
-                    INDArray unused = Tensor.alloc(gv.dataType(), xv.shape());
-                    Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {gv, kv, in[5]}, new INDArray[] {unused, out[1]});
+                    Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {gv, kv, in[5]}, new INDArray[] {out[8], out[1]});
                     out[1].addi(gk).muli(sh);
                 }
                 if (wanted[2]) {
-                    out[2].assign(v.sum(0, 2, 3).muli(sh));
+                    v.sum(out[2], 0, 2, 3);
+                    out[2].muli(sh);
                 }
                 if (wanted[3]) {
                     out[3].assign(sign * dot(u, in[5]));
                 }
-            }, new INDArray[] {g.value(), x.value(), kernel.value(), h.value(), z, s1}, grads);
+            }, new INDArray[] {g.value(), x.value(), kernel.value(), h.value(), z, s1},
+                    grads[0], grads[1], grads[2], grads[3], work[0], work[1], work[2], work[3], work[4]);
             return constants(grads, wanted);
         }, x, kernel, b, h);
     }
@@ -237,8 +243,9 @@ public final class FusedGradientFlow {
         return out;
     }
 
-    private static double dot(INDArray u, INDArray s1) {
-        return u.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).mul(s1.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).sumNumber().doubleValue();
+    /** ⟨u, s⟩ by BLAS dot over the flattened arrays (no temporary arrays). */
+    private static double dot(INDArray u, INDArray s) {
+        return Nd4j.getBlasWrapper().dot(u.reshape(u.length()), s.reshape(s.length()));
     }
 
     private static void checkSign(int sign) {

@@ -500,7 +500,7 @@ public class Tensor {
         long[] keptShape = shape();
         keptShape[a] = 1;
         INDArray maxArray = alloc(dtype(), keptShape);
-        Replay.exec((in, o) -> o[0].assign(in[0].max(true, a)), new INDArray[] {value}, maxArray);
+        NativeKernel.of("reduce_max", new double[0], new long[] {a}, true).exec(new INDArray[] {value}, maxArray);
         Tensor m = constant(maxArray);
         Tensor r = sub(m).exp().sum(true, a).log().add(m);
         return keepDims ? r : r.reshape(removeAxes(r.shape(), new int[] {a}));
@@ -641,7 +641,7 @@ public class Tensor {
             inverse[Shapes.axis("permute", axes[i], rank())] = i;
         }
         INDArray out = alloc(dtype(), value.permute(axes).shape());
-        Replay.exec((in, o) -> o[0].assign(in[0].permute(axes)), new INDArray[] {value}, out);
+        Replay.exec(COPY, new INDArray[] {value.permute(axes)}, out);
         return fromOp("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
@@ -677,7 +677,7 @@ public class Tensor {
         }
         if (out == null) {
             out = alloc(dtype(), target);
-            Replay.exec((in, o) -> o[0].reshape('c', s).assign(in[0]), new INDArray[] {value}, out);
+            Replay.exec(COPY, new INDArray[] {value}, out.reshape('c', s));
         }
         return fromOp("reshape", out, g -> new Tensor[] {g.reshape(s)}, this);
     }
@@ -700,7 +700,12 @@ public class Tensor {
         }
         long[] padded = padShape(s, target.length);
         INDArray out = alloc(dtype(), target);
-        Replay.exec((in, o) -> o[0].assign(in[0].reshape('c', padded).broadcast(target)), new INDArray[] {value}, out);
+        INDArray source = sharedView(value, value.reshape('c', padded));
+        if (source != null) {
+            NativeKernel.of("add").exec(new INDArray[] {source, Nd4j.zeros(dtype(), target)}, out);
+        } else {
+            Replay.exec((in, o) -> o[0].assign(in[0].reshape('c', padded).broadcast(target)), new INDArray[] {value}, out);
+        }
         return fromOp("broadcastTo", out, g -> new Tensor[] {g.sumToShape(s)}, this);
     }
 
@@ -751,7 +756,7 @@ public class Tensor {
             idx[i] = NDArrayIndex.interval(start[i], start[i] + size[i]);
         }
         INDArray out = alloc(dtype(), size);
-        Replay.exec((in, o) -> o[0].assign(in[0].get(idx)), new INDArray[] {value}, out);
+        Replay.exec(COPY, new INDArray[] {value.get(idx)}, out);
         return fromOp("region", out, g -> new Tensor[] {g.embed(s, start)}, this);
     }
 
@@ -772,8 +777,8 @@ public class Tensor {
         INDArray out = alloc(dtype(), full);
         Replay.exec((in, o) -> {
             o[0].assign(0);
-            o[0].get(idx).assign(in[0]);
-        }, new INDArray[] {value}, out);
+            o[1].assign(in[0]);
+        }, new INDArray[] {value}, out, out.get(idx));
         return fromOp("embed", out, g -> new Tensor[] {g.region(start, s)}, this);
     }
 
@@ -829,15 +834,19 @@ public class Tensor {
         long[] outShape = parts[0].shape();
         outShape[a] = offset;
         INDArray out = alloc(parts[0].dtype(), outShape);
+        INDArray[] blocks = new INDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            INDArrayIndex[] idx = new INDArrayIndex[outShape.length];
+            for (int d = 0; d < idx.length; d++) {
+                idx[d] = d == a ? NDArrayIndex.interval(offsets[i], offsets[i] + arrays[i].size(a)) : NDArrayIndex.all();
+            }
+            blocks[i] = out.get(idx);
+        }
         Replay.exec((in, o) -> {
             for (int i = 0; i < in.length; i++) {
-                INDArrayIndex[] idx = new INDArrayIndex[outShape.length];
-                for (int d = 0; d < idx.length; d++) {
-                    idx[d] = d == a ? NDArrayIndex.interval(offsets[i], offsets[i] + in[i].size(a)) : NDArrayIndex.all();
-                }
-                o[0].get(idx).assign(in[i]);
+                o[i].assign(in[i]);
             }
-        }, arrays, out);
+        }, arrays, blocks);
         return fromOp("concat", out, g -> {
             Tensor[] grads = new Tensor[parts.length];
             for (int i = 0; i < parts.length; i++) {
@@ -899,6 +908,14 @@ public class Tensor {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Copies its one input into its one output (views are set up once, outside the kernel). */
+    private static final Kernel COPY = (in, o) -> o[0].assign(in[0]);
+
+    /** {@code view} if it shares {@code base}'s storage (so a replay sees new data), else null. */
+    private static INDArray sharedView(INDArray base, INDArray view) {
+        return view.data() == base.data() || view.data().address() == base.data().address() ? view : null;
+    }
 
     /** A new uninitialised row-major array, the output buffer of an operation. */
     static INDArray alloc(DataType type, long... shape) {

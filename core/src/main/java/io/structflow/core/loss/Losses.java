@@ -75,13 +75,12 @@ public final class Losses {
         }
         long batch = logits.size(0);
         long classes = logits.size(1);
-        INDArray wrong = Nd4j.ones(logits.dtype(), batch, classes);
-        for (int b = 0; b < labels.length; b++) {
-            wrong.putScalar(b, labels[b], 0.0);
-        }
+        // Σ_{j≠y} max(0, m − s_y + s_j) = Σ_j max(0, m − s_y + s_j) − m, since the j = y term is
+        // max(0, m) = m; summing over every class needs no label mask built on the host, so a
+        // replayed step (CompiledStep) stays correct when the labels change.
         Tensor trueScore = logits.gather(labels).reshape(batch, 1);
-        Tensor violations = logits.sub(trueScore).add(margin).relu().mul(Tensor.constant(wrong));
-        return violations.sum().div((double) batch * classes);
+        Tensor violations = logits.sub(trueScore).add(margin).relu().sum().sub(margin * batch);
+        return violations.div((double) batch * classes);
     }
 
     /**
