@@ -17,10 +17,10 @@ def case_name(bench):
     if method == "train_step":
         name = params["network"] + "_train_step"
         return name if params.get("mode", "replay") == "replay" else name + "_eager"
-    if method == "dense_fused_fwd_bwd":
-        return "gradflow_layer_fwd_bwd_w" + params["width"]
-    if method == "dense_composed_fwd_bwd":
-        return "gradflow_layer_composed_fwd_bwd_w" + params["width"]
+    if method.startswith("dense_"):
+        kind = "" if method.startswith("dense_fused") else "composed_"
+        suffix = "_replay" if method.endswith("_replay") else "_eager"
+        return "gradflow_layer_" + kind + "fwd_bwd_w" + params["width"] + suffix
     return method
 
 
@@ -30,7 +30,9 @@ def main():
     java = {case_name(b): b["primaryMetric"]["score"] * UNIT_TO_US[b["primaryMetric"]["scoreUnit"]] for b in jmh}
     rows = []
     for case, jt in sorted(java.items()):
-        base = case[:-len("_eager")] if case.endswith("_eager") else case
+        base = case
+        for suffix in ("_eager", "_replay"):
+            base = base[:-len(suffix)] if base.endswith(suffix) else base
         tt = torch_times.get(base)
         if tt is None:
             print(f"java-only {case} java={jt:.1f}us")
@@ -40,9 +42,11 @@ def main():
         print(f"ratio {case} {ratio:.2f} java={jt:.1f}us torch={tt:.1f}us")
         rows.append({"case": case, "ratio": ratio, "java_us": jt, "torch_us": tt})
     for w in ("8", "128"):
-        f, c = java.get("gradflow_layer_fwd_bwd_w" + w), java.get("gradflow_layer_composed_fwd_bwd_w" + w)
-        if f and c:
-            print(f"fused-speedup w{w} {c / f:.2f}")
+        for mode in ("_eager", "_replay"):
+            f = java.get("gradflow_layer_fwd_bwd_w" + w + mode)
+            c = java.get("gradflow_layer_composed_fwd_bwd_w" + w + mode)
+            if f and c:
+                print(f"fused-speedup w{w}{mode} {c / f:.2f}")
     out = {"date": datetime.date.today().isoformat(), "threads": int(sys.argv[3]),
            "machine": platform.processor() or platform.machine(), "cases": rows}
     json.dump(out, open(sys.argv[4], "w"), indent=2)

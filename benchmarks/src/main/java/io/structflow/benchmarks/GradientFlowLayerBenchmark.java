@@ -2,6 +2,7 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import java.util.SplittableRandom;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One gradient-flow step {@code x − h·Aᵀσ(Ax + b)} ([CMOSS] (3.5)), forward + backward with
- * respect to x, A, b and h: the fused op against the same step composed from single ops.
+ * respect to x, A, b and h: the fused op against the same step composed from single ops, eager
+ * and recorded once then replayed ({@link Replay}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +48,26 @@ public class GradientFlowLayerBenchmark {
         a = Tensor.variable(Tensor.randn(DataType.FLOAT, r, width, width).div(Math.sqrt(width)).value());
         b = Tensor.variable(Tensor.randn(DataType.FLOAT, r, width).value());
         h = Tensor.variable(Tensor.scalar(0.1, DataType.FLOAT).value());
+        record();
+    }
+
+    private Replay fusedReplay;
+    private Replay composedReplay;
+
+    /** The same forward + backward recorded once, for the replayed variants. */
+    private void record() {
+        fusedReplay = Replay.record(this::dense_fused_fwd_bwd).replay();
+        composedReplay = Replay.record(this::dense_composed_fwd_bwd).replay();
+    }
+
+    @Benchmark
+    public void dense_fused_fwd_bwd_replay() {
+        fusedReplay.run();
+    }
+
+    @Benchmark
+    public void dense_composed_fwd_bwd_replay() {
+        composedReplay.run();
     }
 
     @Benchmark

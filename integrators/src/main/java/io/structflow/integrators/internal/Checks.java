@@ -34,7 +34,9 @@ public final class Checks {
             throw new IllegalArgumentException(who + ": h expected element type " + x.dtype() + " (that of x) but got "
                     + h.dtype());
         }
-        double value = h.item();
+        // Read without Tensor.item(): the value only guards against NaN/∞ and never feeds the
+        // computation, so it must not mark a recorded training step (Replay) as host-dependent.
+        double value = h.value().getDouble(0);
         if (!Double.isFinite(value)) {
             throw new ArithmeticException(who + ": h expected a finite step size but got " + value);
         }

@@ -1,6 +1,7 @@
 package io.structflow.layers.fields;
 
 import io.structflow.constraints.linalg.ConvOperatorNorm;
+import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.FusedGradientFlow;
@@ -90,7 +91,26 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     /** Attaches {@code ‖K‖₂ ≤ c} on {@code H×W} images and remembers c for the Lipschitz derivation. */
     public ConvGradientField constrainNorm(double c) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
-        SpectralNormBound bound = SpectralNormBound.convolution(c, geometry, height, width);
+        return attachNorm(c, SpectralNormBound.convolution(c, geometry, height, width));
+    }
+
+    /**
+     * Attaches {@code ‖K‖₂ ≤ c(1 + relativeTolerance)} on {@code H×W} images with a given norm
+     * estimator (for example a looser Lanczos tolerance for float32 kernels, whose products cannot
+     * reach the default 1e-10) and remembers c for the Lipschitz derivation.
+     *
+     * @param c                 the bound, &gt; 0
+     * @param settings          stopping rule of the operator-norm estimate ({@link ConvOperatorNorm})
+     * @param relativeTolerance slack of the set, ≥ 0; it must exceed the estimate's accuracy
+     */
+    public ConvGradientField constrainNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
+        FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
+        Objects.requireNonNull(settings, kind + ".constrainNorm: settings");
+        return attachNorm(c, new SpectralNormBound(c, new ConvOperatorNorm(geometry, height, width, settings),
+                relativeTolerance));
+    }
+
+    private ConvGradientField attachNorm(double c, SpectralNormBound bound) {
         kernel.constrain(bound);
         norms.record(bound, c);
         return this;

@@ -1,0 +1,133 @@
+package io.structflow.examples.planar;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Everything that defines one training run of the planar experiment except the seed.
+ *
+ * @param dataset        the planar set
+ * @param trainSize      training points (1000 in Table 1)
+ * @param testSize       test points (1000)
+ * @param width          width n of the lifted state (zero-padding lift ℝ² → ℝⁿ; 4)
+ * @param layers         number of residual layers (10; even for the alternating family)
+ * @param slope          a, the negative-side slope of σ = LeakyReLU(a) (0.5)
+ * @param substeps       S, the sub-steps of each layer of the alternating family, for the region R of (3.10) (2)
+ * @param epochs         training epochs (300)
+ * @param batchSize      mini-batch size (256)
+ * @param learningRate   Adam's learning rate (1e-2)
+ * @param weightStd      standard deviation of the raw weights W of {@code A = expm(W − Wᵀ)} at initialisation
+ * @param alternatingH1  initial contractive step h₁ of each alternating pair (projected into R)
+ * @param alternatingH2  initial expansive step h₂ of each alternating pair (projected into R)
+ * @param minContractiveStep δ, a floor on the contractive step h₁ of each alternating pair (0: none), see
+ *                       {@link ContractiveStepFloor}
+ * @param expansiveStep  initial step of the expansive layers (≥ 0)
+ * @param contractiveStep initial step of the contractive layers (in [0, 2])
+ * @param type           FLOAT or DOUBLE
+ */
+public record Settings(PlanarSet dataset, int trainSize, int testSize, int width, int layers, double slope,
+                       int substeps, int epochs, int batchSize, double learningRate, double weightStd,
+                       double alternatingH1, double alternatingH2, double minContractiveStep, double expansiveStep, double contractiveStep,
+                       DataType type) {
+    /** Validates every field; messages name the option, what was expected and what came. */
+    public Settings {
+        if (dataset == null) {
+            throw new IllegalArgumentException("--dataset: expected disc, rings, spirals or moons but got null");
+        }
+        positive("--train-size", trainSize);
+        positive("--test-size", testSize);
+        if (width < 2) {
+            throw new IllegalArgumentException("--width: expected ≥ 2 (the data are planar) but got " + width);
+        }
+        if (layers < 2 || layers % 2 != 0) {
+            throw new IllegalArgumentException("--layers: expected an even number ≥ 2 (the alternating family is made"
+                    + " of contractive/expansive pairs) but got " + layers);
+        }
+        if (!(slope > 0) || !(slope <= 1)) {
+            throw new IllegalArgumentException("--slope: expected 0 < a ≤ 1 (LeakyReLU slope) but got " + slope);
+        }
+        positive("--substeps", substeps);
+        positive("--epochs", epochs);
+        positive("--batch-size", batchSize);
+        finitePositive("--lr", learningRate);
+        finitePositive("--weight-std", weightStd);
+        nonNegative("--alternating-h1", alternatingH1);
+        nonNegative("--alternating-h2", alternatingH2);
+        nonNegative("--min-contractive-step", minContractiveStep);
+        if (minContractiveStep > slope * substeps) {
+            throw new IllegalArgumentException("--min-contractive-step: expected 0 ≤ δ ≤ aS = " + slope * substeps
+                    + " (where the boundary of R stops rising) but got " + minContractiveStep);
+        }
+        nonNegative("--expansive-step", expansiveStep);
+        nonNegative("--contractive-step", contractiveStep);
+        if (contractiveStep > 2) {
+            throw new IllegalArgumentException("--contractive-step: expected a value in [0, 2] (the Euler bound 2/‖A‖²"
+                    + " of (3.5)) but got " + contractiveStep);
+        }
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("--dtype: expected float32 or float64 but got " + type);
+        }
+    }
+
+    /** The settings of [CMOSS] §1.1 with this implementation's chosen defaults (see the README). */
+    public static Settings defaults() {
+        return new Settings(PlanarSet.DISC, 1000, 1000, 4, 10, 0.5, 2, 300, 256, 1e-2, 0.1,
+                1.0, 0.15, 0.2, 0.2, 1.8, DataType.FLOAT);
+    }
+
+    /** A copy with another number of epochs. */
+    public Settings withEpochs(int n) {
+        return new Settings(dataset, trainSize, testSize, width, layers, slope, substeps, n, batchSize, learningRate,
+                weightStd, alternatingH1, alternatingH2, minContractiveStep, expansiveStep, contractiveStep, type);
+    }
+
+    /** A copy with other train and test sizes. */
+    public Settings withSizes(int train, int test) {
+        return new Settings(dataset, train, test, width, layers, slope, substeps, epochs, batchSize, learningRate,
+                weightStd, alternatingH1, alternatingH2, minContractiveStep, expansiveStep, contractiveStep, type);
+    }
+
+    /** The settings as snake_case entries for results.json. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", dataset.key());
+        m.put("train_size", trainSize);
+        m.put("test_size", testSize);
+        m.put("width", width);
+        m.put("layers", layers);
+        m.put("activation", "LeakyReLU(" + slope + ")");
+        m.put("slope", slope);
+        m.put("substeps", substeps);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("optimizer", "Adam");
+        m.put("learning_rate", learningRate);
+        m.put("weight_std", weightStd);
+        m.put("alternating_initial_h1", alternatingH1);
+        m.put("alternating_initial_h2", alternatingH2);
+        m.put("alternating_min_h1", minContractiveStep);
+        m.put("expansive_initial_step", expansiveStep);
+        m.put("contractive_initial_step", contractiveStep);
+        m.put("dtype", type == DataType.DOUBLE ? "float64" : "float32");
+        return m;
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + ": expected ≥ 1 but got " + v);
+        }
+    }
+
+    private static void finitePositive(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + ": expected a finite value > 0 but got " + v);
+        }
+    }
+
+    private static void nonNegative(String name, double v) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + ": expected a finite value ≥ 0 but got " + v);
+        }
+    }
+}

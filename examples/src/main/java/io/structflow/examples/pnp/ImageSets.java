@@ -1,0 +1,139 @@
+package io.structflow.examples.pnp;
+
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.FashionMnist;
+import io.structflow.layers.inverse.ImageIo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The images of the denoising and deblurring experiments ([M-slides], plug-and-play), split into
+ * training images (patches are drawn from them) and held-out test images (centre crops of a fixed
+ * side, since the convolutional gradient fields act on a fixed image size).
+ *
+ * <p>{@link Source#SKIMAGE}: natural images of Debian's {@code python3-skimage}
+ * ({@link ImageIo#SKIMAGE_DATA}), read as gray in [0, 1]; training on {@link #SKIMAGE_TRAIN},
+ * testing on {@link #SKIMAGE_TEST}. {@link Source#FMNIST}: Fashion-MNIST, training on the first
+ * training images, testing on the first test images (28×28 each).
+ *
+ * @param source where the images come from
+ * @param train  training images, each {@code [1, 1, H, W]} (sizes may differ)
+ * @param test   held-out test crops, each {@code [1, 1, side, side]}
+ * @param testNames a name per test crop (file name, or {@code fmnist-test-i})
+ */
+public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, List<String> testNames) {
+    /** Training images of the skimage set (natural photographs and textures). */
+    public static final List<String> SKIMAGE_TRAIN = List.of("astronaut.png", "brick.png", "chelsea.png", "coffee.png",
+            "grass.png", "gravel.png", "moon.png");
+
+    /** Held-out test images of the skimage set. */
+    public static final List<String> SKIMAGE_TEST = List.of("camera.png", "coins.png");
+
+    /** Where the images come from. */
+    public enum Source {
+        /** Natural images of scikit-image. */
+        SKIMAGE,
+        /** Fashion-MNIST. */
+        FMNIST;
+
+        /** Parses {@code skimage} or {@code fmnist}. */
+        public static Source parse(String s) {
+            return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
+                case "skimage" -> SKIMAGE;
+                case "fmnist" -> FMNIST;
+                default -> throw new IllegalArgumentException("--data: expected skimage or fmnist but got '" + s + "'");
+            };
+        }
+    }
+
+    /**
+     * Loads the training images and the test crops.
+     *
+     * @param source   skimage or Fashion-MNIST
+     * @param testSide side of the centre crop of each test image (skimage); Fashion-MNIST images
+     *                 are 28×28 and this must be 28
+     * @param testCount number of Fashion-MNIST test images (ignored for skimage)
+     * @param type     float32 or float64
+     * @throws IOException with the install hint when the images are missing
+     */
+    public static ImageSets load(Source source, int testSide, int testCount, DataType type) throws IOException {
+        if (testSide < 8) {
+            throw new IllegalArgumentException("ImageSets.load: testSide expected ≥ 8 but got " + testSide);
+        }
+        if (source == Source.SKIMAGE) {
+            List<Tensor> train = new ArrayList<>();
+            for (String name : SKIMAGE_TRAIN) {
+                train.add(ImageIo.readGray(ImageIo.SKIMAGE_DATA.resolve(name), type));
+            }
+            List<Tensor> test = new ArrayList<>();
+            for (String name : SKIMAGE_TEST) {
+                test.add(centreCrop(ImageIo.readGray(ImageIo.SKIMAGE_DATA.resolve(name), type), testSide, name));
+            }
+            return new ImageSets(source, train, test, SKIMAGE_TEST);
+        }
+        if (testSide != FashionMnist.IMAGE_SIZE) {
+            throw new IllegalArgumentException("--test-size: Fashion-MNIST images are " + FashionMnist.IMAGE_SIZE
+                    + "×" + FashionMnist.IMAGE_SIZE + ", so the test side must be " + FashionMnist.IMAGE_SIZE
+                    + " but got " + testSide);
+        }
+        if (testCount < 1) {
+            throw new IllegalArgumentException("ImageSets.load: testCount expected ≥ 1 but got " + testCount);
+        }
+        FashionMnist data = FashionMnist.load();
+        List<Tensor> train = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            train.add(image(data.trainImages(), i, type));
+        }
+        List<Tensor> test = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < testCount; i++) {
+            test.add(image(data.testImages(), i, type));
+            names.add("fmnist-test-" + i);
+        }
+        return new ImageSets(source, train, test, names);
+    }
+
+    /** The test crops stacked into one batch {@code [n, 1, side, side]}. */
+    public Tensor testBatch() {
+        return Tensor.concat(0, test.toArray(new Tensor[0]));
+    }
+
+    /** Side of the test crops. */
+    public int testSide() {
+        return (int) test.get(0).size(2);
+    }
+
+    /**
+     * The centre {@code side × side} crop of a gray image.
+     *
+     * @param image {@code [1, 1, H, W]} with H, W ≥ side
+     * @param side  crop side
+     * @param name  the image's name, for the message
+     */
+    public static Tensor centreCrop(Tensor image, int side, String name) {
+        long h = image.size(2);
+        long w = image.size(3);
+        if (h < side || w < side) {
+            throw new IllegalArgumentException("centre crop of " + name + ": the image is " + h + "×" + w
+                    + ", smaller than the requested side " + side);
+        }
+        return image.region(new long[] {0, 0, (h - side) / 2, (w - side) / 2}, new long[] {1, 1, side, side});
+    }
+
+    private static Tensor image(INDArray all, int index, DataType type) {
+        INDArray one = all.get(NDArrayIndex.interval(index, index + 1), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all()).dup().castTo(type);
+        return Tensor.constant(one);
+    }
+
+    /** Where the skimage images are looked for (for messages). */
+    public static Path skimageDirectory() {
+        return ImageIo.SKIMAGE_DATA;
+    }
+}

@@ -1,0 +1,212 @@
+package io.structflow.examples.robust;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.structflow.constraints.regularize.ConvOrthogonalityPenalty;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.DataLoader;
+import io.structflow.core.data.Dataset;
+import io.structflow.core.data.FashionMnist;
+import io.structflow.core.io.AtomicFiles;
+import io.structflow.core.loss.Losses;
+import io.structflow.core.nn.Parameter;
+import io.structflow.core.optim.Sgd;
+import io.structflow.core.optim.StepDecay;
+import io.structflow.core.train.Checkpoint;
+import io.structflow.core.train.EpochResult;
+import io.structflow.core.train.Trainer;
+import io.structflow.layers.blocks.Lipschitz;
+import io.structflow.layers.robustness.PgdL2;
+import io.structflow.layers.robustness.RobustnessEvaluator;
+import io.structflow.layers.robustness.RobustnessReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Training and evaluation of one network of [CMOSS] §3.3: resumable training with the hinge loss
+ * ({@link TrainingSettings}), then on a fixed set of test images the clean accuracy, the ℓ2-PGD
+ * robust accuracy over an ε grid with two step sizes, the margin-certified accuracy
+ * {@code margin > √2·ε·Lip} of (3.1) with {@code Lip = Lipschitz.bound(model)}, and the areas
+ * under the curves.
+ */
+public final class RobustExperiment {
+    /** The paper's (Foolbox's default) PGD step, as a fraction of ε. */
+    public static final double PAPER_STEP = 0.025;
+    /** The stronger PGD step, as a fraction of ε. */
+    public static final double STRONG_STEP = 0.25;
+    /** PGD steps per attack (the paper: 10). */
+    public static final int PGD_STEPS = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FINGERPRINT = "config.json";
+
+    private RobustExperiment() {
+    }
+
+    /**
+     * Labelled images {@code [N, 1, 28, 28]} in [0, 1] of the given type.
+     *
+     * @param x      images
+     * @param labels one class per image
+     */
+    public record Images(Tensor x, int[] labels) {
+        /** Number of images. */
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    /**
+     * The first {@code n} training images (all when {@code n} is 0 or exceeds the set) as a data set.
+     */
+    public static Dataset trainingSet(FashionMnist data, int n, DataType type) {
+        int[] labels = data.trainLabels();
+        int count = n <= 0 ? labels.length : Math.min(n, labels.length);
+        INDArray x = data.trainImages().get(NDArrayIndex.interval(0, count)).castTo(type);
+        return Dataset.classification("fashion-mnist/train[0:" + count + "]", x,
+                java.util.Arrays.copyOf(labels, count));
+    }
+
+    /** The first {@code n} test images (a fixed set), {@code 1 ≤ n ≤ 10000}. */
+    public static Images testSet(FashionMnist data, int n, DataType type) {
+        int[] labels = data.testLabels();
+        if (n < 1 || n > labels.length) {
+            throw new IllegalArgumentException("--test-images: expected 1.." + labels.length + " but got " + n);
+        }
+        INDArray x = data.testImages().get(NDArrayIndex.interval(0, n)).castTo(type).dup('c');
+        return new Images(Tensor.constant(x), java.util.Arrays.copyOf(labels, n));
+    }
+
+    /**
+     * What a training call did.
+     *
+     * @param epochsBefore epochs found in the checkpoint when the call started (0 for a fresh run)
+     * @param epochs       the epochs trained by this call
+     * @param seconds      wall-clock time of this call's training
+     * @param replayed     whether the compiled (record/replay) step was requested
+     */
+    public record TrainingOutcome(int epochsBefore, List<EpochResult> epochs, double seconds, boolean replayed) {
+        /** Mean training loss of each epoch trained by this call. */
+        public double[] losses() {
+            return epochs.stream().mapToDouble(EpochResult::loss).toArray();
+        }
+    }
+
+    /**
+     * Trains a network, checkpointing after every epoch into {@code dir} and resuming from the
+     * checkpoint there if one exists (so a run with more epochs continues where the last one
+     * stopped, and a run with as many epochs just loads the trained weights).
+     *
+     * @param network  the network (its weights are overwritten by a checkpoint)
+     * @param arch     the architecture it was built with (part of the checkpoint's fingerprint)
+     * @param train    the training images
+     * @param settings the optimiser, loss and schedule
+     * @param dir      the network's checkpoint directory (created)
+     * @param progress whether to show a progress bar
+     * @throws IllegalArgumentException if {@code dir} holds a checkpoint of another configuration
+     */
+    public static TrainingOutcome train(RobustNetworks.Network network, Architecture arch, Dataset train,
+                                        TrainingSettings settings, Path dir, boolean progress) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("network", network.kind().key());
+        fingerprint.put("architecture", arch.toMap());
+        fingerprint.put("training", settings.toMap(false));
+        fingerprint.put("training_images", train.size());
+        Map<String, Object> canonical = JSON.readValue(JSON.writeValueAsBytes(fingerprint), Map.class);
+        Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
+        Path config = dir.resolve(FINGERPRINT);
+        int before = 0;
+        if (Files.exists(ckpt)) {
+            Map<?, ?> saved = Files.exists(config) ? JSON.readValue(config.toFile(), Map.class) : Map.of();
+            if (!canonical.equals(saved)) {
+                throw new IllegalArgumentException("--out: " + dir + " holds a checkpoint of another configuration ("
+                        + saved + ", now " + canonical + "); use another --out directory or --fresh to discard it");
+            }
+            before = Checkpoint.load(ckpt).progress().epoch();
+        }
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(canonical);
+        AtomicFiles.write(config, out -> out.write(bytes));
+
+        Sgd sgd = new Sgd(network.model(), Sgd.Config.momentum(settings.learningRate(), settings.momentum()));
+        ConvOrthogonalityPenalty penalty = new ConvOrthogonalityPenalty();
+        List<Parameter> kernels = settings.orthWeight() > 0 ? network.orthogonalKernels() : List.of();
+        double margin = settings.margin();
+        double lambda = settings.orthWeight();
+        Trainer trainer = Trainer.builder(network.model(), sgd, (m, b) -> {
+                    Tensor loss = Losses.multiClassHinge(m.forward(b.x()), b.labels(), margin);
+                    for (Parameter k : kernels) {
+                        loss = loss.add(penalty.apply(k).mul(lambda));
+                    }
+                    return loss;
+                }, new DataLoader(train, settings.batchSize(), true, settings.seed(), false))
+                .epochs(settings.epochs())
+                .schedule(new StepDecay(settings.learningRate(), settings.gamma(), settings.stepEpochs()))
+                .checkpointDir(dir)
+                .metricsLog(dir.resolve("metrics.jsonl"))
+                .compiled(settings.compiled())
+                .progressBar(progress)
+                .build();
+        long t0 = System.nanoTime();
+        List<EpochResult> epochs = trainer.fit();
+        return new TrainingOutcome(before, epochs, (System.nanoTime() - t0) / 1e9, settings.compiled());
+    }
+
+    /**
+     * Robustness of one trained network.
+     *
+     * @param paper     the attack with the paper's step 0.025·ε
+     * @param strong    the attack with the stronger step 0.25·ε
+     * @param lipschitz {@code Lipschitz.bound(model)} used by the certificates
+     * @param seconds   wall-clock time of both evaluations
+     */
+    public record Evaluation(RobustnessReport paper, RobustnessReport strong, double lipschitz, double seconds) {
+    }
+
+    /** The ℓ2-PGD attack of the paper (10 steps, cross-entropy, random start, images clipped to [0, 1]) with step {@code fraction·ε}. */
+    public static PgdL2 attack(double fraction, long seed) {
+        return new PgdL2(PgdL2.Config.defaults().withSteps(PGD_STEPS).withRelativeStepSize(fraction)
+                .withInputBox(0, 1).withSeed(seed));
+    }
+
+    /**
+     * Clean, robust (both PGD steps) and certified accuracy over {@code epsilons}.
+     *
+     * @param network   a trained network
+     * @param test      the fixed test images
+     * @param epsilons  strictly increasing radii starting at 0
+     * @param batchSize images per attack batch
+     * @param seed      seed of the attacks' random starts
+     */
+    public static Evaluation evaluate(RobustNetworks.Network network, Images test, double[] epsilons, int batchSize,
+                                      long seed) {
+        long t0 = System.nanoTime();
+        double lip = Lipschitz.bound(network.model());
+        RobustnessReport paper = new RobustnessEvaluator(attack(PAPER_STEP, seed), batchSize)
+                .evaluate(network.model(), test.x(), test.labels(), epsilons, lip);
+        RobustnessReport strong = new RobustnessEvaluator(attack(STRONG_STEP, seed), batchSize)
+                .evaluate(network.model(), test.x(), test.labels(), epsilons, lip);
+        return new Evaluation(paper, strong, lip, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The grid 0, Δ, 2Δ, …, max (Δ = max / (points − 1)), rounded to 1e-12. */
+    public static double[] grid(double max, int points) {
+        if (!(max > 0) || !Double.isFinite(max)) {
+            throw new IllegalArgumentException("--eps-max: expected a finite radius > 0 but got " + max);
+        }
+        if (points < 2) {
+            throw new IllegalArgumentException("--eps-points: expected ≥ 2 radii but got " + points);
+        }
+        double[] e = new double[points];
+        for (int k = 0; k < points; k++) {
+            e[k] = Math.round(max * k / (points - 1) * 1e12) / 1e12;
+        }
+        return e;
+    }
+}

@@ -1,0 +1,78 @@
+package io.structflow.examples.robust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.structflow.core.Backend;
+import io.structflow.core.data.Dataset;
+import io.structflow.core.data.FashionMnist;
+import io.structflow.layers.robustness.RobustnessReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Trains small constrained networks for seconds on real Fashion-MNIST images. */
+class RobustTrainingTest {
+    private static final Architecture SMALL = new Architecture(new int[] {4, 8}, 1, 2, 0.5, true, DataType.FLOAT, 5);
+    private static FashionMnist data;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Backend.init();
+        data = FashionMnist.load();
+    }
+
+    @Test
+    void certifiedAccuracy_isPositive_andNeverAboveRobustAccuracy(@TempDir Path dir) throws IOException {
+        Dataset train = RobustExperiment.trainingSet(data, 1536, DataType.FLOAT);
+        RobustExperiment.Images test = RobustExperiment.testSet(data, 128, DataType.FLOAT);
+        RobustNetworks.Network net = RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10);
+        TrainingSettings s = new TrainingSettings(1, 32, 0.05, 0.9, 4, 0.1, 0.15, 0, 1, true);
+        RobustExperiment.train(net, SMALL, train, s, dir, false);
+        double[] eps = {0, 0.05, 0.1, 0.2};
+        RobustExperiment.Evaluation ev = RobustExperiment.evaluate(net, test, eps, 128, 1);
+        RobustnessReport strong = ev.strong();
+        // an untrained 10-class model sits near 0.1; one short epoch gets well above it
+        assertTrue(strong.cleanAccuracy() > 0.4, "clean accuracy " + strong.cleanAccuracy());
+        assertTrue(ev.lipschitz() <= 1 + 1e-4, "bounded chain: Lipschitz bound " + ev.lipschitz());
+        assertTrue(strong.certifiedAccuracy()[2] > 0, "certified accuracy at eps = 0.1: " + strong.certifiedAccuracy()[2]);
+        for (int k = 0; k < eps.length; k++) {
+            assertTrue(strong.certifiedAccuracy()[k] <= strong.robustAccuracy()[k],
+                    "eps " + eps[k] + ": certified " + strong.certifiedAccuracy()[k] + " > robust " + strong.robustAccuracy()[k]);
+            assertTrue(strong.robustAccuracy()[k] <= ev.paper().robustAccuracy()[k] + 1e-12,
+                    "the 0.25*eps step is the stronger attack at eps " + eps[k]);
+            assertEquals(strong.certifiedAccuracy()[k], ev.paper().certifiedAccuracy()[k], 0.0);
+        }
+    }
+
+    @Test
+    void training_resumesFromTheCheckpoint_andRefusesAnotherConfiguration(@TempDir Path dir) throws IOException {
+        Dataset train = RobustExperiment.trainingSet(data, 256, DataType.FLOAT);
+        TrainingSettings one = new TrainingSettings(1, 64, 0.01, 0.9, 4, 0.1, 0.15, 1e-4, 2, true);
+        RobustExperiment.TrainingOutcome first = RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, one, dir, false);
+        assertEquals(0, first.epochsBefore());
+        assertEquals(1, first.epochs().size());
+
+        RobustNetworks.Network again = RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10);
+        RobustExperiment.TrainingOutcome second = RobustExperiment.train(again, SMALL, train, one.withEpochs(2), dir,
+                false);
+        assertEquals(1, second.epochsBefore(), "resumed after epoch 1");
+        assertEquals(1, second.epochs().size(), "trained only the missing epoch");
+        assertEquals(1, second.epochs().get(0).epoch(), "the epoch trained is the second one");
+
+        RobustExperiment.TrainingOutcome loaded = RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, one.withEpochs(2), dir, false);
+        assertEquals(2, loaded.epochsBefore());
+        assertEquals(0, loaded.epochs().size(), "nothing left to train: the checkpoint is loaded");
+
+        TrainingSettings otherMargin = new TrainingSettings(2, 64, 0.01, 0.9, 4, 0.1, 0.3, 1e-4, 2, true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, otherMargin, dir, false));
+        assertTrue(e.getMessage().contains("--out") && e.getMessage().contains("--fresh"), e.getMessage());
+    }
+}
