@@ -1,6 +1,8 @@
 """Joins JMH's JSON and the PyTorch twins' timings into `ratio` lines and a results file.
 
-usage: combine.py <jmh.json> '<torch json>' <threads> <out.json>
+usage: combine.py <jmh.json> <torch.json> <threads> <out.json> [<memory.json>]
+<torch.json> holds one object {case: µs} merged from the twin scripts; <memory.json>, when given,
+holds the peak-RSS lines of one Fashion-MNIST epoch {"java": {...}, "torch": {...}}.
 """
 import datetime
 import json
@@ -17,6 +19,9 @@ def case_name(bench):
     if method == "train_step":
         name = params["network"] + "_train_step"
         return name if params.get("mode", "replay") == "replay" else name + "_eager"
+    if method in ("forward", "forward_backward") and "family" in params:
+        kind = "fwd" if method == "forward" else "fwd_bwd"
+        return "layer_" + params["family"] + "_" + kind + "_w" + params["width"] + "_" + params["mode"]
     if method.startswith("dense_"):
         kind = "" if method.startswith("dense_fused") else "composed_"
         suffix = "_replay" if method.endswith("_replay") else "_eager"
@@ -26,7 +31,7 @@ def case_name(bench):
 
 def main():
     jmh = json.load(open(sys.argv[1]))
-    torch_times = json.loads(sys.argv[2])
+    torch_times = json.load(open(sys.argv[2]))
     java = {case_name(b): b["primaryMetric"]["score"] * UNIT_TO_US[b["primaryMetric"]["scoreUnit"]] for b in jmh}
     rows = []
     for case, jt in sorted(java.items()):
@@ -49,6 +54,13 @@ def main():
                 print(f"fused-speedup w{w}{mode} {c / f:.2f}")
     out = {"date": datetime.date.today().isoformat(), "threads": int(sys.argv[3]),
            "machine": platform.processor() or platform.machine(), "cases": rows}
+    if len(sys.argv) > 5:
+        memory = json.load(open(sys.argv[5]))
+        java_kb, torch_kb = memory["java"]["peak_rss_kb"], memory["torch"]["peak_rss_kb"]
+        print(f"ratio fmnist_epoch_peak_rss {java_kb / torch_kb:.2f} java={java_kb}kB torch={torch_kb}kB"
+              f" ({memory['java']['images']} images; epoch java={memory['java']['seconds']}s"
+              f" torch={memory['torch']['seconds']}s)")
+        out["fmnist_epoch_memory"] = memory
     json.dump(out, open(sys.argv[4], "w"), indent=2)
     print("wrote " + sys.argv[4])
 

@@ -8,8 +8,6 @@ import io.structflow.core.optim.Adam;
 import io.structflow.core.train.CompiledStep;
 import io.structflow.core.train.LossFunction;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -49,7 +47,7 @@ public final class MemoryFlatness {
             step.run(batch);
             adam.step();
             if (i % every == 0) {
-                long rss = rssKilobytes();
+                long rss = ProcessMemory.residentKilobytes();
                 long heap = Runtime.getRuntime().totalMemory() / 1024;
                 long offHeap = rss - heap;
                 if (first < 0) {
@@ -62,14 +60,5 @@ public final class MemoryFlatness {
         }
         System.out.printf("off-heap change from step %d to %d: %+.1f%% (replaying: %s)%n", every, steps,
                 100.0 * (last - first) / first, step.isReplaying());
-    }
-
-    private static long rssKilobytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("/proc/self/status: no VmRSS line");
     }
 }

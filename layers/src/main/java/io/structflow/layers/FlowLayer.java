@@ -190,10 +190,7 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
         Tensor tau = substep();
         Tensor y = x;
         if (fused()) {
-            FusedEulerField f = (FusedEulerField) field;
-            for (int i = 0; i < substeps; i++) {
-                y = f.eulerStep(y, tau);
-            }
+            y = ((FusedEulerField) field).eulerSteps(y, tau, substeps);
         } else {
             for (int i = 0; i < substeps; i++) {
                 y = integrator.step(field, y, tau);

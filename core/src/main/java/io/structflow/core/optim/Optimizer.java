@@ -100,13 +100,24 @@ public abstract class Optimizer {
     }
 
     /**
-     * One optimisation step: updates every parameter that has a gradient, then applies every
-     * parameter's constraints in attach order.
+     * One optimisation step: {@link #updateParameters()}, then {@link #projectParameters()}.
      *
      * @throws ArithmeticException if a gradient holds NaN or ±∞; it names the parameter and the
      *         first bad index and is thrown before any parameter or state is changed
      */
     public final void step() {
+        updateParameters();
+        projectParameters();
+    }
+
+    /**
+     * The update half of {@link #step()}: updates every parameter that has a gradient and leaves
+     * the constraints alone (for loops that project less often, or time the projection apart).
+     *
+     * @throws ArithmeticException if a gradient holds NaN or ±∞; it names the parameter and the
+     *         first bad index and is thrown before any parameter or state is changed
+     */
+    public final void updateParameters() {
         List<Map.Entry<String, Parameter>> active = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             INDArray g = e.getValue().grad();
@@ -118,6 +129,15 @@ public abstract class Optimizer {
         for (Map.Entry<String, Parameter> e : active) {
             update(e.getKey(), e.getValue(), e.getValue().grad());
         }
+    }
+
+    /**
+     * The projection half of {@link #step()}: applies every parameter's constraints in attach
+     * order ([CMOSS] §3.1, projected gradient descent).
+     *
+     * @throws ArithmeticException if a constrained parameter holds NaN or ±∞
+     */
+    public final void projectParameters() {
         for (Parameter p : parameters.values()) {
             p.projectInPlace();
         }

@@ -148,6 +148,18 @@ class OptimizerTest {
         assertEquals(2.0, p.toDoubleArray()[0], TOL);
     }
 
+
+    @Test
+    void updateThenProject_areTheTwoHalvesOfStep() {
+        // w = 0.5, g = −2, lr 1: the update gives 2.5 (outside [−1, 1]); projecting gives 1
+        Parameter p = param("w", 0.5).constrain(new Box(-1, 1));
+        Sgd sgd = new Sgd(named(p), Sgd.Config.plain(1));
+        setGrad(p, -2.0);
+        sgd.updateParameters();
+        assertEquals(2.5, p.toDoubleArray()[0], TOL);
+        sgd.projectParameters();
+        assertEquals(1.0, p.toDoubleArray()[0], TOL);
+    }
     @Test
     void step_nonFiniteGradient_namesParameterAndChangesNothing() {
         Parameter a = param("first", 1.0, 2.0);

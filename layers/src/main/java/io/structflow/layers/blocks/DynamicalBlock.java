@@ -354,14 +354,7 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
             double inv = 1.0 / substeps;
             Tensor h1 = steps.region(new long[] {index, 0}, new long[] {1, 1}).mul(inv);
             Tensor h2 = steps.region(new long[] {index, 1}, new long[] {1, 1}).mul(inv);
-            Tensor y = x;
-            for (int s = 0; s < substeps; s++) {
-                y = first.eulerStep(y, h1);
-            }
-            for (int s = 0; s < substeps; s++) {
-                y = second.eulerStep(y, h2);
-            }
-            return y;
+            return second.eulerSteps(first.eulerSteps(x, h1, substeps), h2, substeps);
         }
     }
 }

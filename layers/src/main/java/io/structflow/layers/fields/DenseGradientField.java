@@ -177,6 +177,21 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
         return FusedGradientFlow.dense(x, weight(), bias, tau, sign(), sigma);
     }
 
+    /** S fused Euler steps sharing one evaluation of the weight (one matrix exponential when parametrised). */
+    @Override
+    public Tensor eulerSteps(Tensor x, Tensor tau, int substeps) {
+        checkInput(kind + ".eulerSteps", x);
+        if (substeps < 1) {
+            throw new IllegalArgumentException(kind + ".eulerSteps: substeps expected ≥ 1 but got " + substeps);
+        }
+        Tensor a = weight();
+        Tensor y = x;
+        for (int i = 0; i < substeps; i++) {
+            y = FusedGradientFlow.dense(y, a, bias, tau, sign(), sigma);
+        }
+        return y;
+    }
+
     /** {@code c²·max|σ'|}. */
     @Override
     public double lipschitzBound() {

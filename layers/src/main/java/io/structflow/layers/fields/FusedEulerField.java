@@ -16,4 +16,22 @@ public interface FusedEulerField extends LayerField {
      * @param tau one-element step of {@code x}'s type; may require a gradient
      */
     Tensor eulerStep(Tensor x, Tensor tau);
+
+    /**
+     * {@code substeps} Euler steps {@code x ← x + τ f(x)} in a row, the S sub-steps of one layer.
+     * The default calls {@link #eulerStep} S times; a field whose weight comes from a
+     * parametrisation (e.g. {@code A = expm(W − Wᵀ)}) overrides it to compute the weight once.
+     *
+     * @param substeps S ≥ 1
+     */
+    default Tensor eulerSteps(Tensor x, Tensor tau, int substeps) {
+        if (substeps < 1) {
+            throw new IllegalArgumentException("eulerSteps: substeps expected ≥ 1 but got " + substeps);
+        }
+        Tensor y = x;
+        for (int i = 0; i < substeps; i++) {
+            y = eulerStep(y, tau);
+        }
+        return y;
+    }
 }

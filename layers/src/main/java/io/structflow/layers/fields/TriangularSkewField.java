@@ -8,7 +8,6 @@ import io.structflow.integrators.SkewField;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sphere-preserving field of [CMOSS] Thm 2.2:
@@ -25,7 +24,6 @@ public final class TriangularSkewField extends Module implements SkewField, Laye
     private final Parameter c;
     private final Parameter b;
     private final Parameter bOut;
-    private final Tensor embedding;
 
     /**
      * @param n     state dimension ≥ 2
@@ -47,16 +45,6 @@ public final class TriangularSkewField extends Module implements SkewField, Laye
         c = register("C", Parameter.of("C", Tensor.randn(type, rng, k, n).mul(1 / Math.sqrt(n))));
         b = register("b", Parameter.of("b", Tensor.randn(type, rng, k).mul(0.1)));
         bOut = register("B", Parameter.of("B", Tensor.randn(type, rng, entries, k).mul(1 / Math.sqrt(k))));
-        double[] e = new double[entries * n * n];
-        int row = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                e[row * n * n + i * n + j] = 1;
-                e[row * n * n + j * n + i] = -1;
-                row++;
-            }
-        }
-        embedding = Tensor.constant(Nd4j.create(e, new long[] {entries, (long) n * n}, 'c').castTo(type));
     }
 
     @Override
@@ -74,7 +62,26 @@ public final class TriangularSkewField extends Module implements SkewField, Laye
     public Tensor skew(Tensor z) {
         checkInput("TriangularSkewField.skew", z);
         Tensor v = sigma.apply(z.matmul(c, false, true).add(b)).matmul(bOut, false, true);
-        return v.matmul(embedding).reshape(z.size(0), n, n);
+        Tensor a = upperTriangle(v, z.size(0));
+        return a.sub(a.permute(0, 2, 1));
+    }
+
+    /**
+     * A {@code [batch, n, n]}, strictly upper triangular, its row i the {@code n − 1 − i} entries of
+     * {@code v} that follow rows 0..i−1, after {@code i + 1} zeros: one concatenation of slices,
+     * O(batch·n²) work.
+     */
+    private Tensor upperTriangle(Tensor v, long batch) {
+        Tensor[] pieces = new Tensor[2 * n - 1];
+        long offset = 0;
+        for (int i = 0; i < n; i++) {
+            pieces[2 * i] = Tensor.zeros(type, batch, i + 1);
+            if (i < n - 1) {
+                pieces[2 * i + 1] = v.slice(1, offset, offset + n - 1 - i);
+                offset += n - 1 - i;
+            }
+        }
+        return Tensor.concat(1, pieces).reshape(batch, n, n);
     }
 
     @Override

@@ -55,6 +55,9 @@ class FieldGradientTest {
                 module("layer: fused Euler, learnable h, 2 sub-steps",
                         new FlowLayer<>(ContractiveGradientField.of(3, 4, tanh, D, 13), new ExplicitEuler(),
                                 FlowLayer.stepParameter(0.7, D), 2), 3, 3),
+                module("layer: fused Euler, A = expm(W − Wᵀ) shared by 3 sub-steps, learnable h",
+                        new FlowLayer<>(ExpansiveGradientField.orthogonal(3, 3, leaky, D, 23), new ExplicitEuler(),
+                                FlowLayer.stepParameter(0.6, D), 3), 3, 3),
                 module("layer: fused conv Euler, learnable h",
                         new FlowLayer<>(new ConvExpansiveGradientField(2, 2, 3, 3, 3, tanh, D, rng(14)),
                                 new ExplicitEuler(), FlowLayer.stepParameter(0.3, D), 1), 2, 2, 3, 3),
@@ -95,6 +98,24 @@ class FieldGradientTest {
             worst = Math.max(worst, Math.abs(fused[i] - plain[i]));
         }
         assertTrue(worst < 1e-13, "fused vs composed " + worst);
+    }
+
+    @Test
+    void eulerSteps_equalRepeatedEulerSteps() {
+        ContractiveGradientField f = ContractiveGradientField.orthogonal(4, 4, Activation.leakyRelu(0.5), D, 24);
+        Tensor x = Tensor.randn(D, rng(25), 5, 4);
+        Tensor h = Tensor.scalar(0.4, D);
+        Tensor y = x;
+        for (int i = 0; i < 3; i++) {
+            y = f.eulerStep(y, h);
+        }
+        double[] once = f.eulerSteps(x, h, 3).toDoubleArray();
+        double[] repeated = y.toDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < once.length; i++) {
+            worst = Math.max(worst, Math.abs(once[i] - repeated[i]));
+        }
+        assertTrue(worst < 1e-13, "shared weight vs recomputed " + worst);
     }
 
     @Test
