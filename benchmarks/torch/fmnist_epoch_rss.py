@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_fmnist import BATCH, FashionMnistNet, Trainer  # noqa: E402
+from bench_fmnist import BATCH, LR, RESNET_LR, FashionMnistNet, Trainer  # noqa: E402
 
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 INSTALL_HINT = "apt-get install -y dataset-fashion-mnist puts the files in /usr/share/datasets/fashion-mnist/"
@@ -88,7 +88,7 @@ def main():
     torch.manual_seed(1)
     x, y = training_set(images)
     model = FashionMnistNet(network)
-    trainer = Trainer(model)
+    trainer = Trainer(model, lr=RESNET_LR if network == "resnet" else LR)
     order = torch.randperm(len(y), generator=torch.Generator().manual_seed(1))
     loss_sum = 0.0
     start = time.perf_counter()

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Peak memory (RSS high-water mark) and time of one training epoch of a Fashion-MNIST network of
- * [CMOSS] §3.3 as the robustness example trains it (replayed steps, batch 64, SGD momentum 0.9,
- * hinge loss plus the orthogonality penalty, projections after every step; see
+ * [CMOSS] §3.3 as the robustness example trains it (replayed steps, batch 64, SGD momentum 0.9 at
+ * lr 0.05, 0.005 for the ResNet, hinge loss plus the orthogonality penalty, projections after every step; see
  * {@link ExampleTraining}). Twin: {@code benchmarks/torch/fmnist_epoch_rss.py}. Prints one JSON line.
  *
  * <pre>
@@ -56,7 +56,8 @@ public final class FashionMnistEpochMemory {
         Backend.init();
         Dataset train = RobustExperiment.trainingSet(FashionMnist.load(data), images, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
-        Trainer trainer = Trainer.builder(net.model(), new Sgd(net.model(), Sgd.Config.momentum(0.05, 0.9)),
+        double lr = kind == NetworkKind.RESNET ? 0.005 : 0.05;
+        Trainer trainer = Trainer.builder(net.model(), new Sgd(net.model(), Sgd.Config.momentum(lr, 0.9)),
                         ExampleTraining.robustLoss(net.orthogonalKernels()), new DataLoader(train, 64, true, 1, false))
                 .epochs(1)
                 .compiled(true)

@@ -3,11 +3,14 @@ package io.structflow.constraints.linalg;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.GradMode;
+import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Parameter;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The operator norm of a convolution {@code 𝒦x = conv2d(x, K)} (with its stride and zero
@@ -22,8 +25,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code H×W} images (not the norm of the flattened kernel, nor the circular-convolution value of
  * Sedghi et al.); it depends on H and W. σ̂ is a lower bound converging to it. Used for the
  * convolutional 1-Lipschitz layers of [CMOSS] §3.3, where the kernel's operator norm plays the
- * role of ‖A‖ in (3.5). Cost per product: one conv2d and one convTranspose2d of a single image,
- * in float64 whatever the kernel's type.
+ * role of ‖A‖ in (3.5). Cost per product: one conv2d and one convTranspose2d of a single image
+ * in the kernel's own type (float32 takes oneDNN's fast path; the Lanczos vectors are float64),
+ * recorded once per kernel array and replayed ({@link Replay}) on fixed buffers, so a product
+ * costs two prepared native calls and the copies in and out.
  *
  * <p>Not thread-safe: the warm-start image is state.
  */
@@ -35,6 +40,9 @@ public final class ConvOperatorNorm implements OperatorNorm {
     private final SplittableRandom rng;
     private double[] v;
     private int products;
+    private INDArray recordedKernel;
+    private INDArray productInput;
+    private Replay.Recorded<Tensor> product;
 
     /** With {@link NormEstimateSettings#convolution()}. */
     public ConvOperatorNorm(ConvGeometry geometry, long height, long width) {
@@ -73,16 +81,43 @@ public final class ConvOperatorNorm implements OperatorNorm {
         if (v == null || v.length != n) {
             v = DenseSpectralNorm.randomVector(rng, n);
         }
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            // products in the kernel's own type: float32 convolutions take oneDNN's fast path
-            DataType type = kernel.dataType();
-            Tensor k = Tensor.constant(kernel);
-            Lanczos.Result r = Lanczos.largest(x -> Tensor.of(type, x, 1, channels, height, width)
-                    .conv2d(k, geometry).convTranspose2d(k, geometry, height, width).toDoubleArray(), v, settings);
-            products = r.products();
-            v = r.vector();
-            return Math.sqrt(r.value());
+        Lanczos.Result r = Lanczos.largest(x -> gramProduct(kernel, x), v, settings);
+        products = r.products();
+        v = r.vector();
+        return Math.sqrt(r.value());
+    }
+
+    /** {@code 𝒦ᵀ𝒦 x} for one image x ({@code C·H·W} values), replaying the recorded conv pair. */
+    private double[] gramProduct(INDArray kernel, double[] x) {
+        if (Replay.isRecording()) {
+            // inside someone else's recording: compute eagerly (a recording cannot nest)
+            try (GradMode.Scope s = GradMode.noGrad()) {
+                Tensor k = Tensor.constant(kernel);
+                return Tensor.of(kernel.dataType(), x, 1, kernel.size(1), height, width).conv2d(k, geometry)
+                        .convTranspose2d(k, geometry, height, width).toDoubleArray();
+            }
         }
+        if (product == null || recordedKernel != kernel || !Arrays.equals(productInput.shape(),
+                new long[] {1, kernel.size(1), height, width}) || productInput.dataType() != kernel.dataType()) {
+            recordedKernel = kernel;
+            productInput = Nd4j.zeros(kernel.dataType(), 1, kernel.size(1), height, width);
+            try (GradMode.Scope s = GradMode.noGrad()) {
+                Tensor k = Tensor.constant(kernel);
+                product = Replay.record(() -> Tensor.constant(productInput).conv2d(k, geometry)
+                        .convTranspose2d(k, geometry, height, width));
+            }
+        }
+        if (productInput.dataType() == DataType.DOUBLE) {
+            productInput.data().setData(x);
+        } else {
+            float[] f = new float[x.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) x[i];
+            }
+            productInput.data().setData(f);
+        }
+        product.replay().run();
+        return product.result().value().data().asDouble();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.structflow.core.autodiff;
 
 import io.structflow.core.Backend;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -79,8 +78,9 @@ public final class Convolution {
             long keepH = Math.min(outHeight, fh - geometry.padH());
             long keepW = Math.min(outWidth, fw - geometry.padW());
             out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], outHeight, outWidth}, 'c');
+            NativeKernel deconv = kernel("deconv2d", unpadded, ws);
             Replay.exec((i, o) -> {
-                exec("deconv2d", unpadded, ws, i, new INDArray[] {o[1]});
+                run(deconv, i, new INDArray[] {o[1]});
                 o[0].assign(0);
                 o[0].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, keepH), NDArrayIndex.interval(0, keepW))
                         .assign(o[1].get(NDArrayIndex.all(), NDArrayIndex.all(),
@@ -129,18 +129,27 @@ public final class Convolution {
         }
     }
 
-    static void exec(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray[] out) {
-        DynamicCustomOp op = DynamicCustomOp.builder(name)
-                .addInputs(in)
-                .addOutputs(out)
-                .addIntegerArguments((int) ws[2], (int) ws[3], g.strideH(), g.strideW(), g.padH(), g.padW(),
-                        1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW)
-                .build();
-        Backend.withHelpers(() -> Nd4j.exec(op));
+    /**
+     * The libnd4j convolution op {@code name} ({@code conv2d}, {@code deconv2d} or
+     * {@code conv2d_bp}) for kernels of shape {@code ws} in NCHW/OIHW layout, as a kernel that
+     * prepares its native context once it runs again on the same arrays (a replayed step).
+     */
+    static NativeKernel kernel(String name, ConvGeometry g, long[] ws) {
+        return NativeKernel.of(name, new double[0], new long[] {ws[2], ws[3], g.strideH(), g.strideW(), g.padH(),
+            g.padW(), 1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW});
     }
 
-    /** As {@link #exec(String, ConvGeometry, long[], INDArray[], INDArray[])}, recorded for {@link Replay}. */
+    /** Runs a convolution kernel with oneDNN's helpers enabled (they are off for everything else). */
+    static void run(NativeKernel kernel, INDArray[] in, INDArray[] out) {
+        Backend.withHelpers(() -> {
+            kernel.run(in, out);
+            return null;
+        });
+    }
+
+    /** Runs the op {@code name} now, recorded for {@link Replay}. */
     static void execRecorded(String name, ConvGeometry g, long[] ws, INDArray[] in, INDArray... out) {
-        Replay.exec((i, o) -> exec(name, g, ws, i, o), in, out);
+        NativeKernel kernel = kernel(name, g, ws);
+        Replay.exec((i, o) -> run(kernel, i, o), in, out);
     }
 }

@@ -152,11 +152,13 @@ public final class FusedGradientFlow {
         INDArray s1 = Tensor.alloc(x.dtype(), zShape);
         INDArray y = Tensor.alloc(x.dtype(), x.shape());
         Kernel activation = sigma.forwardKernel();
+        NativeKernel convolve = Convolution.kernel("conv2d", geometry, ks);
+        NativeKernel transpose = Convolution.kernel("deconv2d", geometry, ks);
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
-            Convolution.exec("conv2d", geometry, ks, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
+            Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
             activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
-            Convolution.exec("deconv2d", geometry, ks, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+            Convolution.run(transpose, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
             out[0].muli(sh).addi(in[0]);
         }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
         return Tensor.fromOp("convGradientFlow", y, g -> {
@@ -170,6 +172,9 @@ public final class FusedGradientFlow {
             INDArray[] work = {Tensor.alloc(t, zShape), Tensor.alloc(t, zShape), Tensor.alloc(t, x.shape()),
                 Tensor.alloc(t, ks), Tensor.alloc(t, x.shape())};
             Kernel activationBackward = sigma.backwardKernel();
+            NativeKernel convolveGrad = Convolution.kernel("conv2d", geometry, ks);
+            NativeKernel backprop = Convolution.kernel("conv2d_bp", geometry, ks);
+            NativeKernel backpropWeight = Convolution.kernel("conv2d_bp", geometry, ks);
             Replay.exec((in, out) -> {
                 INDArray gv = in[0];
                 INDArray xv = in[1];
@@ -177,17 +182,17 @@ public final class FusedGradientFlow {
                 double sh = sign * in[3].getDouble(0);
                 INDArray u = out[4];
                 INDArray v = out[5];
-                Convolution.exec("conv2d", geometry, ks, new INDArray[] {gv, kv}, new INDArray[] {u});
+                Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
                 activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                 // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
                 INDArray ktv = out[6];
                 INDArray gk = out[7];
-                Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
+                Convolution.run(backprop, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
                 if (wanted[0]) {
                     out[0].assign(ktv.muli(sh).addi(gv));
                 }
                 if (wanted[1]) {
-                    Convolution.exec("conv2d_bp", geometry, ks, new INDArray[] {gv, kv, in[5]}, new INDArray[] {out[8], out[1]});
+                    Convolution.run(backpropWeight, new INDArray[] {gv, kv, in[5]}, new INDArray[] {out[8], out[1]});
                     out[1].addi(gk).muli(sh);
                 }
                 if (wanted[2]) {

