@@ -20,8 +20,8 @@ if [[ "${1:-}" == "--quick" ]]; then
 fi
 export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "PyTorch missing: apt-get install -y python3-torch libopenblas0-pthread" >&2
+if ! /usr/bin/python3 -c 'import torch, scipy' 2>/dev/null; then
+  echo "PyTorch or SciPy missing: apt-get install -y python3-torch python3-scipy libopenblas0-pthread" >&2
   exit 1
 fi
 mvn -B -q install -pl benchmarks -am -DskipTests

@@ -22,6 +22,8 @@ def case_name(bench):
     if method in ("forward", "forward_backward") and "family" in params:
         kind = "fwd" if method == "forward" else "fwd_bwd"
         return "layer_" + params["family"] + "_" + kind + "_w" + params["width"] + "_" + params["mode"]
+    if method.startswith("conv_flow_layer") and "mode" in params:
+        return method + "_" + params["mode"]
     if method.startswith("dense_"):
         kind = "" if method.startswith("dense_fused") else "composed_"
         suffix = "_replay" if method.endswith("_replay") else "_eager"

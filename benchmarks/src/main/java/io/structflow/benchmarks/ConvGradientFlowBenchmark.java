@@ -2,6 +2,7 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import java.util.SplittableRandom;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,8 +22,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The convolutional gradient-flow layer {@code x − h·Kᵀσ(Kx + b)} at batch 64, 32 channels,
- * 28×28, 3×3 kernel ([CMOSS] §3.3 building block), forward + backward (case
- * {@code conv_flow_layer_fwd_bwd}).
+ * 28×28, 3×3 kernel ([CMOSS] §3.3 building block), forward and forward + backward (cases
+ * {@code conv_flow_layer_fwd}, {@code conv_flow_layer_fwd_bwd}); eager, or recorded once and
+ * replayed ({@link Replay}) as a compiled training step runs it. Eager runs allocate every
+ * intermediate array afresh and free it only when the garbage collector finds it, so over a few
+ * seconds they slow down to the cost of touching new memory; the replayed ones reuse their buffers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +40,11 @@ public class ConvGradientFlowBenchmark {
     private Tensor b;
     private Tensor h;
     private final Activation sigma = Activation.leakyRelu(0.5);
+    private Replay forwardReplay;
+    private Replay forwardBackwardReplay;
+
+    @Param({"eager", "replay"})
+    public String mode;
 
     @Setup
     public void setUp() {
@@ -43,16 +53,36 @@ public class ConvGradientFlowBenchmark {
         k = Tensor.variable(Tensor.randn(DataType.FLOAT, r, 32, 32, 3, 3).div(17).value());
         b = Tensor.variable(Tensor.randn(DataType.FLOAT, r, 32).value());
         h = Tensor.variable(Tensor.scalar(0.1, DataType.FLOAT).value());
+        if (mode.equals("replay")) {
+            forwardReplay = Replay.record(this::forward).replay();
+            forwardBackwardReplay = Replay.record(this::forwardBackward).replay();
+        }
     }
 
-    @Benchmark
-    public Tensor conv_flow_layer_fwd() {
+    private Tensor forward() {
         return FusedGradientFlow.conv(x.detach(), k.detach(), b.detach(), h.detach(), -1, sigma);
     }
 
-    @Benchmark
-    public Tensor[] conv_flow_layer_fwd_bwd() {
+    private Tensor[] forwardBackward() {
         Tensor y = FusedGradientFlow.conv(x, k, b, h, -1, sigma);
         return Autograd.grad(y.sum(), false, x, k, b, h);
+    }
+
+    @Benchmark
+    public Object conv_flow_layer_fwd() {
+        if (forwardReplay != null) {
+            forwardReplay.run();
+            return forwardReplay;
+        }
+        return forward();
+    }
+
+    @Benchmark
+    public Object conv_flow_layer_fwd_bwd() {
+        if (forwardBackwardReplay != null) {
+            forwardBackwardReplay.run();
+            return forwardBackwardReplay;
+        }
+        return forwardBackward();
     }
 }

@@ -79,8 +79,13 @@ final class RobustCommand implements Callable<Integer> {
             description = "hinge-loss margin, the paper uses 0.07, 0.15, 0.3 (default ${DEFAULT-VALUE})")
     double margin;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate, momentum 0.9 (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.05",
+            description = "SGD learning rate of the constrained networks, momentum 0.9 (default ${DEFAULT-VALUE})")
     double lr;
+
+    @Option(names = "--resnet-lr", defaultValue = "0.005",
+            description = "SGD learning rate of the unconstrained ResNet, which diverges at 0.05 (default ${DEFAULT-VALUE})")
+    double resnetLr;
 
     @Option(names = "--lr-step", description = "epochs between x0.1 learning-rate decays (default 4)")
     Integer lrStep;
@@ -140,7 +145,7 @@ final class RobustCommand implements Callable<Integer> {
             int test = testImages != null ? testImages : quick ? 256 : 1024;
             double[] grid = RobustExperiment.grid(epsMax, epsPoints != null ? epsPoints : quick ? 6 : 11);
             Path dir = out != null ? out : Path.of(quick ? "out/robust-quick" : "out/robust");
-            options = new RobustRun.Options(data, dir, kinds, arch, settings, train, test, grid, attackBatch, fresh,
+            options = new RobustRun.Options(data, dir, kinds, arch, settings, resnetLr, train, test, grid, attackBatch, fresh,
                     System.console() != null);
         } catch (IllegalArgumentException ex) {
             throw new ParameterException(spec.commandLine(), ex.getMessage());

@@ -1,6 +1,9 @@
 package io.structflow.core.autodiff;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,10 +22,32 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>backward: {@code g ⊙ σ'(z)} with {@code σ'(z) = (m·(−a) + a) + m}, {@code m = [z > 0]}
  *       from a comparison — exactly 1 or a, so the product with g is the only rounding.</li>
  * </ul>
- * The slope is held in an array of the data's type. Work arrays are kept per shape, so a
- * replayed step allocates nothing.
+ * The slope is held in an array of the data's type. Work arrays are shared per thread, element
+ * type and shape, so neither a replayed step nor repeated eager calls allocate them again.
  */
 public final class LeakyReluKernel implements Kernel {
+    /**
+     * Work arrays shared by every kernel of this thread with the same element type and shape: a
+     * kernel uses them only inside one {@link #run}, and kernels run one at a time per thread, so
+     * eager code (a new kernel per call) allocates no work arrays after the first call.
+     */
+    private static final ThreadLocal<Map<WorkspaceKey, Workspace>> WORKSPACES = ThreadLocal.withInitial(HashMap::new);
+
+    private record WorkspaceKey(DataType type, List<Long> shape) {
+    }
+
+    private static final class Workspace {
+        final INDArray indicator;
+        final INDArray mask;
+        final INDArray derivative;
+
+        Workspace(DataType type, long[] shape) {
+            indicator = Nd4j.createUninitialized(type, shape, 'c');
+            mask = Nd4j.createUninitialized(DataType.BOOL, shape, 'c');
+            derivative = Nd4j.createUninitialized(type, shape, 'c');
+        }
+    }
+
     private final double slope;
     private final boolean backward;
     private final NativeKernel[] steps;
@@ -59,20 +84,21 @@ public final class LeakyReluKernel implements Kernel {
     public void run(INDArray[] in, INDArray[] out) {
         INDArray z = in[0];
         DataType type = z.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("leakyRelu: z expected FLOAT or DOUBLE but got " + type);
+        }
         long[] shape = out[0].shape();
         if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
-            if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-                throw new IllegalArgumentException("leakyRelu: z expected FLOAT or DOUBLE but got " + type);
-            }
+            Workspace w = WORKSPACES.get().computeIfAbsent(new WorkspaceKey(type, List.of(box(shape))),
+                    k -> new Workspace(type, shape));
             if (backward) {
                 // libnd4j's data-type codes: 5 = float32, 6 = float64
                 steps[1] = NativeKernel.of("cast", new double[0], new long[] {type == DataType.DOUBLE ? 6 : 5});
+                temps = new INDArray[] {w.indicator, w.mask, Nd4j.scalar(type, 0.0), Nd4j.scalar(type, -slope),
+                    Nd4j.scalar(type, slope), w.derivative};
+            } else {
+                temps = new INDArray[] {w.derivative, Nd4j.scalar(type, slope)};
             }
-            temps = backward
-                    ? new INDArray[] {Nd4j.createUninitialized(type, shape, 'c'),
-                        Nd4j.createUninitialized(DataType.BOOL, shape, 'c'), Nd4j.scalar(type, 0.0),
-                        Nd4j.scalar(type, -slope), Nd4j.scalar(type, slope), Nd4j.createUninitialized(type, shape, 'c')}
-                    : new INDArray[] {Nd4j.createUninitialized(type, shape, 'c'), Nd4j.scalar(type, slope)};
         }
         if (!backward) {
             steps[0].run(new INDArray[] {z, temps[1]}, new INDArray[] {temps[0]});
@@ -88,5 +114,13 @@ public final class LeakyReluKernel implements Kernel {
         steps[3].run(new INDArray[] {derivative, temps[4]}, new INDArray[] {derivative});
         steps[4].run(new INDArray[] {derivative, indicator}, new INDArray[] {derivative});
         steps[5].run(new INDArray[] {derivative, in[1]}, out);
+    }
+
+    private static Long[] box(long[] values) {
+        Long[] out = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 }

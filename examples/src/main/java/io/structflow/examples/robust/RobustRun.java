@@ -34,6 +34,8 @@ public final class RobustRun {
      * @param networks     the networks, in order
      * @param arch         the architecture shared by all networks
      * @param settings     training settings
+     * @param resnetLearningRate η₀ of the unconstrained ResNet, which diverges at the rate the constrained
+     *                     networks train with (the others use {@code settings.learningRate()})
      * @param trainImages  training images used (0: all 60 000)
      * @param testImages   fixed test images evaluated (the first ones of the test set)
      * @param epsilons     radii, strictly increasing from 0
@@ -42,10 +44,13 @@ public final class RobustRun {
      * @param progress     show progress bars
      */
     public record Options(Path dataDir, Path out, List<NetworkKind> networks, Architecture arch,
-                          TrainingSettings settings, int trainImages, int testImages, double[] epsilons,
-                          int attackBatch, boolean fresh, boolean progress) {
+                          TrainingSettings settings, double resnetLearningRate, int trainImages, int testImages,
+                          double[] epsilons, int attackBatch, boolean fresh, boolean progress) {
         /** Validates what the records it holds do not. */
         public Options {
+            if (!(resnetLearningRate > 0) || !Double.isFinite(resnetLearningRate)) {
+                throw new IllegalArgumentException("--resnet-lr: expected a finite rate > 0 but got " + resnetLearningRate);
+            }
             if (networks == null || networks.isEmpty()) {
                 throw new IllegalArgumentException("--networks: expected at least one network but got none");
             }
@@ -55,6 +60,11 @@ public final class RobustRun {
             if (attackBatch < 1) {
                 throw new IllegalArgumentException("--attack-batch: expected ≥ 1 but got " + attackBatch);
             }
+        }
+
+        /** The training settings of network {@code kind}: the ResNet's learning rate is its own. */
+        public TrainingSettings settingsFor(NetworkKind kind) {
+            return kind == NetworkKind.RESNET ? settings.withLearningRate(resnetLearningRate) : settings;
         }
     }
 
@@ -82,7 +92,7 @@ public final class RobustRun {
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);
-            RobustExperiment.TrainingOutcome t = RobustExperiment.train(net, o.arch(), train, o.settings(), dir,
+            RobustExperiment.TrainingOutcome t = RobustExperiment.train(net, o.arch(), train, o.settingsFor(kind), dir,
                     o.progress());
             if (t.epochsBefore() > 0) {
                 log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());
@@ -171,6 +181,7 @@ public final class RobustRun {
             RobustnessReport s = r.evaluation().strong();
             n.put("label", r.kind().label());
             n.put("parameters", r.parameters());
+            n.put("learning_rate", o.settingsFor(r.kind()).learningRate());
             n.put("clean_accuracy", p.cleanAccuracy());
             n.put("auc", p.robustAuc());
             n.put("auc_strong", s.robustAuc());

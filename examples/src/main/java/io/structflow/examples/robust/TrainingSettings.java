@@ -52,6 +52,12 @@ public record TrainingSettings(int epochs, int batchSize, double learningRate, d
         }
     }
 
+    /** This configuration with another initial learning rate η₀. */
+    public TrainingSettings withLearningRate(double rate) {
+        return new TrainingSettings(epochs, batchSize, rate, momentum, stepEpochs, gamma, margin, orthWeight, seed,
+                compiled);
+    }
+
     /** This configuration with another number of epochs. */
     public TrainingSettings withEpochs(int n) {
         return new TrainingSettings(n, batchSize, learningRate, momentum, stepEpochs, gamma, margin, orthWeight, seed,

@@ -50,6 +50,22 @@ class RobustTrainingTest {
     }
 
     @Test
+    void resnetLearningRate_appliesToTheResNetOnly_andIsValidated(@TempDir Path dir) {
+        TrainingSettings s = new TrainingSettings(1, 64, 0.05, 0.9, 4, 0.1, 0.15, 1e-3, 1, true);
+        RobustRun.Options o = new RobustRun.Options(dir, dir, java.util.List.of(NetworkKind.values()), SMALL, s, 0.005,
+                256, 64, new double[] {0, 0.5}, 64, false, false);
+        assertEquals(0.005, o.settingsFor(NetworkKind.RESNET).learningRate(), 0.0);
+        for (NetworkKind k : new NetworkKind[] {NetworkKind.PRESCRIBED, NetworkKind.FLEXIBLE, NetworkKind.NON_EXPANSIVE,
+            NetworkKind.NAIVE}) {
+            assertEquals(0.05, o.settingsFor(k).learningRate(), 0.0, k.key());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RobustRun.Options(dir, dir,
+                java.util.List.of(NetworkKind.RESNET), SMALL, s, Double.NaN, 256, 64, new double[] {0, 0.5}, 64, false,
+                false));
+        assertEquals("--resnet-lr: expected a finite rate > 0 but got NaN", e.getMessage());
+    }
+
+    @Test
     void training_resumesFromTheCheckpoint_andRefusesAnotherConfiguration(@TempDir Path dir) throws IOException {
         Dataset train = RobustExperiment.trainingSet(data, 256, DataType.FLOAT);
         TrainingSettings one = new TrainingSettings(1, 64, 0.01, 0.9, 4, 0.1, 0.15, 1e-4, 2, true);

@@ -1,0 +1,79 @@
+package io.structflow.benchmarks;
+
+import io.structflow.core.Backend;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.FashionMnist;
+import io.structflow.examples.robust.Architecture;
+import io.structflow.examples.robust.NetworkKind;
+import io.structflow.examples.robust.RobustExperiment;
+import io.structflow.examples.robust.RobustNetworks;
+import io.structflow.layers.robustness.PgdL2;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Wall-clock time of the robustness example's attack ([CMOSS] §3.3): 10-step ℓ2-PGD with a random
+ * start and step 0.025·ε ({@link RobustExperiment#attack}) on the first {@code images} Fashion-MNIST
+ * test images, in batches of {@code batch}, at ε = 0.5, against a Fashion-MNIST network of
+ * {@link Architecture#defaults} (weights as initialised: the cost does not depend on them). Prints
+ * one JSON line.
+ *
+ * <pre>
+ *   java -cp benchmarks/target/benchmarks.jar io.structflow.benchmarks.PgdTiming \
+ *       [--network prescribed|resnet] [--images 1024] [--batch 256] [--data DIR]
+ * </pre>
+ */
+public final class PgdTiming {
+    private PgdTiming() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String network = "prescribed";
+        int images = 1024;
+        int batch = 256;
+        Path data = FashionMnist.defaultDirectory();
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + ": expected a value after it; got nothing");
+            }
+            switch (args[i]) {
+                case "--network" -> network = args[i + 1];
+                case "--images" -> images = Integer.parseInt(args[i + 1]);
+                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+                case "--data" -> data = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("expected --network, --images, --batch or --data but got '"
+                        + args[i] + "' in " + Arrays.toString(args));
+            }
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch: expected ≥ 1 but got " + batch);
+        }
+        NetworkKind kind = switch (network) {
+            case "prescribed" -> NetworkKind.PRESCRIBED;
+            case "resnet" -> NetworkKind.RESNET;
+            default -> throw new IllegalArgumentException("--network: expected prescribed or resnet but got '"
+                    + network + "'");
+        };
+        Backend.init();
+        RobustExperiment.Images test = RobustExperiment.testSet(FashionMnist.load(data), images, DataType.FLOAT);
+        RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
+        PgdL2 pgd = RobustExperiment.attack(RobustExperiment.PAPER_STEP, 1);
+        SplittableRandom rng = new SplittableRandom(1);
+        long start = System.nanoTime();
+        int succeeded = 0;
+        for (int from = 0; from < test.size(); from += batch) {
+            int to = Math.min(test.size(), from + batch);
+            Tensor x = test.x().slice(0, from, to);
+            int[] labels = Arrays.copyOfRange(test.labels(), from, to);
+            for (boolean s : pgd.attack(net.model(), x, labels, 0.5, rng).success()) {
+                succeeded += s ? 1 : 0;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("{\"network\": \"%s\", \"images\": %d, \"batch\": %d, \"pgd_steps\": 10, \"seconds\": %.2f,"
+                + " \"successes\": %d}%n", network, test.size(), batch, seconds, succeeded);
+    }
+}
