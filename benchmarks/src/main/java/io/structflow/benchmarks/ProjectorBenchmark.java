@@ -1,6 +1,8 @@
 package io.structflow.benchmarks;
 
 import io.structflow.constraints.project.BjorckOrthonormalization;
+import io.structflow.constraints.project.FlexibleSwitchingRegion;
+import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Tensor;
@@ -26,8 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one projection after an optimiser step: Björck orthonormalisation and the spectral-norm
  * bound for dense weights of width 8/64/256, and the spectral-norm bound of a 32-channel 3×3 conv
- * operator on 28×28 images (warm-started, as during training). The weight is perturbed
- * before each call, as an optimiser step would.
+ * operator on 28×28 images (warm-started, as during training); and the step-pair regions of
+ * five contractive/expansive pairs (the planar network's): the non-expansive region R of (3.10)
+ * with a = ½, S = 2, and the flexible-switching set of App. C. The parameter is perturbed
+ * before each call, as an optimiser step would (step pairs sit on R's boundary after the first
+ * projection, so about half of them leave it again, as in training).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
 public class ProjectorBenchmark {
-    @Param({"bjorck_8", "bjorck_64", "bjorck_256", "spectral_8", "spectral_64", "spectral_256", "spectral_conv32"})
+    @Param({"bjorck_8", "bjorck_64", "bjorck_256", "spectral_8", "spectral_64", "spectral_256", "spectral_conv32",
+        "region_5pairs", "flexible_5pairs"})
     public String projector;
 
     private Parameter weight;
@@ -47,7 +53,12 @@ public class ProjectorBenchmark {
     public void setUp() {
         SplittableRandom rng = new SplittableRandom(1);
         String[] parts = projector.split("_");
-        if (parts[1].equals("conv32")) {
+        if (parts[1].equals("5pairs")) {
+            double[] pairs = {1.0, 0.3, 1.0, 0.3, 1.0, 0.3, 1.0, 0.3, 1.0, 0.3};
+            weight = Parameter.of("h", Tensor.of(DataType.FLOAT, pairs, 5, 2));
+            constraint = parts[0].equals("region") ? new NonExpansiveStepRegion(0.5, 2)
+                    : FlexibleSwitchingRegion.appendixC(0.5, 2);
+        } else if (parts[1].equals("conv32")) {
             weight = Parameter.of("K", Tensor.randn(DataType.FLOAT, rng, 32, 32, 3, 3).div(17));
             constraint = SpectralNormBound.convolution(1.0, ConvGeometry.same(3), 28, 28);
         } else {

@@ -523,8 +523,16 @@ public class Tensor {
      */
     public Tensor gather(int[] index) {
         Shapes.require("gather", "x", this, index.length, -1);
-        long classes = size(1);
-        INDArray oneHot = alloc(dtype(), shape());
+        return mul(oneHot(index, size(1), dtype())).sum(false, 1);
+    }
+
+    /**
+     * The constant {@code [index.length, classes]} with a 1 at {@code (i, index[i])} and 0
+     * elsewhere. Inside a {@link Replay} recording, {@code index} is read again on every replay,
+     * so it must be the array the replaying code refills (a batch's own labels).
+     */
+    public static Tensor oneHot(int[] index, long classes, DataType type) {
+        INDArray oneHot = alloc(type, new long[] {index.length, classes});
         // The kernel reads the label array by reference: a replayed step sees the labels that
         // its owner copied into this same array.
         Replay.exec((in, o) -> {
@@ -537,7 +545,7 @@ public class Tensor {
                 o[0].putScalar(i, index[i], 1.0);
             }
         }, new INDArray[0], oneHot);
-        return mul(constant(oneHot)).sum(false, 1);
+        return constant(oneHot);
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.structflow.layers.robustness;
 
 import io.structflow.core.autodiff.Tensor;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The objective an attack ascends, summed over the batch so that each sample's gradient is its
@@ -34,15 +32,13 @@ public enum AttackLoss {
         @Override
         public Tensor objective(Tensor logits, int[] labels) {
             check(logits, labels);
-            // Lower the true class below every other one by a constant shift, so the row maximum is
-            // the runner-up and its gradient is exactly that of max_{j≠y} s_j.
-            INDArray s = logits.value();
-            INDArray range = s.max(1).sub(s.min(1)).addi(1.0);
-            INDArray shift = Nd4j.zeros(logits.dtype(), logits.shape());
-            for (int b = 0; b < labels.length; b++) {
-                shift.putScalar(b, labels[b], -range.getDouble(b));
-            }
-            Tensor runnerUp = logits.add(Tensor.constant(shift)).max(false, 1);
+            // Lower the true class below every other one by a constant shift (the row's range + 1),
+            // so the row maximum is the runner-up and its gradient is exactly that of max_{j≠y} s_j.
+            // Tensor ops only (labels read by reference), so a recorded attack step replays.
+            Tensor s = logits.detach();
+            Tensor range = s.max(true, 1).add(s.neg().max(true, 1)).add(1.0);
+            Tensor shift = Tensor.oneHot(labels, logits.size(1), logits.dtype()).mul(range);
+            Tensor runnerUp = logits.sub(shift).max(false, 1);
             return runnerUp.sub(logits.gather(labels)).sum();
         }
     };

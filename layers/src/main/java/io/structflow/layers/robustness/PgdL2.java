@@ -40,7 +40,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Gradients are taken with {@link Autograd#grad} with respect to the input only, with the
  * graph recorded regardless of the caller's {@link GradMode}: the model's parameters do not
- * accumulate gradients and the caller's grad mode is left as it was. Cost per run: {@code steps}
+ * accumulate gradients and the caller's grad mode is left as it was. The first iterate's
+ * forward and backward pass is recorded and the later ones — of this and later calls with the
+ * same model and batch shape — replayed on the same buffers ({@link InputGradient}; checked
+ * against eager evaluation once, eager when not replayable). So an instance is not thread-safe. Cost per run: {@code steps}
  * forward–backward passes and one forward pass of the batch.
  *
  * <p>References: A. Madry, A. Makelov, L. Schmidt, D. Tsipras, A. Vladu, <i>Towards deep learning
@@ -198,6 +201,9 @@ public final class PgdL2 {
     private final Config config;
 
     /** An attack with the given hyper-parameters. */
+    /** The recorded gradient program of the last model and batch shape attacked. */
+    private InputGradient objective;
+
     public PgdL2(Config config) {
         Messages.notNull("PgdL2", "config", config);
         this.config = config;
@@ -253,20 +259,16 @@ public final class PgdL2 {
 
         if (epsilon > 0) {
             double alpha = config.relativeStepSize() * epsilon;
+            if (objective == null || !objective.serves(model, config.loss(), shape, type)) {
+                objective = new InputGradient(model, config.loss(), shape, type);
+            }
             for (int run = 0; run < config.restarts(); run++) {
                 boolean random = config.randomStart() || run > 0;
                 double[] point = random ? randomStart(clean, batch, dim, epsilon, rng) : clean.clone();
                 for (int step = 0; step < config.steps(); step++) {
-                    Tensor input = Tensor.variable(Nd4j.create(point, shape, 'c').castTo(type));
-                    Tensor logits;
-                    Tensor gradient;
-                    try (GradMode.Scope scope = GradMode.enableGrad()) {
-                        logits = model.forward(input);
-                        Messages.classes(WHERE, "model output", logits, batch);
-                        gradient = Autograd.grad(config.loss().objective(logits, labels), false, input)[0];
-                    }
-                    best.offer(point, logits.toDoubleArray());
-                    ascend(point, clean, gradient.toDoubleArray(), batch, dim, alpha, epsilon, step);
+                    InputGradient.Values at = objective.at(point, labels);
+                    best.offer(point, at.logits());
+                    ascend(point, clean, at.gradient(), batch, dim, alpha, epsilon, step);
                 }
                 try (GradMode.Scope scope = GradMode.noGrad()) {
                     Tensor logits = model.forward(Tensor.constant(Nd4j.create(point, shape, 'c').castTo(type)));
