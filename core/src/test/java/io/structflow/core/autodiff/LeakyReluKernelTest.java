@@ -14,21 +14,22 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Leaky ReLU kernels against the definition, element by element, on random inputs with zeros. */
 class LeakyReluKernelTest {
     @ParameterizedTest
-    @CsvSource({"FLOAT, 0.5", "FLOAT, 0.2", "FLOAT, 0", "FLOAT, 1.5", "FLOAT, -0.3",
-        "DOUBLE, 0.5", "DOUBLE, 0.2", "DOUBLE, 1.5", "DOUBLE, -0.3"})
-    void forwardAndBackward_matchTheDefinitionExactly(DataType type, double slope) {
+    @CsvSource({"FLOAT, 0.5, 60", "FLOAT, 0.2, 60", "FLOAT, 0, 60", "FLOAT, 1.5, 60", "FLOAT, -0.3, 60",
+        "FLOAT, 0.5, 20000", "FLOAT, 0.2, 20000", "FLOAT, 1.5, 20000", "FLOAT, -0.3, 20000",
+        "DOUBLE, 0.5, 60", "DOUBLE, 0.2, 60", "DOUBLE, 1.5, 60", "DOUBLE, -0.3, 60"})
+    void forwardAndBackward_matchTheDefinitionExactly(DataType type, double slope, int n) {
+        // float32 at 60 and 20 000 elements (the size does not change the path; both are checked)
         SplittableRandom rng = new SplittableRandom(7);
-        int n = 3 * 4 * 5;
         double[] z = new double[n];
         double[] g = new double[n];
         for (int i = 0; i < n; i++) {
             z[i] = i % 7 == 0 ? 0.0 : rng.nextGaussian() * Math.pow(10, rng.nextInt(-3, 4));
             g[i] = rng.nextGaussian();
         }
-        INDArray zs = Nd4j.create(z, new long[] {3, 4, 5}, 'c').castTo(type);
-        INDArray gs = Nd4j.create(g, new long[] {3, 4, 5}, 'c').castTo(type);
-        INDArray y = Nd4j.createUninitialized(type, new long[] {3, 4, 5}, 'c');
-        INDArray dz = Nd4j.createUninitialized(type, new long[] {3, 4, 5}, 'c');
+        INDArray zs = Nd4j.create(z, new long[] {n / 20, 4, 5}, 'c').castTo(type);
+        INDArray gs = Nd4j.create(g, new long[] {n / 20, 4, 5}, 'c').castTo(type);
+        INDArray y = Nd4j.createUninitialized(type, new long[] {n / 20, 4, 5}, 'c');
+        INDArray dz = Nd4j.createUninitialized(type, new long[] {n / 20, 4, 5}, 'c');
         LeakyReluKernel.forward(slope).run(new INDArray[] {zs}, new INDArray[] {y});
         LeakyReluKernel.backward(slope).run(new INDArray[] {zs, gs}, new INDArray[] {dz});
         double[] zt = zs.dup().castTo(DataType.DOUBLE).data().asDouble();
