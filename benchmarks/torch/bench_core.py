@@ -5,29 +5,14 @@ Prints one JSON object: case name -> median microseconds per call.
 Run through benchmarks/compare.sh, which sets the thread counts on both sides.
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+from timing import timed
 
-def timed(fn, min_time=0.5, repeats=5):
-    """Median over `repeats` runs of the mean time per call (µs), after a warm-up."""
-    for _ in range(20):
-        fn()
-    results = []
-    for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > min_time:
-                break
-        results.append(elapsed / n * 1e6)
-    return statistics.median(results)
+
 
 
 def gradient_flow_layer(width):

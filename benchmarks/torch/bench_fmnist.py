@@ -39,14 +39,14 @@ Where this twin differs from the Java network (all other sizes, inits, losses an
 """
 import json
 import math
-import statistics
 import sys
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from timing import timed
 
 try:
     from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
@@ -64,21 +64,6 @@ MOMENTUM = 0.9
 NORM_SLACK = 1e-6  # SpectralNormBound's relative slack: rescale only when ‖K‖ > c(1 + 1e-6)
 
 
-def timed(fn, min_time=0.5, repeats=5, warmup=20):
-    """Median over `repeats` runs of the mean time per call (µs), after a warm-up."""
-    for _ in range(warmup):
-        fn()
-    results = []
-    for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > min_time:
-                break
-        results.append(elapsed / n * 1e6)
-    return statistics.median(results)
 
 
 def transposed(k):

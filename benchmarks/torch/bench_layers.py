@@ -52,9 +52,7 @@ Where the twins differ from the Java layers (see also the comments at each class
 import json
 import math
 import os
-import statistics
 import sys
-import time
 
 if "--threads" in sys.argv:  # before torch loads OpenBLAS/OpenMP
     _n = sys.argv[sys.argv.index("--threads") + 1]
@@ -65,30 +63,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from timing import timed
+
 FAMILIES = ("contractive", "expansive", "mass", "hamiltonian", "sympnet", "sphere", "resnet")
 BATCH = 256
 WIDTHS = (8, 128)
 
 
-def timed(fn, min_time=0.5, repeats=5):
-    """Median over `repeats` runs of the mean time per call (µs), after a warm-up (20 calls, or
-    at least 3 and `min_time` seconds for slow calls)."""
-    start = time.perf_counter()
-    for i in range(20):
-        fn()
-        if i >= 2 and time.perf_counter() - start > min_time:
-            break
-    results = []
-    for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed > min_time:
-                break
-        results.append(elapsed / n * 1e6)
-    return statistics.median(results)
 
 
 def uniform(lo, hi, *shape):

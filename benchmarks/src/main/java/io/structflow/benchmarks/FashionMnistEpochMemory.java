@@ -11,9 +11,12 @@ import io.structflow.examples.robust.NetworkKind;
 import io.structflow.examples.robust.RobustExperiment;
 import io.structflow.examples.robust.RobustNetworks;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Peak memory (RSS high-water mark) and time of one training epoch of a Fashion-MNIST network of
@@ -27,34 +30,27 @@ import org.nd4j.linalg.api.buffer.DataType;
  * </pre>
  * The data come from Debian's {@code dataset-fashion-mnist} package.
  */
-public final class FashionMnistEpochMemory {
-    private FashionMnistEpochMemory() {
+@Command(name = "FashionMnistEpochMemory", mixinStandardHelpOptions = true,
+        description = "Time and peak RSS of one Fashion-MNIST training epoch.")
+public final class FashionMnistEpochMemory implements Callable<Integer> {
+    @Mixin
+    private FashionMnistOptions options;
+
+    @Option(names = "--images", defaultValue = "0", description = "training images, 0 = all 60000 (default ${DEFAULT-VALUE})")
+    private int images;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FashionMnistEpochMemory()).execute(args));
     }
 
-    public static void main(String[] args) throws IOException {
-        String network = "prescribed";
-        int images = 0;
-        Path data = FashionMnist.defaultDirectory();
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + ": expected a value after it; got nothing");
-            }
-            switch (args[i]) {
-                case "--network" -> network = args[i + 1];
-                case "--images" -> images = Integer.parseInt(args[i + 1]);
-                case "--data" -> data = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("expected --network prescribed|resnet, --images N or"
-                        + " --data DIR but got '" + args[i] + "' in " + Arrays.toString(args));
-            }
+    @Override
+    public Integer call() throws IOException {
+        if (images < 0) {
+            throw new IllegalArgumentException("--images: expected ≥ 0 (0 = all) but got " + images);
         }
-        NetworkKind kind = switch (network) {
-            case "prescribed" -> NetworkKind.PRESCRIBED;
-            case "resnet" -> NetworkKind.RESNET;
-            default -> throw new IllegalArgumentException("--network: expected prescribed or resnet but got '"
-                    + network + "'");
-        };
+        NetworkKind kind = options.kind();
         Backend.init();
-        Dataset train = RobustExperiment.trainingSet(FashionMnist.load(data), images, DataType.FLOAT);
+        Dataset train = RobustExperiment.trainingSet(FashionMnist.load(options.data), images, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
         double lr = kind == NetworkKind.RESNET ? 0.005 : 0.05;
         Trainer trainer = Trainer.builder(net.model(), new Sgd(net.model(), Sgd.Config.momentum(lr, 0.9)),
@@ -66,6 +62,8 @@ public final class FashionMnistEpochMemory {
         double loss = trainer.fit().get(0).loss();
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("{\"network\": \"%s\", \"images\": %d, \"seconds\": %.1f, \"loss\": %.4f,"
-                + " \"peak_rss_kb\": %d}%n", network, train.size(), seconds, loss, ProcessMemory.peakResidentKilobytes());
+                + " \"peak_rss_kb\": %d}%n", options.network, train.size(), seconds, loss,
+                ProcessMemory.peakResidentKilobytes());
+        return 0;
     }
 }

@@ -9,10 +9,14 @@ import io.structflow.examples.robust.RobustExperiment;
 import io.structflow.examples.robust.RobustNetworks;
 import io.structflow.layers.robustness.PgdL2;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Wall-clock time of the robustness example's attack ([CMOSS] §3.3): 10-step ℓ2-PGD with a random
@@ -26,39 +30,30 @@ import org.nd4j.linalg.api.buffer.DataType;
  *       [--network prescribed|resnet] [--images 1024] [--batch 256] [--data DIR]
  * </pre>
  */
-public final class PgdTiming {
-    private PgdTiming() {
+@Command(name = "PgdTiming", mixinStandardHelpOptions = true,
+        description = "Time of a 10-step l2-PGD on Fashion-MNIST test images.")
+public final class PgdTiming implements Callable<Integer> {
+    @Mixin
+    private FashionMnistOptions options;
+
+    @Option(names = "--images", defaultValue = "1024", description = "test images attacked (default ${DEFAULT-VALUE})")
+    private int images;
+
+    @Option(names = "--batch", defaultValue = "256", description = "images per attack batch (default ${DEFAULT-VALUE})")
+    private int batch;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PgdTiming()).execute(args));
     }
 
-    public static void main(String[] args) throws IOException {
-        String network = "prescribed";
-        int images = 1024;
-        int batch = 256;
-        Path data = FashionMnist.defaultDirectory();
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + ": expected a value after it; got nothing");
-            }
-            switch (args[i]) {
-                case "--network" -> network = args[i + 1];
-                case "--images" -> images = Integer.parseInt(args[i + 1]);
-                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
-                case "--data" -> data = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("expected --network, --images, --batch or --data but got '"
-                        + args[i] + "' in " + Arrays.toString(args));
-            }
-        }
+    @Override
+    public Integer call() throws IOException {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch: expected ≥ 1 but got " + batch);
         }
-        NetworkKind kind = switch (network) {
-            case "prescribed" -> NetworkKind.PRESCRIBED;
-            case "resnet" -> NetworkKind.RESNET;
-            default -> throw new IllegalArgumentException("--network: expected prescribed or resnet but got '"
-                    + network + "'");
-        };
+        NetworkKind kind = options.kind();
         Backend.init();
-        RobustExperiment.Images test = RobustExperiment.testSet(FashionMnist.load(data), images, DataType.FLOAT);
+        RobustExperiment.Images test = RobustExperiment.testSet(FashionMnist.load(options.data), images, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
         PgdL2 pgd = RobustExperiment.attack(RobustExperiment.PAPER_STEP, 1);
         SplittableRandom rng = new SplittableRandom(1);
@@ -74,6 +69,7 @@ public final class PgdTiming {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("{\"network\": \"%s\", \"images\": %d, \"batch\": %d, \"pgd_steps\": 10, \"seconds\": %.2f,"
-                + " \"successes\": %d}%n", network, test.size(), batch, seconds, succeeded);
+                + " \"successes\": %d}%n", options.network, test.size(), batch, seconds, succeeded);
+        return 0;
     }
 }
