@@ -87,14 +87,18 @@ public final class ConvOperatorNorm implements OperatorNorm {
         return Math.sqrt(r.value());
     }
 
+    /** {@code convTranspose2d(conv2d(x, K), K)}: 𝒦ᵀ𝒦 applied to images x. */
+    private Tensor gram(Tensor x, INDArray kernel) {
+        Tensor k = Tensor.constant(kernel);
+        return x.conv2d(k, geometry).convTranspose2d(k, geometry, height, width);
+    }
+
     /** {@code 𝒦ᵀ𝒦 x} for one image x ({@code C·H·W} values), replaying the recorded conv pair. */
     private double[] gramProduct(INDArray kernel, double[] x) {
         if (Replay.isRecording()) {
             // inside someone else's recording: compute eagerly (a recording cannot nest)
             try (GradMode.Scope s = GradMode.noGrad()) {
-                Tensor k = Tensor.constant(kernel);
-                return Tensor.of(kernel.dataType(), x, 1, kernel.size(1), height, width).conv2d(k, geometry)
-                        .convTranspose2d(k, geometry, height, width).toDoubleArray();
+                return gram(Tensor.of(kernel.dataType(), x, 1, kernel.size(1), height, width), kernel).toDoubleArray();
             }
         }
         if (product == null || recordedKernel != kernel || !Arrays.equals(productInput.shape(),
@@ -102,9 +106,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
             recordedKernel = kernel;
             productInput = Nd4j.zeros(kernel.dataType(), 1, kernel.size(1), height, width);
             try (GradMode.Scope s = GradMode.noGrad()) {
-                Tensor k = Tensor.constant(kernel);
-                product = Replay.record(() -> Tensor.constant(productInput).conv2d(k, geometry)
-                        .convTranspose2d(k, geometry, height, width));
+                product = Replay.record(() -> gram(Tensor.constant(productInput), kernel));
             }
         }
         if (productInput.dataType() == DataType.DOUBLE) {

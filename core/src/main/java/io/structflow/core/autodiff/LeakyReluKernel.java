@@ -89,8 +89,8 @@ public final class LeakyReluKernel implements Kernel {
         }
         long[] shape = out[0].shape();
         if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
-            Workspace w = WORKSPACES.get().computeIfAbsent(new WorkspaceKey(type, List.of(box(shape))),
-                    k -> new Workspace(type, shape));
+            WorkspaceKey key = new WorkspaceKey(type, Arrays.stream(shape).boxed().toList());
+            Workspace w = WORKSPACES.get().computeIfAbsent(key, k -> new Workspace(type, shape));
             if (backward) {
                 // libnd4j's data-type codes: 5 = float32, 6 = float64
                 steps[1] = NativeKernel.of("cast", new double[0], new long[] {type == DataType.DOUBLE ? 6 : 5});
@@ -114,13 +114,5 @@ public final class LeakyReluKernel implements Kernel {
         steps[3].run(new INDArray[] {derivative, temps[4]}, new INDArray[] {derivative});
         steps[4].run(new INDArray[] {derivative, indicator}, new INDArray[] {derivative});
         steps[5].run(new INDArray[] {derivative, in[1]}, out);
-    }
-
-    private static Long[] box(long[] values) {
-        Long[] out = new Long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * for the many points x an attack visits. The first call runs eagerly while recording its
  * kernels ({@link Replay}); later calls copy x (and the labels y) into the recorded buffers and
  * replay the kernels, reading logits and gradient from the recorded buffers — no graph is built
- * and nothing is allocated. The second call is also computed eagerly and compared; a model whose
+ * and no intermediate is allocated (only the copies in and out). The second call is also computed eagerly and compared; a model whose
  * forward pass reads values on the host (so cannot be replayed) or whose replay disagrees is
  * evaluated eagerly from then on. The replay reads the parameters' arrays as they are when it
  * runs, so parameters may be updated in place between calls; the model must stay the same.
