@@ -58,10 +58,9 @@ public final class MatrixExponential {
     private static double[] read(INDArray x, int n) {
         double[] m = new double[n * n];
         if (x.ordering() == 'c' && x.elementWiseStride() == 1) {
-            DataBuffer buffer = x.data();
-            long offset = x.offset();
+            DataBuffer buffer = x.data();   // a view's buffer starts at the view's first element
             for (int i = 0; i < m.length; i++) {
-                m[i] = buffer.getDouble(offset + i);
+                m[i] = buffer.getDouble(i);
             }
             return m;
         }

@@ -78,6 +78,7 @@ public final class NativeKernel implements Kernel {
             run(in, out);
             return;
         }
+        context = null;   // prepared for other arrays: first run on these goes through Nd4j.exec, the next prepares
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(in).addOutputs(out);
         if (tArgs.length > 0) {
             b.addFloatingPointArguments(box(tArgs));

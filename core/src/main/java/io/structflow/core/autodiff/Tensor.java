@@ -36,7 +36,7 @@ public class Tensor {
         Backend.init();
     }
 
-    private final INDArray value;
+    private INDArray value;
     private final boolean requiresGrad;
     private Backward backward;
     private Tensor[] inputs;
@@ -157,6 +157,21 @@ public class Tensor {
     /** The array; callers must not write it. */
     public INDArray value() {
         return value;
+    }
+
+    /**
+     * Moves a leaf's value to {@code storage} (same shape and type, holding the same numbers): how
+     * a {@code Parameter} comes to live in a flat buffer shared with its model's other parameters.
+     */
+    protected final void moveStorage(INDArray storage) {
+        if (backward != null || inputs != null) {
+            throw new IllegalStateException("moveStorage: only a leaf's storage can move, not the result of " + op);
+        }
+        if (storage.dataType() != value.dataType() || !Arrays.equals(storage.shape(), value.shape())) {
+            throw new IllegalArgumentException("moveStorage: expected " + value.dataType() + Shapes.str(value.shape())
+                    + " but got " + storage.dataType() + Shapes.str(storage.shape()));
+        }
+        value = storage;
     }
 
     /** Shape, batch first. */
@@ -677,7 +692,7 @@ public class Tensor {
             return this;
         }
         INDArray out = null;
-        if (value.ordering() == 'c' && !value.isView()) {
+        if (value.ordering() == 'c' && value.elementWiseStride() == 1) {
             INDArray view = value.reshape('c', target);
             if (view.data() == value.data() || view.data().address() == value.data().address()) {
                 out = view;   // shares storage: nothing to replay

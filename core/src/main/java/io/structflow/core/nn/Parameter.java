@@ -10,15 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A trainable tensor: the one mutable holder of the library. Its storage keeps its identity
- * across optimiser steps and projections (so optimiser state stays valid), it accumulates its
- * gradient, and it carries the {@link Constraint}s that keep it where the model's guarantees
- * hold.
+ * across optimiser steps and projections (so optimiser state stays valid) and moves only when an
+ * optimiser gathers its parameters into one {@link ParameterBuffer}; it accumulates its gradient,
+ * and it carries the {@link Constraint}s that keep it where the model's guarantees hold.
  */
 public final class Parameter extends Tensor {
     private final String name;
     private INDArray grad;
     private boolean hasGrad;
     private final List<Constraint> constraints = new ArrayList<>();
+    private ParameterBuffer buffer;
+    private int storageVersion;
 
     /**
      * @param name  the parameter's local name (modules prefix it with their path)
@@ -83,6 +85,34 @@ public final class Parameter extends Tensor {
                     + " but got " + Shapes.str(newValue.shape()));
         }
         value().assign(newValue);
+    }
+
+    /**
+     * Moves value and gradient into views of {@code owner}'s flat arrays, copying the numbers
+     * (the gradient only if one is accumulated).
+     */
+    void moveTo(ParameterBuffer owner, INDArray valueView, INDArray gradView) {
+        valueView.assign(value());
+        if (hasGrad) {
+            gradView.assign(grad);
+        }
+        moveStorage(valueView);
+        grad = gradView;
+        buffer = owner;
+        storageVersion++;
+    }
+
+    /** The flat buffer this parameter lives in, or null. */
+    public ParameterBuffer buffer() {
+        return buffer;
+    }
+
+    /**
+     * How many times the value and gradient arrays were replaced (by moving into a
+     * {@link ParameterBuffer}); code that keeps those arrays across calls compares it.
+     */
+    public int storageVersion() {
+        return storageVersion;
     }
 
     /** Attaches a constraint (validated now), applied after each optimiser step in attach order. */

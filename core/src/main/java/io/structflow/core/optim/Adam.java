@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * followed by the projections of {@link Optimizer#step()}. Used for the planar classifiers of
  * [CMOSS] §1.1 / Table 1. State slots per parameter: {@code exp_avg} (m), {@code exp_avg_sq} (v)
  * and {@code step} (t, a float64 scalar counting the steps in which the parameter had a
- * gradient). Cost per parameter: about ten ND4J calls.
+ * gradient). Cost: two native calls per step on the flat parameter buffer (per parameter when a
+ * parameter has no gradient).
  */
 public final class Adam extends Optimizer {
     private static final String EXP_AVG = "exp_avg";
@@ -98,9 +99,35 @@ public final class Adam extends Optimizer {
     protected void update(String name, Parameter p, INDArray grad) {
         INDArray counter = slot(name, p, STEP);
         double t = counter.getDouble(0) + 1;
-        counter.assign(t);
-        INDArray theta = p.value();
+        counter.putScalar(0, t);
         Kernels k = kernels.computeIfAbsent(p, q -> new Kernels(q.dtype(), q.shape(), config));
+        apply(k, t, p.value(), grad, slot(name, p, EXP_AVG), slot(name, p, EXP_AVG_SQ));
+    }
+
+    /** All parameters at once when their step counters agree (they do unless some step skipped one). */
+    @Override
+    protected boolean updateAll(INDArray theta, INDArray grad) {
+        double t = -1;
+        for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
+            double ti = slot(e.getKey(), e.getValue(), STEP).getDouble(0);
+            if (t >= 0 && ti != t) {
+                return false;
+            }
+            t = ti;
+        }
+        t += 1;
+        for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
+            slot(e.getKey(), e.getValue(), STEP).putScalar(0, t);
+        }
+        if (flatKernels == null) {
+            flatKernels = new Kernels(theta.dataType(), theta.shape(), config);
+        }
+        apply(flatKernels, t, theta, grad, flatSlot(EXP_AVG), flatSlot(EXP_AVG_SQ));
+        return true;
+    }
+
+    /** The update of the class comment at step t on one array (a parameter's, or the flat buffer of all). */
+    private void apply(Kernels k, double t, INDArray theta, INDArray grad, INDArray m, INDArray v) {
         INDArray g = grad;
         if (config.weightDecay() != 0) {
             k.decayScale.run(new INDArray[] {theta, k.weightDecay}, new INDArray[] {k.decayTerm});
@@ -112,12 +139,11 @@ public final class Adam extends Optimizer {
         k.learningRate.putScalar(0, learningRate());
         k.epsilon.putScalar(0, config.eps() * Math.sqrt(1 - Math.pow(config.beta2(), t)));
         k.adam.setIntArguments((long) t - 1);
-        INDArray m = slot(name, p, EXP_AVG);
-        INDArray v = slot(name, p, EXP_AVG_SQ);
         k.adam.run(new INDArray[] {g, v, m, k.learningRate, k.beta1, k.beta2, k.epsilon}, new INDArray[] {k.update, v, m});
         k.subtract.run(new INDArray[] {theta, k.update}, new INDArray[] {theta});
     }
 
+    private Kernels flatKernels;
     private final java.util.Map<Parameter, Kernels> kernels = new java.util.IdentityHashMap<>();
 
     /** Per-parameter native kernels and scalar buffers, prepared once and reused every step. */

@@ -4,8 +4,10 @@ import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
+import io.structflow.core.nn.ParameterBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +34,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * record, in arrays named {@code "<dotted parameter name>/<slot>"} ({@code "0.weight/exp_avg"}),
  * and can be exported with {@link #state()} and restored with {@link #loadState(Map)}.
  *
- * <p>Subclasses implement {@link #update(String, Parameter, INDArray)} and declare their slots.
+ * <p>The parameters are gathered into one {@link ParameterBuffer} when they share an element
+ * type, and the optimiser's state slots of the parameters' shape into flat arrays laid out the
+ * same way: a step in which every parameter has a gradient is then a few native calls on the flat
+ * arrays ({@link #updateAll(INDArray, INDArray)}), whatever the number of parameters. Otherwise
+ * (a parameter without gradient, mixed element types, parameters since moved into another
+ * optimiser's buffer) each parameter is updated on its own by
+ * {@link #update(String, Parameter, INDArray)}, with the same arithmetic.
+ *
+ * <p>Subclasses implement both updates and declare their slots.
  */
 public abstract class Optimizer {
     /** Separator between a parameter's dotted name and a slot name in state keys. */
@@ -40,6 +50,10 @@ public abstract class Optimizer {
 
     private final Map<String, Parameter> parameters;
     private final Map<String, INDArray> state = new LinkedHashMap<>();
+    private final ParameterBuffer buffer;
+    private final Map<String, INDArray> flatState = new LinkedHashMap<>();
+    private final INDArray flatGradientSum;
+    private final NativeKernel flatFiniteCheck = NativeKernel.of("reduce_sum");
     private double learningRate;
 
     /**
@@ -66,6 +80,27 @@ public abstract class Optimizer {
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         Hyper.requireRate(owner, "learning rate", learningRate);
         this.learningRate = learningRate;
+        this.buffer = gather(this.parameters.values());
+        this.flatGradientSum = buffer == null ? null : Nd4j.scalar(buffer.dataType(), 0.0);
+    }
+
+    /**
+     * The parameters' flat buffer: the one they already share if it holds exactly them in this
+     * order, else a new one; null if their element types differ.
+     */
+    private static ParameterBuffer gather(Collection<Parameter> ps) {
+        List<Parameter> list = new ArrayList<>(ps);
+        DataType type = list.get(0).dtype();
+        for (Parameter p : list) {
+            if (p.dtype() != type) {
+                return null;
+            }
+        }
+        ParameterBuffer current = list.get(0).buffer();
+        if (current != null && current.holdsAll() && current.parameters().equals(list)) {
+            return current;
+        }
+        return ParameterBuffer.of(list);
     }
 
     /** The parameters of {@code model} by their dotted names. */
@@ -118,6 +153,10 @@ public abstract class Optimizer {
      *         first bad index and is thrown before any parameter or state is changed
      */
     public final void updateParameters() {
+        if (buffer != null && buffer.holdsAll() && buffer.allHaveGradients() && flatGradientsFinite()
+                && updateAll(buffer.values(), buffer.gradients())) {
+            return;
+        }
         List<Map.Entry<String, Parameter>> active = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             INDArray g = e.getValue().grad();
@@ -141,6 +180,16 @@ public abstract class Optimizer {
         for (Parameter p : parameters.values()) {
             p.projectInPlace();
         }
+    }
+
+    /**
+     * One reduction over the flat gradients: true if their sum is finite (then every entry is).
+     * False sends the step down the per-parameter path, whose checks name the bad parameter (or
+     * find none when the sum merely overflowed, and update as usual).
+     */
+    private boolean flatGradientsFinite() {
+        flatFiniteCheck.run(new INDArray[] {buffer.gradients()}, new INDArray[] {flatGradientSum});
+        return Double.isFinite(flatGradientSum.getDouble(0));
     }
 
     private final Map<Parameter, INDArray> finiteChecks = new java.util.IdentityHashMap<>();
@@ -183,6 +232,45 @@ public abstract class Optimizer {
      * @param grad its gradient, not to be written
      */
     protected abstract void update(String name, Parameter p, INDArray grad);
+
+    /**
+     * Updates every parameter at once from the flat arrays of its {@link ParameterBuffer} (every
+     * parameter has a finite gradient): the same arithmetic as
+     * {@link #update(String, Parameter, INDArray)} applied to all, with state from
+     * {@link #flatSlot(String)}.
+     *
+     * @param theta the flat values, written in place
+     * @param grad  the flat gradients, not to be written
+     * @return false, having changed nothing, if this step needs the per-parameter path (e.g. Adam's
+     *         step counters differ between parameters)
+     */
+    protected abstract boolean updateAll(INDArray theta, INDArray grad);
+
+    /**
+     * The flat state array {@code slot} laid out like the parameter buffer, created on first use
+     * from the per-parameter slots so far (zeros where there were none); from then on the
+     * per-parameter slots of {@link #slot(String, Parameter, String)} are views of it. Only for
+     * slots of the parameters' shape and type.
+     */
+    protected final INDArray flatSlot(String slot) {
+        INDArray flat = flatState.get(slot);
+        if (flat != null) {
+            return flat;
+        }
+        flat = Nd4j.zeros(buffer.dataType(), buffer.length());
+        List<String> names = new ArrayList<>(parameters.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            String key = names.get(i) + SLOT_SEPARATOR + slot;
+            INDArray view = buffer.view(flat, i);
+            INDArray before = state.get(key);
+            if (before != null) {
+                view.assign(before);
+            }
+            state.put(key, view);
+        }
+        flatState.put(slot, flat);
+        return flat;
+    }
 
     /** The names of this optimiser's state slots per parameter (e.g. {@code momentum_buffer}). */
     protected abstract List<String> slotNames();
@@ -257,6 +345,7 @@ public abstract class Optimizer {
         }
         state.clear();
         state.putAll(fresh);
+        flatState.clear();
     }
 
     @Override

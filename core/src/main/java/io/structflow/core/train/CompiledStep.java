@@ -23,7 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * agree (relative 1e-5); if they do not (a loss that reads data on the host), or if the
  * recording reports a host dependency, this step runs eagerly from then on and
  * {@link #isReplaying()} says so. Gradients are written into each parameter's
- * {@link Parameter#grad()}, as {@link Autograd#backward} does.
+ * {@link Parameter#grad()}, as {@link Autograd#backward} does. A recording reads and writes the
+ * parameters' arrays as they were; when a parameter's storage moves (an optimiser created after
+ * the first step gathers the parameters into a flat buffer) the step is recorded again.
  */
 public final class CompiledStep {
     private static final double VALIDATION_TOLERANCE = 1e-5;
@@ -34,6 +36,7 @@ public final class CompiledStep {
     private final Map<String, Plan> plans = new HashMap<>();
     private boolean eagerOnly;
     private String eagerReason;
+    private long recordedStorage = -1;
 
     private static final class Plan {
         final Replay replay;
@@ -70,6 +73,12 @@ public final class CompiledStep {
         model.zeroGrad();
         if (eagerOnly) {
             return eager(batch);
+        }
+        long storage = storageStamp();
+        if (storage != recordedStorage) {
+            // a parameter moved (into an optimiser's flat buffer): the recordings read the old arrays
+            plans.clear();
+            recordedStorage = storage;
         }
         String key = key(batch);
         Plan plan = plans.get(key);
@@ -163,6 +172,15 @@ public final class CompiledStep {
         Tensor l = loss.loss(model, batch);
         Autograd.backward(l);
         return l.value().getDouble(0);
+    }
+
+    /** Sum of the parameters' storage versions: changes whenever one of them moves. */
+    private long storageStamp() {
+        long sum = 0;
+        for (Parameter p : parameters) {
+            sum += p.storageVersion();
+        }
+        return sum;
     }
 
     private static String key(Batch b) {

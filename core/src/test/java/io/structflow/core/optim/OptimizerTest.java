@@ -55,8 +55,8 @@ class OptimizerTest {
     @Test
     void sgd_momentumTwoSteps_matchHandComputed() {
         Parameter p = param("w", 1.0, -2.0);
-        INDArray storage = p.value();
         Sgd sgd = new Sgd(named(p), Sgd.Config.momentum(0.1, 0.9));
+        INDArray storage = p.value();   // moved into the optimiser's flat buffer, kept from then on
         setGrad(p, 0.5, 0.25);
         sgd.step();
         setGrad(p, -1.0, 2.0);
@@ -114,6 +114,99 @@ class OptimizerTest {
             assertArrayEquals(theta, p.toDoubleArray(), TOL, "after step " + t);
         }
         assertEquals(2.0, adam.state().get("w/step").getDouble(0));
+    }
+
+    /**
+     * Several parameters share one flat buffer; steps where every parameter has a gradient run on
+     * the flat arrays, a step that skips one runs per parameter, and Adam's counters then differ.
+     * Every step must equal Adam applied to each parameter with its own counter, computed here in
+     * double; the state saved in between must restore the same trajectory.
+     */
+    @Test
+    void adam_flatAndPerParameterSteps_matchHandComputedPerParameterAdam() {
+        double lr = 0.02;
+        double b1 = 0.85;
+        double b2 = 0.98;
+        double eps = 1e-7;
+        double wd = 0.05;
+        Parameter a = param("a", 1.0, -2.0, 0.3, 0.7);
+        Parameter b = param("b", 0.4);
+        Parameter c = param("c", -1.5, 2.5);
+        Parameter[] ps = {a, b, c};
+        Adam adam = new Adam(named(a, b, c), new Adam.Config(lr, b1, b2, eps, wd));
+        assertTrue(a.buffer() != null && a.buffer() == c.buffer(), "parameters gathered into one buffer");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        double[][] theta = {a.toDoubleArray(), b.toDoubleArray(), c.toDoubleArray()};
+        double[][] m = {new double[4], new double[1], new double[2]};
+        double[][] v = {new double[4], new double[1], new double[2]};
+        int[] t = new int[3];
+        for (int step = 0; step < 7; step++) {
+            for (int k = 0; k < 3; k++) {
+                ps[k].zeroGrad();
+                if (step == 2 && k == 1) {
+                    continue;   // b gets no gradient in this step
+                }
+                double[] g = new double[theta[k].length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = r.nextDouble(-2, 2);
+                }
+                ps[k].accumulateGrad(Nd4j.create(g, new long[] {g.length}, 'c'));
+                t[k]++;
+                for (int i = 0; i < g.length; i++) {
+                    double gi = g[i] + wd * theta[k][i];
+                    m[k][i] = b1 * m[k][i] + (1 - b1) * gi;
+                    v[k][i] = b2 * v[k][i] + (1 - b2) * gi * gi;
+                    theta[k][i] -= lr * (m[k][i] / (1 - Math.pow(b1, t[k])))
+                            / (Math.sqrt(v[k][i] / (1 - Math.pow(b2, t[k]))) + eps);
+                }
+            }
+            adam.step();
+            if (step == 4) {
+                adam.loadState(adam.state());   // restored state must keep the trajectory
+            }
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(theta[k], ps[k].toDoubleArray(), 1e-12, ps[k].name() + " after step " + step);
+            }
+        }
+        assertEquals(7.0, adam.state().get("a/step").getDouble(0));
+        assertEquals(6.0, adam.state().get("b/step").getDouble(0));
+    }
+
+    /** SGD with Nesterov momentum and weight decay, flat and per-parameter steps mixed, against double arithmetic. */
+    @Test
+    void sgd_flatAndPerParameterSteps_matchHandComputed() {
+        double lr = 0.1;
+        double mu = 0.9;
+        double wd = 0.01;
+        Parameter a = param("a", 1.0, -2.0, 0.3);
+        Parameter b = param("b", 0.4, 0.1);
+        Parameter[] ps = {a, b};
+        Sgd sgd = new Sgd(named(a, b), new Sgd.Config(lr, mu, true, wd));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[][] theta = {a.toDoubleArray(), b.toDoubleArray()};
+        double[][] buf = {new double[3], new double[2]};
+        for (int step = 0; step < 6; step++) {
+            for (int k = 0; k < 2; k++) {
+                ps[k].zeroGrad();
+                if (step == 1 && k == 0) {
+                    continue;
+                }
+                double[] g = new double[theta[k].length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = r.nextDouble(-1, 1);
+                }
+                ps[k].accumulateGrad(Nd4j.create(g, new long[] {g.length}, 'c'));
+                for (int i = 0; i < g.length; i++) {
+                    double gi = g[i] + wd * theta[k][i];
+                    buf[k][i] = mu * buf[k][i] + gi;
+                    theta[k][i] -= lr * (gi + mu * buf[k][i]);
+                }
+            }
+            sgd.step();
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(theta[k], ps[k].toDoubleArray(), 1e-12, ps[k].name() + " after step " + step);
+            }
+        }
     }
 
     @Test

@@ -62,9 +62,9 @@ class CheckpointTest {
         assertEquals(model.namedParameters().keySet(), ckpt.parameters().keySet());
 
         Module fresh = TrainerTest.mlp(8, 2);
+        Adam freshAdam = new Adam(fresh, Adam.Config.defaults(0.01));
         Map<String, INDArray> storage = new java.util.HashMap<>();
         fresh.namedParameters().forEach((n, p) -> storage.put(n, p.value()));
-        Adam freshAdam = new Adam(fresh, Adam.Config.defaults(0.01));
         ckpt.restore(fresh, freshAdam);
         model.namedParameters().forEach((n, p) -> {
             assertArrayEquals(p.toDoubleArray(), fresh.namedParameters().get(n).toDoubleArray(), 0.0, n);
@@ -193,6 +193,12 @@ class CheckpointTest {
         @Override
         protected void update(String name, Parameter p, INDArray grad) {
             p.updateInPlace(p.value().sub(grad.mul(learningRate())));
+        }
+
+        @Override
+        protected boolean updateAll(INDArray theta, INDArray grad) {
+            theta.subi(grad.mul(learningRate()));
+            return true;
         }
 
         @Override

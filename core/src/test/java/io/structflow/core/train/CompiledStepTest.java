@@ -108,6 +108,40 @@ class CompiledStepTest {
         }
     }
 
+    /**
+     * An optimiser created after the first step moves the parameters into its flat buffer; the
+     * step recorded before must not keep writing the old gradient arrays (the optimiser would
+     * then see stale gradients and training would stall).
+     */
+    @Test
+    void optimiserCreatedAfterRecording_stepIsRecordedAgainOnTheMovedParameters() {
+        FlowNet replayNet = new FlowNet(4);
+        FlowNet eagerNet = new FlowNet(4);
+        CompiledStep step = new CompiledStep(replayNet, CROSS_ENTROPY);
+        step.run(batch(7));
+        step.run(batch(8));   // replayed and validated
+        Adam replayOpt = new Adam(replayNet, Adam.Config.defaults(1e-2));
+        Adam eagerOpt = new Adam(eagerNet, Adam.Config.defaults(1e-2));
+        for (int i = 0; i < 5; i++) {
+            Batch b = batch(200 + i);
+            double replayed = step.run(b);
+            eagerNet.zeroGrad();
+            Tensor l = CROSS_ENTROPY.loss(eagerNet, b);
+            io.structflow.core.autodiff.Autograd.backward(l);
+            assertEquals(l.item(), replayed, 1e-5, "loss at step " + i);
+            List<Parameter> pe = eagerNet.parameters();
+            List<Parameter> pr = replayNet.parameters();
+            for (int k = 0; k < pe.size(); k++) {
+                assertArrayEquals(pe.get(k).grad().dup().castTo(DataType.DOUBLE).data().asDouble(),
+                        pr.get(k).grad().dup().castTo(DataType.DOUBLE).data().asDouble(), 1e-5,
+                        pe.get(k).name() + " gradient at step " + i);
+            }
+            replayOpt.step();
+            eagerOpt.step();
+        }
+        assertTrue(step.isReplaying(), String.valueOf(step.eagerReason()));
+    }
+
     @Test
     void lossThatReadsTheHost_fallsBackToEager() {
         FlowNet net = new FlowNet(2);

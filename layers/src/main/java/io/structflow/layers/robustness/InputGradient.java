@@ -5,6 +5,7 @@ import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * and no intermediate is allocated (only the copies in and out). The second call is also computed eagerly and compared; a model whose
  * forward pass reads values on the host (so cannot be replayed) or whose replay disagrees is
  * evaluated eagerly from then on. The replay reads the parameters' arrays as they are when it
- * runs, so parameters may be updated in place between calls; the model must stay the same.
+ * runs, so parameters may be updated in place between calls (and it is recorded again when one's
+ * storage moves); the model must stay the same.
  */
 final class InputGradient {
     /** Largest relative difference between replayed and eager values that counts as equal. */
@@ -34,6 +36,7 @@ final class InputGradient {
     private Tensor gradient;
     private boolean eager;
     private int calls;
+    private long recordedStorage;
 
     /** Logits {@code [batch, classes]} and gradient (the input's shape), row-major. */
     record Values(double[] logits, double[] gradient) {
@@ -62,7 +65,12 @@ final class InputGradient {
         if (eager || Replay.isRecording()) {
             return eagerly(point);
         }
+        if (replay != null && storageStamp() != recordedStorage) {
+            replay = null;   // a parameter moved into a flat buffer: the recording reads its old array
+            calls = 1;
+        }
         if (replay == null) {
+            recordedStorage = storageStamp();
             input = Nd4j.create(point, shape, 'c').castTo(type);
             Replay.Recorded<Tensor[]> recorded = Replay.record(() -> evaluate(Tensor.variable(input)));
             logits = recorded.result()[0];
@@ -83,6 +91,15 @@ final class InputGradient {
             }
         }
         return replayed;
+    }
+
+    /** Sum of the model's parameters' storage versions: changes whenever one of them moves. */
+    private long storageStamp() {
+        long sum = 0;
+        for (Parameter p : model.parameters()) {
+            sum += p.storageVersion();
+        }
+        return sum;
     }
 
     /** Whether the values now come from eager evaluation (the recording could not be replayed or disagreed). */
