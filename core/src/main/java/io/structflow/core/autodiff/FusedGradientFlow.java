@@ -56,65 +56,81 @@ public final class FusedGradientFlow {
         checkTypes(x, a, b, h);
         DataType t = x.dtype();
         long batch = x.size(0);
-        INDArray signArray = Nd4j.scalar(t, (double) sign);
-        INDArray sh = Tensor.alloc(t, h.shape());
-        INDArray z = Tensor.alloc(t, batch, m);
         INDArray zb = Tensor.alloc(t, batch, m);
         INDArray s1 = Tensor.alloc(t, batch, m);
-        INDArray field = Tensor.alloc(t, batch, n);
-        INDArray scaled = Tensor.alloc(t, batch, n);
         INDArray y = Tensor.alloc(t, batch, n);
-        NativeKernel.of("multiply").exec(new INDArray[] {h.value(), signArray}, sh);
-        matmul(false, true, 0.0).exec(new INDArray[] {x.value(), a.value()}, z);
-        NativeKernel.of("add").exec(new INDArray[] {z, b.value()}, zb);
-        Replay.exec(sigma.forwardKernel(), new INDArray[] {zb}, s1);
-        matmul(false, false, 0.0).exec(new INDArray[] {s1, a.value()}, field);
-        NativeKernel.of("multiply").exec(new INDArray[] {field, sh}, scaled);
-        NativeKernel.of("add").exec(new INDArray[] {x.value(), scaled}, y);
+        Kernel activation = sigma.forwardKernel();
+        NativeKernel linear = matmul(false, true, 0.0);
+        NativeKernel addBias = NativeKernel.of("add");
+        NativeKernel field = matmul(false, false, 0.0);
+        NativeKernel addInput = NativeKernel.of("add");
+        // zb = x Aᵀ + b;  s1 = σ(zb);  y = s·h·(s1 A) + x, with s·h the gemm's alpha
+        Replay.exec((in, out) -> {
+            linear.run(new INDArray[] {in[0], in[1]}, new INDArray[] {out[1]});
+            addBias.run(new INDArray[] {out[1], in[2]}, new INDArray[] {out[1]});
+            activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
+            field.setFloatArguments(sign * in[3].getDouble(0), 0.0);
+            field.run(new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+            addInput.run(new INDArray[] {out[0], in[0]}, new INDArray[] {out[0]});
+        }, new INDArray[] {x.value(), a.value(), b.value(), h.value()}, y, zb, s1);
         return Tensor.fromOp("gradientFlow", y, g -> {
             if (GradMode.isEnabled()) {
                 return composedBackward(g, x, a, b, h, in -> composedDense(in[0], in[1], in[2], in[3], sign, sigma));
             }
-            INDArray gv = g.value();
-            INDArray u = Tensor.alloc(t, batch, m);
-            INDArray v = Tensor.alloc(t, batch, m);
-            matmul(false, true, 0.0).exec(new INDArray[] {gv, a.value()}, u);
-            Replay.exec(sigma.backwardKernel(), new INDArray[] {zb, u}, v);
-            Tensor[] grads = new Tensor[4];
-            if (x.requiresGrad()) {
-                INDArray back = Tensor.alloc(t, batch, n);
-                INDArray backScaled = Tensor.alloc(t, batch, n);
-                INDArray gx = Tensor.alloc(t, batch, n);
-                matmul(false, false, 0.0).exec(new INDArray[] {v, a.value()}, back);
-                NativeKernel.of("multiply").exec(new INDArray[] {back, sh}, backScaled);
-                NativeKernel.of("add").exec(new INDArray[] {gv, backScaled}, gx);
-                grads[0] = Tensor.constant(gx);
+            boolean[] wanted = {x.requiresGrad(), a.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
+            INDArray[] grads = {wanted[0] ? Tensor.alloc(t, batch, n) : null, wanted[1] ? Tensor.alloc(t, m, n) : null,
+                wanted[2] ? Tensor.alloc(t, m) : null, wanted[3] ? Tensor.alloc(t) : null};
+            // u = g Aᵀ, v = σ'(zb) ⊙ u and u ⊙ s1 live in per-thread work arrays: used only inside this rule
+            INDArray[] work = Scratch.arrays("dense", t, new long[] {batch, m}, 3);
+            Kernel activationBackward = sigma.backwardKernel();
+            NativeKernel project = matmul(false, true, 0.0);
+            NativeKernel inputGrad = matmul(false, false, 0.0);
+            NativeKernel addOutputGrad = NativeKernel.of("add");
+            NativeKernel weightGradField = matmul(true, false, 0.0);
+            NativeKernel weightGradLinear = matmul(true, false, 1.0);
+            NativeKernel biasSum = NativeKernel.of("reduce_sum", new double[0], new long[] {0});
+            NativeKernel biasScale = NativeKernel.of("multiply");
+            NativeKernel product = NativeKernel.of("multiply");
+            NativeKernel stepSum = NativeKernel.of("reduce_sum");
+            NativeKernel stepScale = NativeKernel.of("multiply");
+            INDArray biasFactor = Scratch.scalar(t, 0);
+            INDArray stepFactor = Scratch.scalar(t, 1);
+            Replay.exec((in, out) -> {
+                INDArray gv = in[0];
+                double sh = sign * in[3].getDouble(0);
+                INDArray u = out[4];
+                INDArray v = out[5];
+                project.run(new INDArray[] {gv, in[2]}, new INDArray[] {u});
+                activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
+                if (wanted[0]) {   // ∂x = g + s·h·v A
+                    inputGrad.setFloatArguments(sh, 0.0);
+                    inputGrad.run(new INDArray[] {v, in[2]}, new INDArray[] {out[0]});
+                    addOutputGrad.run(new INDArray[] {out[0], gv}, new INDArray[] {out[0]});
+                }
+                if (wanted[1]) {   // ∂A = s·h·(s1ᵀ g + vᵀ x)
+                    weightGradField.setFloatArguments(sh, 0.0);
+                    weightGradField.run(new INDArray[] {in[5], gv}, new INDArray[] {out[1]});
+                    weightGradLinear.setFloatArguments(sh, 1.0);
+                    weightGradLinear.run(new INDArray[] {v, in[1]}, new INDArray[] {out[1]});
+                }
+                if (wanted[2]) {   // ∂b = s·h·Σ_rows v
+                    out[7].putScalar(0, sh);
+                    biasSum.run(new INDArray[] {v}, new INDArray[] {out[2]});
+                    biasScale.run(new INDArray[] {out[2], out[7]}, new INDArray[] {out[2]});
+                }
+                if (wanted[3]) {   // ∂h = s·Σ u ⊙ s1
+                    out[8].putScalar(0, sign);
+                    product.run(new INDArray[] {u, in[5]}, new INDArray[] {out[6]});
+                    stepSum.run(new INDArray[] {out[6]}, new INDArray[] {out[3]});
+                    stepScale.run(new INDArray[] {out[3], out[8]}, new INDArray[] {out[3]});
+                }
+            }, new INDArray[] {g.value(), x.value(), a.value(), h.value(), zb, s1},
+                    grads[0], grads[1], grads[2], grads[3], work[0], work[1], work[2], biasFactor, stepFactor);
+            Tensor[] out = constants(grads, wanted);
+            if (out[3] != null && h.rank() != 0) {
+                out[3] = out[3].reshape(h.shape());
             }
-            if (a.requiresGrad()) {
-                INDArray p = Tensor.alloc(t, m, n);
-                INDArray ga = Tensor.alloc(t, m, n);
-                matmul(true, false, 0.0).exec(new INDArray[] {s1, gv}, p);
-                matmul(true, false, 1.0).exec(new INDArray[] {v, x.value()}, p);
-                NativeKernel.of("multiply").exec(new INDArray[] {p, sh}, ga);
-                grads[1] = Tensor.constant(ga);
-            }
-            if (b.requiresGrad()) {
-                INDArray column = Tensor.alloc(t, m);
-                INDArray gb = Tensor.alloc(t, m);
-                NativeKernel.of("reduce_sum", new double[0], new long[] {0}).exec(new INDArray[] {v}, column);
-                NativeKernel.of("multiply").exec(new INDArray[] {column, sh}, gb);
-                grads[2] = Tensor.constant(gb);
-            }
-            if (h.requiresGrad()) {
-                INDArray products = Tensor.alloc(t, batch, m);
-                INDArray total = Tensor.alloc(t);
-                INDArray gh = Tensor.alloc(t, h.shape());
-                NativeKernel.of("multiply").exec(new INDArray[] {u, s1}, products);
-                NativeKernel.of("reduce_sum").exec(new INDArray[] {products}, total);
-                NativeKernel.of("multiply").exec(new INDArray[] {total, signArray}, gh.reshape(new long[0]));
-                grads[3] = Tensor.constant(gh);
-            }
-            return grads;
+            return out;
         }, x, a, b, h);
     }
 
@@ -168,9 +184,11 @@ public final class FusedGradientFlow {
             boolean[] wanted = {x.requiresGrad(), kernel.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
             DataType t = x.dtype();
             INDArray[] grads = {Tensor.alloc(t, x.shape()), Tensor.alloc(t, ks), Tensor.alloc(t, o), Tensor.alloc(t, h.shape())};
-            // work arrays: u = K g, v = σ'(z) ⊙ u, Kᵀv, two weight gradients, an unused input gradient
-            INDArray[] work = {Tensor.alloc(t, zShape), Tensor.alloc(t, zShape), Tensor.alloc(t, x.shape()),
-                Tensor.alloc(t, ks), Tensor.alloc(t, x.shape())};
+            // per-thread work arrays (used only inside this rule): u = K g, v = σ'(z) ⊙ u, Kᵀv, a weight
+            // gradient, an unused input gradient
+            INDArray[] activations = Scratch.arrays("conv activations", t, zShape, 2);
+            INDArray[] images = Scratch.arrays("conv images", t, x.shape(), 2);
+            INDArray[] work = {activations[0], activations[1], images[0], Scratch.arrays("conv weight", t, ks, 1)[0], images[1]};
             Kernel activationBackward = sigma.backwardKernel();
             NativeKernel convolveGrad = Convolution.kernel("conv2d", geometry, ks);
             NativeKernel backprop = Convolution.kernel("conv2d_bp", geometry, ks);

@@ -1,5 +1,6 @@
 package io.structflow.core.autodiff;
 
+import io.structflow.core.Backend;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -17,13 +18,18 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * prepares a native op context once and from then on calls the native library directly, which
  * costs about a microsecond instead of ten or more ({@code shared/ND4J-PERF.md}). Arguments
  * that change between runs (a learnable step h, say) must therefore be passed as input arrays,
- * never as numeric arguments.
+ * or read from one by the enclosing kernel and set with {@link #setFloatArguments} before each
+ * run — never baked in as numbers when recording.
  */
 public final class NativeKernel implements Kernel {
+    static {
+        Backend.init();   // selects the oneDNN build before the native library loads
+    }
+
     private static final NativeOps NATIVE = NativeOpsHolder.getInstance().getDeviceNativeOps();
 
     private final String name;
-    private final double[] tArgs;
+    private double[] tArgs;
     private long[] iArgs;
     private final boolean[] bArgs;
     private INDArray[] lastIn;
@@ -46,6 +52,20 @@ public final class NativeKernel implements Kernel {
     /** The custom op {@code name} with floating-point, integer and boolean arguments. */
     public static NativeKernel of(String name, double[] tArgs, long[] iArgs, boolean... bArgs) {
         return new NativeKernel(name, tArgs, iArgs, bArgs);
+    }
+
+    /**
+     * Replaces the floating-point arguments (for one that changes between runs and is read from an
+     * array inside a kernel, such as a gemm's alpha = −h); updates the prepared context in place.
+     */
+    public void setFloatArguments(double... values) {
+        if (Arrays.equals(tArgs, values)) {
+            return;
+        }
+        tArgs = values.clone();
+        if (context != null) {
+            context.setTArguments(tArgs);
+        }
     }
 
     /**
