@@ -56,7 +56,7 @@ final class PlanarCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "epochs per run (default 150; 300 with --full)")
     Integer epochs;
 
-    @Option(names = "--full", description = "the paper's protocol: 100 runs of 300 epochs per family (hours on 2 cores)")
+    @Option(names = "--full", description = "the paper's protocol: 100 runs of 300 epochs per family (about 16 minutes on one core)")
     boolean full;
 
     @Option(names = "--seed", defaultValue = "1", description = "first seed; run r uses seed + r (default ${DEFAULT-VALUE})")

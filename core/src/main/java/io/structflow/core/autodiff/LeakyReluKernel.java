@@ -2,7 +2,6 @@ package io.structflow.core.autodiff;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,30 +21,27 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>backward: {@code g ⊙ σ'(z)} with {@code σ'(z) = (m·(−a) + a) + m}, {@code m = [z > 0]}
  *       from a comparison — exactly 1 or a, so the product with g is the only rounding.</li>
  * </ul>
- * The slope is held in an array of the data's type. Work arrays are shared per thread, element
- * type and shape, so neither a replayed step nor repeated eager calls allocate them again.
+ * The slope is held in an array of the data's type. Work arrays and these constants are shared
+ * per thread (by element type and shape, or value), so neither a replayed step nor repeated eager
+ * calls allocate them again; the forward needs one work array, the backward three.
  */
 public final class LeakyReluKernel implements Kernel {
     /**
-     * Work arrays shared by every kernel of this thread with the same element type and shape: a
-     * kernel uses them only inside one {@link #run}, and kernels run one at a time per thread, so
-     * eager code (a new kernel per call) allocates no work arrays after the first call.
+     * Work arrays (by role, element type and shape) and constant scalars (by type and value) shared
+     * by every kernel of this thread: a kernel uses the work arrays only inside one {@link #run},
+     * kernels run one at a time per thread, and the constants are never written, so eager code (a
+     * new kernel per call) allocates nothing here after its first call.
      */
-    private static final ThreadLocal<Map<WorkspaceKey, Workspace>> WORKSPACES = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<String, INDArray>> SHARED = ThreadLocal.withInitial(HashMap::new);
 
-    private record WorkspaceKey(DataType type, List<Long> shape) {
+    private static INDArray work(String role, DataType type, long[] shape) {
+        DataType t = role.equals("mask") ? DataType.BOOL : type;
+        return SHARED.get().computeIfAbsent(role + ":" + type + ":" + Arrays.toString(shape),
+                k -> Nd4j.createUninitialized(t, shape, 'c'));
     }
 
-    private static final class Workspace {
-        final INDArray indicator;
-        final INDArray mask;
-        final INDArray derivative;
-
-        Workspace(DataType type, long[] shape) {
-            indicator = Nd4j.createUninitialized(type, shape, 'c');
-            mask = Nd4j.createUninitialized(DataType.BOOL, shape, 'c');
-            derivative = Nd4j.createUninitialized(type, shape, 'c');
-        }
+    private static INDArray constant(DataType type, double value) {
+        return SHARED.get().computeIfAbsent("constant:" + type + ":" + value, k -> Nd4j.scalar(type, value));
     }
 
     private final double slope;
@@ -89,15 +85,13 @@ public final class LeakyReluKernel implements Kernel {
         }
         long[] shape = out[0].shape();
         if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
-            WorkspaceKey key = new WorkspaceKey(type, Arrays.stream(shape).boxed().toList());
-            Workspace w = WORKSPACES.get().computeIfAbsent(key, k -> new Workspace(type, shape));
             if (backward) {
                 // libnd4j's data-type codes: 5 = float32, 6 = float64
                 steps[1] = NativeKernel.of("cast", new double[0], new long[] {type == DataType.DOUBLE ? 6 : 5});
-                temps = new INDArray[] {w.indicator, w.mask, Nd4j.scalar(type, 0.0), Nd4j.scalar(type, -slope),
-                    Nd4j.scalar(type, slope), w.derivative};
+                temps = new INDArray[] {work("indicator", type, shape), work("mask", type, shape), constant(type, 0.0),
+                    constant(type, -slope), constant(type, slope), work("derivative", type, shape)};
             } else {
-                temps = new INDArray[] {w.derivative, Nd4j.scalar(type, slope)};
+                temps = new INDArray[] {work("scaled", type, shape), constant(type, slope)};
             }
         }
         if (!backward) {
