@@ -2,6 +2,7 @@ package io.structflow.constraints.linalg;
 
 import io.structflow.constraints.internal.Messages;
 import io.structflow.core.autodiff.ConvGeometry;
+import io.structflow.core.autodiff.Convolution;
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
@@ -144,5 +145,39 @@ public final class ConvOperatorNorm implements OperatorNorm {
     @Override
     public int lastProducts() {
         return products;
+    }
+
+    @Override
+    public INDArray singularValueGradient(INDArray kernel) {
+        if (v == null || kernel.rank() != 4 || v.length != kernel.size(1) * height * width) {
+            throw new IllegalStateException("ConvOperatorNorm.singularValueGradient: expected an estimate of this "
+                    + "kernel first but got " + (v == null ? "none" : "one for another shape"));
+        }
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            Tensor k = Tensor.constant(kernel);
+            Tensor right = Tensor.of(kernel.dataType(), v, 1, kernel.size(1), height, width);
+            right = right.div(Math.sqrt(right.pow(2).sum().item()));
+            Tensor image = right.conv2d(k, geometry);
+            Tensor left = image.div(Math.sqrt(image.pow(2).sum().item()));
+            return Convolution.weightGrad(right, left, k, geometry).value();
+        }
+    }
+
+    @Override
+    public void refreshWarmStart() {
+        if (v == null) {
+            return;
+        }
+        double[] r = DenseSpectralNorm.randomVector(rng, v.length);
+        double scale = 0;
+        double rn = 0;
+        for (int i = 0; i < v.length; i++) {
+            scale += v[i] * v[i];
+            rn += r[i] * r[i];
+        }
+        double f = Math.sqrt(scale / rn);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += f * r[i];
+        }
     }
 }

@@ -104,4 +104,56 @@ public final class DenseSpectralNorm implements OperatorNorm {
         }
         return r;
     }
+
+    @Override
+    public INDArray singularValueGradient(INDArray weight) {
+        if (v == null || weight.rank() != 2 || v.length != weight.size(1)) {
+            throw new IllegalStateException("DenseSpectralNorm.singularValueGradient: expected an estimate of this "
+                    + "weight first but got " + (v == null ? "none" : "one for another shape"));
+        }
+        int m = (int) weight.size(0);
+        int n = (int) weight.size(1);
+        double[] w = StoredValues.read(weight);
+        double vNorm = 0;
+        for (double x : v) {
+            vNorm += x * x;
+        }
+        vNorm = Math.sqrt(vNorm);
+        double[] u = new double[m];
+        double uNorm = 0;
+        for (int i = 0; i < m; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += w[i * n + j] * v[j] / vNorm;
+            }
+            u[i] = s;
+            uNorm += s * s;
+        }
+        uNorm = Math.sqrt(uNorm);
+        double[] g = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                g[i * n + j] = u[i] / uNorm * v[j] / vNorm;
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(g, weight.shape(), 'c').castTo(weight.dataType());
+    }
+
+    @Override
+    public void refreshWarmStart() {
+        if (v == null) {
+            return;
+        }
+        double[] r = DenseSpectralNorm.randomVector(rng, v.length);
+        double scale = 0;
+        double rn = 0;
+        for (int i = 0; i < v.length; i++) {
+            scale += v[i] * v[i];
+            rn += r[i] * r[i];
+        }
+        double f = Math.sqrt(scale / rn);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += f * r[i];
+        }
+    }
 }

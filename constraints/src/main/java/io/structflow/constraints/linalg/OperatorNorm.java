@@ -27,6 +27,23 @@ public interface OperatorNorm {
     /** The operator, e.g. {@code "‖W‖₂"}. */
     String describe();
 
+    /**
+     * {@code ∂σ₁/∂W} at the singular pair of the last {@link #estimate}: with v the (unit) right
+     * singular vector found and {@code u = 𝒜_W v/‖𝒜_W v‖}, the gradient of the linear function
+     * {@code W ↦ ⟨u, 𝒜_W v⟩} — {@code u vᵀ} for a matrix, the kernel-space image of it for a
+     * convolution. Same shape and type as {@code weight}.
+     *
+     * @throws IllegalStateException before the first estimate (no singular vector yet)
+     */
+    INDArray singularValueGradient(INDArray weight);
+
+    /**
+     * Mixes a random vector of equal norm into the warm-start vector. After a change that made the
+     * warm-start vector an exact singular vector (clipping its singular value), the Krylov space it
+     * spans would be invariant and the next estimate would miss a larger singular value.
+     */
+    void refreshWarmStart();
+
     /** Products with {@code 𝒜ᵀ𝒜} used by the last {@link #estimate} call. */
     int lastProducts();
 }

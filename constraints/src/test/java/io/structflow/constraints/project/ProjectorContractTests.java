@@ -74,6 +74,43 @@ class ProjectorContractTests {
     }
 
     @Nested
+    class DenseSpectralClip extends ConstraintContract {
+        @Override
+        Constraint constraint() {
+            return new SpectralNormClip(1.0, new io.structflow.constraints.linalg.DenseSpectralNorm(), 1e-6, 5);
+        }
+
+        @Override
+        Parameter randomParameter(long seed, DataType type) {
+            return ConstraintContract.param("A", randn(seed, 5, 4).mul(0.8), type);
+        }
+
+        @Override
+        Parameter wrongShape() {
+            return ConstraintContract.param("A", randn(1, 4), D);
+        }
+    }
+
+    @Nested
+    class ConvSpectralClip extends ConstraintContract {
+        @Override
+        Constraint constraint() {
+            return new SpectralNormClip(1.0, new io.structflow.constraints.linalg.ConvOperatorNorm(
+                    new ConvGeometry(1, 1, 1, 1), 6, 6), 1e-6, 5);
+        }
+
+        @Override
+        Parameter randomParameter(long seed, DataType type) {
+            return ConstraintContract.param("K", randn(seed, 3, 2, 3, 3).mul(0.4), type);
+        }
+
+        @Override
+        Parameter wrongShape() {
+            return ConstraintContract.param("K", randn(1, 3, 2), D);
+        }
+    }
+
+    @Nested
     class Box extends ConstraintContract {
         @Override
         Constraint constraint() {

@@ -85,7 +85,7 @@ public final class DeblurExperiment {
         PatchTrainer.Settings ts = new PatchTrainer.Settings(t.steps(), t.batch(), t.patch(), t.pool(), t.lr(),
                 config.denoiserSigma(), t.seed());
         FlowDenoiser trained = new FlowDenoiser(config.arch(), FlowDenoiser.Scheme.EULER, ts.patch(), ts.patch(), type,
-                ts.seed());
+                ts.seed(), FlowDenoiser.initialStepFor(config.denoiserSigma()));
         long t0 = System.nanoTime();
         PatchTrainer.train(trained, data.train(), ts, type, onStep);
         trained.certify();

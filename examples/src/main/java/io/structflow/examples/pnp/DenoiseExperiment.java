@@ -106,7 +106,7 @@ public final class DenoiseExperiment {
 
         Map<String, Model> models = new LinkedHashMap<>();
         FlowDenoiser eulerTrain = new FlowDenoiser(config.arch(), FlowDenoiser.Scheme.EULER, ts.patch(), ts.patch(), type,
-                seed);
+                seed, FlowDenoiser.initialStepFor(config.sigma()));
         long t0 = System.nanoTime();
         double[] eulerLoss = PatchTrainer.train(eulerTrain, data.train(), ts, type, onStep);
         eulerTrain.certify();

@@ -24,16 +24,23 @@ class FlowDenoiserTest {
     private static final int SIDE = 32;
     private static ImageSets images;
     private static FlowDenoiser trained;
+    /** Trained for the weaker noise of the deblurring problem, as the deblur command does (its default σ = 0.03). */
+    private static FlowDenoiser trainedForPnp;
 
     @BeforeAll
     static void train() throws Exception {
         Backend.init();
         images = ImageSets.load(ImageSets.Source.SKIMAGE, SIDE, 1, DataType.DOUBLE);
         trained = new FlowDenoiser(new FlowDenoiser.Architecture(4, 16, 4, 3), FlowDenoiser.Scheme.EULER, PATCH, PATCH,
-                DataType.FLOAT, 3);
+                DataType.FLOAT, 3, FlowDenoiser.initialStepFor(0.1));
         PatchTrainer.train(trained, images.train(), new PatchTrainer.Settings(120, 16, PATCH, 512, 3e-3, 0.1, 3),
                 DataType.FLOAT, null);
         trained.certify();
+        trainedForPnp = new FlowDenoiser(new FlowDenoiser.Architecture(4, 16, 4, 3), FlowDenoiser.Scheme.EULER, PATCH,
+                PATCH, DataType.FLOAT, 4, FlowDenoiser.initialStepFor(0.03));
+        PatchTrainer.train(trainedForPnp, images.train(), new PatchTrainer.Settings(120, 16, PATCH, 512, 3e-3, 0.03, 4),
+                DataType.FLOAT, null);
+        trainedForPnp.certify();
     }
 
     @Test
@@ -65,8 +72,8 @@ class FlowDenoiserTest {
 
     @Test
     void pnpWithTrainedEuler_stepsDecayMonotonically() {
-        FlowDenoiser f64 = trained.resized(SIDE, SIDE, DataType.DOUBLE, FlowDenoiser.Scheme.EULER);
-        DeblurExperiment.Config config = new DeblurExperiment.Config(5, 0, 0.01, 0.1, f64.architecture(),
+        FlowDenoiser f64 = trainedForPnp.resized(SIDE, SIDE, DataType.DOUBLE, FlowDenoiser.Scheme.EULER);
+        DeblurExperiment.Config config = new DeblurExperiment.Config(5, 0, 0.01, 0.03, f64.architecture(),
                 new PatchTrainer.Settings(1, 1, PATCH, 1, 1e-3, 0.1, 0), 0.95, 60, 0, DataType.DOUBLE);
         Tensor clean = images.test().get(0).to(DataType.DOUBLE);
         DeblurExperiment.Result r = DeblurExperiment.deblur(config, Denoiser.of(f64), clean, 5, f64.parameterCount(),

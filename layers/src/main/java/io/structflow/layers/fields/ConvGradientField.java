@@ -3,11 +3,13 @@ package io.structflow.layers.fields;
 import io.structflow.constraints.linalg.ConvOperatorNorm;
 import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.SpectralNormBound;
+import io.structflow.constraints.project.SpectralNormClip;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.FusedGradientFlow;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.GradientField;
@@ -110,7 +112,24 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
                 relativeTolerance));
     }
 
-    private ConvGradientField attachNorm(double c, SpectralNormBound bound) {
+    /**
+     * Attaches {@code ‖K‖₂ ≤ c(1 + relativeTolerance)} on {@code H×W} images enforced by clipping the
+     * largest singular values ({@link SpectralNormClip}, up to three clips per projection, then
+     * rescaling) instead of rescaling the whole kernel — for training with Adam, where rescaling
+     * after every step wears down all but the top singular value — and remembers c.
+     *
+     * @param c                 the bound, &gt; 0
+     * @param settings          stopping rule of the operator-norm estimate
+     * @param relativeTolerance slack of the set, ≥ 0; it must exceed the estimate's accuracy
+     */
+    public ConvGradientField clipNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
+        FieldChecks.positiveBound(kind + ".clipNorm", "c", c);
+        Objects.requireNonNull(settings, kind + ".clipNorm: settings");
+        return attachNorm(c, new SpectralNormClip(c, new ConvOperatorNorm(geometry, height, width, settings),
+                relativeTolerance, 3));
+    }
+
+    private ConvGradientField attachNorm(double c, Constraint bound) {
         kernel.constrain(bound);
         norms.record(bound, c);
         return this;

@@ -1,0 +1,98 @@
+package io.structflow.constraints.project;
+
+import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.linalg.OperatorNorm;
+import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Parameter;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The operator-norm bound {@code ‖𝒜_W‖₂ ≤ c}, enforced by removing the excess of the largest
+ * singular value along its own singular pair (u, v) instead of shrinking every singular value:
+ * <pre>
+ *   W ↦ W − (σ₁ − c) · G / ‖G‖²,     G = ∂σ₁/∂W = ∂⟨u, 𝒜_W v⟩/∂W
+ * </pre>
+ * For a matrix {@code G = u vᵀ}, ‖G‖ = 1, and the step sets σ₁ to c and leaves every other
+ * singular pair alone: when only σ₁ exceeds c it is the Euclidean projection onto the ball
+ * (singular-value clipping; Sedghi, Gupta &amp; Long, ICLR 2019, clip all singular values of a
+ * convolution through its Fourier blocks). For a convolution, {@code 𝒜} is linear in the kernel,
+ * so {@code ⟨u, 𝒜_{W−ηG} v⟩ = σ₁ − η‖G‖² = c}: the step removes the excess along (u, v) to first
+ * order. After each step the norm is estimated again (warm-started); up to {@code maxClips}
+ * steps are taken while it exceeds {@code c(1 + relativeTolerance)} (the next singular value may
+ * exceed c too), and then, if it still does, the rescaling of {@link SpectralNormBound}, so that
+ * every projection ends inside the set.
+ *
+ * <p>Why not rescale alone: Adam moves every coordinate by about the learning rate, so a kernel
+ * whose top singular value is pushed up grows in norm by about lr·√(entries) per step, and
+ * rescaling then shrinks all other singular values by the same factor every step. On the
+ * plug-and-play denoiser (16 channels, 3×3 kernels, lr 2e-3) the ratio ‖K‖_F²/‖K‖₂² of every
+ * kernel fell from 0.6–1.4 to 0.13–0.3 within 400 steps while the training loss rose from 0.0027
+ * to 0.0048 (measured 2026-12-02); clipping leaves the other singular values to the gradient.
+ */
+public final class SpectralNormClip implements Constraint {
+    private final double bound;
+    private final OperatorNorm norm;
+    private final double relativeTolerance;
+    private final int maxClips;
+    private double lastNorm = Double.NaN;
+
+    /**
+     * @param bound             c &gt; 0
+     * @param norm              the estimator (holds the warm-start vector: one per parameter)
+     * @param relativeTolerance slack of the set, ≥ 0; it must exceed the estimate's accuracy
+     * @param maxClips          clipping steps per projection before falling back to rescaling, ≥ 1
+     */
+    public SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
+        this.bound = Messages.positive("SpectralNormClip", "bound", bound);
+        this.norm = norm;
+        if (!(relativeTolerance >= 0) || !Double.isFinite(relativeTolerance)) {
+            throw Messages.badArgument("SpectralNormClip", "relativeTolerance", "a finite value ≥ 0", relativeTolerance);
+        }
+        Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
+        this.relativeTolerance = relativeTolerance;
+        this.maxClips = maxClips;
+    }
+
+    @Override
+    public String describe() {
+        return norm.describe() + " ≤ " + bound + " (top singular values clipped)";
+    }
+
+    @Override
+    public void validate(Parameter p) {
+        norm.validate("SpectralNormClip", p);
+    }
+
+    @Override
+    public double violation(Parameter p) {
+        double s = norm.estimate(p.value());
+        lastNorm = s;
+        return s > bound * (1 + relativeTolerance) ? s - bound : 0;
+    }
+
+    @Override
+    public void projectInPlace(Parameter p) {
+        Messages.requireFinite(describe(), p);
+        double s = norm.estimate(p.value());
+        lastNorm = s;
+        for (int i = 0; i < maxClips && s > bound * (1 + relativeTolerance); i++) {
+            INDArray g = norm.singularValueGradient(p.value());
+            double squared = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue();
+            squared *= squared;
+            if (!(squared > 0)) {
+                break;
+            }
+            p.updateInPlace(p.value().sub(g.mul((s - bound) / squared)));
+            norm.refreshWarmStart();   // v is now a singular vector of value c: look beyond it
+            s = norm.estimate(p.value());
+        }
+        if (s > bound * (1 + relativeTolerance)) {
+            p.updateInPlace(p.value().mul(bound / s));
+        }
+    }
+
+    /** The norm estimated first by the last call (before any change), NaN before the first. */
+    public double lastNorm() {
+        return lastNorm;
+    }
+}
