@@ -165,19 +165,8 @@ public final class ConvOperatorNorm implements OperatorNorm {
 
     @Override
     public void refreshWarmStart() {
-        if (v == null) {
-            return;
-        }
-        double[] r = DenseSpectralNorm.randomVector(rng, v.length);
-        double scale = 0;
-        double rn = 0;
-        for (int i = 0; i < v.length; i++) {
-            scale += v[i] * v[i];
-            rn += r[i] * r[i];
-        }
-        double f = Math.sqrt(scale / rn);
-        for (int i = 0; i < v.length; i++) {
-            v[i] += f * r[i];
+        if (v != null) {
+            DenseSpectralNorm.mixRandom(rng, v);
         }
     }
 }

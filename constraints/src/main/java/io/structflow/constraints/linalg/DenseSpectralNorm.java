@@ -97,6 +97,21 @@ public final class DenseSpectralNorm implements OperatorNorm {
         return products;
     }
 
+    /** Adds to {@code v}, in place, a random vector of the same Euclidean norm. */
+    static void mixRandom(SplittableRandom rng, double[] v) {
+        double[] r = randomVector(rng, v.length);
+        double squared = 0;
+        double randomSquared = 0;
+        for (int i = 0; i < v.length; i++) {
+            squared += v[i] * v[i];
+            randomSquared += r[i] * r[i];
+        }
+        double f = Math.sqrt(squared / randomSquared);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += f * r[i];
+        }
+    }
+
     static double[] randomVector(SplittableRandom rng, int n) {
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
@@ -141,19 +156,8 @@ public final class DenseSpectralNorm implements OperatorNorm {
 
     @Override
     public void refreshWarmStart() {
-        if (v == null) {
-            return;
-        }
-        double[] r = DenseSpectralNorm.randomVector(rng, v.length);
-        double scale = 0;
-        double rn = 0;
-        for (int i = 0; i < v.length; i++) {
-            scale += v[i] * v[i];
-            rn += r[i] * r[i];
-        }
-        double f = Math.sqrt(scale / rn);
-        for (int i = 0; i < v.length; i++) {
-            v[i] += f * r[i];
+        if (v != null) {
+            mixRandom(rng, v);
         }
     }
 }
