@@ -4,6 +4,7 @@ import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -30,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to 0.0048 (measured 2026-12-02); clipping leaves the other singular values to the gradient.
  */
 public final class SpectralNormClip implements Constraint {
+    private final SpectralNormBound rescaling;
     private final double bound;
     private final OperatorNorm norm;
     private final double relativeTolerance;
@@ -44,18 +46,19 @@ public final class SpectralNormClip implements Constraint {
      */
     public SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
         this.bound = Messages.positive("SpectralNormClip", "bound", bound);
-        this.norm = norm;
         if (!(relativeTolerance >= 0) || !Double.isFinite(relativeTolerance)) {
             throw Messages.badArgument("SpectralNormClip", "relativeTolerance", "a finite value ≥ 0", relativeTolerance);
         }
         Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
+        this.rescaling = new SpectralNormBound(bound, norm, relativeTolerance);
+        this.norm = norm;
         this.relativeTolerance = relativeTolerance;
         this.maxClips = maxClips;
     }
 
     @Override
     public String describe() {
-        return norm.describe() + " ≤ " + bound + " (top singular values clipped)";
+        return rescaling.describe() + " (top singular values clipped)";
     }
 
     @Override
@@ -65,9 +68,9 @@ public final class SpectralNormClip implements Constraint {
 
     @Override
     public double violation(Parameter p) {
-        double s = norm.estimate(p.value());
-        lastNorm = s;
-        return s > bound * (1 + relativeTolerance) ? s - bound : 0;
+        double v = rescaling.violation(p);
+        lastNorm = rescaling.lastNorm();
+        return v;
     }
 
     @Override
@@ -77,7 +80,7 @@ public final class SpectralNormClip implements Constraint {
         lastNorm = s;
         for (int i = 0; i < maxClips && s > bound * (1 + relativeTolerance); i++) {
             INDArray g = norm.singularValueGradient(p.value());
-            double squared = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue();
+            double squared = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
             squared *= squared;
             if (!(squared > 0)) {
                 break;
@@ -87,7 +90,7 @@ public final class SpectralNormClip implements Constraint {
             s = norm.estimate(p.value());
         }
         if (s > bound * (1 + relativeTolerance)) {
-            p.updateInPlace(p.value().mul(bound / s));
+            rescaling.projectInPlace(p);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.structflow.constraints.project;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.constraints.linalg.ConvOperatorNorm;
@@ -31,6 +32,19 @@ class SpectralNormClipTest {
         Parameter w = new Parameter("W", Nd4j.create(compose(u, sigma, v), new long[] {4, 3}, 'c'));
         new SpectralNormClip(1.0, new DenseSpectralNorm(), 1e-9, 5).projectInPlace(w);
         assertArrayEquals(compose(u, clipped, v), w.toDoubleArray(), 1e-8);
+    }
+
+    @Test
+    void badArguments_nameTheArgumentAndTheValue() {
+        String bound = assertThrows(IllegalArgumentException.class,
+                () -> new SpectralNormClip(-1, new DenseSpectralNorm(), 1e-6, 3)).getMessage();
+        assertTrue(bound.contains("SpectralNormClip") && bound.contains("bound") && bound.contains("-1"), bound);
+        String tolerance = assertThrows(IllegalArgumentException.class,
+                () -> new SpectralNormClip(1, new DenseSpectralNorm(), Double.NaN, 3)).getMessage();
+        assertTrue(tolerance.contains("relativeTolerance") && tolerance.contains("NaN"), tolerance);
+        String clips = assertThrows(IllegalArgumentException.class,
+                () -> new SpectralNormClip(1, new DenseSpectralNorm(), 1e-6, 0)).getMessage();
+        assertTrue(clips.contains("maxClips") && clips.contains("0"), clips);
     }
 
     /**

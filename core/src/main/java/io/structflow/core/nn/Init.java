@@ -51,6 +51,33 @@ public final class Init {
         return Tensor.of(type, data, shape);
     }
 
+    /**
+     * The delta-orthogonal convolution kernel of Xiao et al., "Dynamical isometry and a mean field
+     * theory of CNNs", ICML 2018, Algorithm 2: {@code [O, C, k, k]} (k odd) zero except its centre
+     * tap {@code [:, :, k/2, k/2]}, an {@link #orthogonal} {@code O × C} matrix Q. The stride-1
+     * "same" convolution with it applies Q at every pixel, so it is an isometry when O ≥ C and a
+     * co-isometry (KKᵀ = I) when O ≤ C, on any image size: an orthogonal convolution, where a kernel
+     * with orthonormal flattened rows ({@link #orthogonal} on the 4-d shape) is not.
+     */
+    public static Tensor deltaOrthogonal(DataType type, SplittableRandom rng, long... shape) {
+        if (shape.length != 4 || shape[2] != shape[3] || shape[2] % 2 == 0) {
+            throw new IllegalArgumentException("Init.deltaOrthogonal: shape expected [out, in, k, k] with k odd but got "
+                    + Shapes.str(shape));
+        }
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        int k = (int) shape[2];
+        double[] q = orthogonal(DataType.DOUBLE, rng, out, in).toDoubleArray();
+        double[] data = new double[(int) Shapes.size(shape)];
+        int centre = (k / 2) * k + k / 2;
+        for (int o = 0; o < out; o++) {
+            for (int c = 0; c < in; c++) {
+                data[((o * in) + c) * k * k + centre] = q[o * in + c];
+            }
+        }
+        return Tensor.of(type, data, shape);
+    }
+
     /** Xavier/Glorot uniform: U(±√(6/(fanIn + fanOut))). */
     public static Tensor xavierUniform(DataType type, SplittableRandom rng, long... shape) {
         long[] fans = fans(shape);

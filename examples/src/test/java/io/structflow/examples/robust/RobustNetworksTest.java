@@ -117,6 +117,67 @@ class RobustNetworksTest {
                 "the unconstrained ResNet has plain lifts and head");
     }
 
+    /**
+     * The naive block ½(x + AᵀReLU(Bx)) starts with A = B = Q a delta-orthogonal kernel, so on an
+     * input whose pre-activation Qx is non-negative it is the identity (½(x + QᵀQx) = x).
+     */
+    @Test
+    void naiveBlocks_startAsTheIdentityWherePreactivationsArePositive() {
+        RobustNetworks.Network naive = RobustNetworks.build(NetworkKind.NAIVE, ARCH, 10);
+        SplittableRandom rng = new SplittableRandom(11);
+        int checked = 0;
+        for (Module m : naive.model().layers()) {
+            if (!(m instanceof ResNetBlock block)) {
+                continue;
+            }
+            assertArrayEquals(block.a().toDoubleArray(), block.b().toDoubleArray(), 0, "A = B");
+            long[] shape = block.a().shape();
+            int c = (int) shape[0];
+            double[] kernel = block.a().toDoubleArray();
+            double[][] q = new double[c][c];
+            for (int o = 0; o < c; o++) {
+                for (int i = 0; i < c; i++) {
+                    for (int t = 0; t < 9; t++) {
+                        double w = kernel[(o * c + i) * 9 + t];
+                        if (t == 4) {
+                            q[o][i] = w;
+                        } else {
+                            assertEquals(0, w, 0, "off-centre tap");
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < c; i++) {
+                for (int j = 0; j < c; j++) {
+                    double dot = 0;
+                    for (int o = 0; o < c; o++) {
+                        dot += q[o][i] * q[o][j];
+                    }
+                    assertEquals(i == j ? 1 : 0, dot, 1e-9, "QᵀQ = I");
+                }
+            }
+            int side = c == 4 ? 28 : c == 8 ? 14 : 7;   // stages of ARCH: channels 4-8-12 on 28, 14, 7
+            double[] u = Tensor.uniform(DataType.DOUBLE, rng, 0, 1, 2, c, side, side).toDoubleArray();
+            double[] x = new double[u.length];
+            int pixels = side * side;
+            for (int b = 0; b < 2; b++) {
+                for (int i = 0; i < c; i++) {
+                    for (int o = 0; o < c; o++) {
+                        for (int p = 0; p < pixels; p++) {
+                            x[(b * c + i) * pixels + p] += q[o][i] * u[(b * c + o) * pixels + p];
+                        }
+                    }
+                }
+            }
+            try (GradMode.Scope s = GradMode.noGrad()) {
+                double[] y = block.forward(Tensor.of(DataType.DOUBLE, x, 2, c, side, side)).toDoubleArray();
+                assertArrayEquals(x, y, 1e-12, "block(Qᵀu) = Qᵀu for u ≥ 0");
+            }
+            checked++;
+        }
+        assertEquals(6, checked);
+    }
+
     @Test
     void badOptions_nameTheOption() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
