@@ -1,5 +1,7 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.linalg.ConvOperatorNorm;
+import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Constraint;
@@ -73,40 +75,21 @@ class ProjectorContractTests {
         }
     }
 
+    /** The same parameters and wrong shape as {@link DenseSpectral}, clipped instead of rescaled. */
     @Nested
-    class DenseSpectralClip extends ConstraintContract {
+    class DenseSpectralClip extends DenseSpectral {
         @Override
         Constraint constraint() {
-            return new SpectralNormClip(1.0, new io.structflow.constraints.linalg.DenseSpectralNorm(), 1e-6, 5);
-        }
-
-        @Override
-        Parameter randomParameter(long seed, DataType type) {
-            return ConstraintContract.param("A", randn(seed, 5, 4).mul(0.8), type);
-        }
-
-        @Override
-        Parameter wrongShape() {
-            return ConstraintContract.param("A", randn(1, 4), D);
+            return new SpectralNormClip(1.0, new DenseSpectralNorm(), 1e-6, 5);
         }
     }
 
+    /** The same parameters and wrong shape as {@link ConvSpectral}, clipped instead of rescaled. */
     @Nested
-    class ConvSpectralClip extends ConstraintContract {
+    class ConvSpectralClip extends ConvSpectral {
         @Override
         Constraint constraint() {
-            return new SpectralNormClip(1.0, new io.structflow.constraints.linalg.ConvOperatorNorm(
-                    new ConvGeometry(1, 1, 1, 1), 6, 6), 1e-6, 5);
-        }
-
-        @Override
-        Parameter randomParameter(long seed, DataType type) {
-            return ConstraintContract.param("K", randn(seed, 3, 2, 3, 3).mul(0.4), type);
-        }
-
-        @Override
-        Parameter wrongShape() {
-            return ConstraintContract.param("K", randn(1, 3, 2), D);
+            return new SpectralNormClip(1.0, new ConvOperatorNorm(new ConvGeometry(1, 1, 1, 1), 6, 6), 1e-6, 5);
         }
     }
 
