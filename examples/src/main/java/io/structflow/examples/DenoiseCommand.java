@@ -72,6 +72,12 @@ final class DenoiseCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "8", description = "gradient steps of the Euler/RK4 denoiser (default ${DEFAULT-VALUE})")
     int layers;
 
+    @Option(names = "--activation", defaultValue = "relu", description = "σ of the Euler/RK4 fields: relu or tanh (default ${DEFAULT-VALUE})")
+    String activation;
+
+    @Option(names = "--state-scale", defaultValue = "1", description = "scale s of the lift s·L₀ and projection L₀ᵀ/s; tanh saturates at about 1/s in image units (default ${DEFAULT-VALUE})")
+    double stateScale;
+
     @Option(names = "--dncnn-features", defaultValue = "32", description = "DnCNN hidden channels (default ${DEFAULT-VALUE})")
     int dncnnFeatures;
 
@@ -112,7 +118,11 @@ final class DenoiseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rk4-steps: expected ≥ 0 but got " + nRk4);
         }
         ImageSets images = ImageSets.load(source, side, 8, DataType.DOUBLE);
-        FlowDenoiser.Architecture arch = new FlowDenoiser.Architecture(channels, hidden, layers, 3);
+        if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
+            throw new IllegalArgumentException("--state-scale: expected a finite value > 0 but got " + stateScale);
+        }
+        FlowDenoiser.Architecture arch = new FlowDenoiser.Architecture(channels, hidden, layers, 3,
+                FlowDenoiser.Architecture.activationNamed(activation), stateScale);
         double[] lambdas = {0.02, 0.03, 0.045, 0.06, 0.08, 0.1, 0.13, 0.17};
         System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma, data,
                 fmnist ? "first 2000 training images" : ImageSets.SKIMAGE_TRAIN, images.testNames(), side, side);
@@ -249,6 +259,8 @@ final class DenoiseCommand implements Callable<Integer> {
         protocol.put("channels", channels);
         protocol.put("hidden", hidden);
         protocol.put("layers", layers);
+        protocol.put("activation", arch.activationName());
+        protocol.put("state_scale", stateScale);
         protocol.put("dncnn_features", dncnnFeatures);
         protocol.put("dncnn_depth", dncnnDepth);
         protocol.put("repeats", nRepeats);

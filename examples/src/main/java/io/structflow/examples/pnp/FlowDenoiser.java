@@ -25,10 +25,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The structured plug-and-play denoiser of [M-slides] ("Denoising Performance"):
  * <pre>
- *   Γ = P ∘ N_θ ∘ L,    N_θ = Φ_n ∘ … ∘ Φ_1,    Φ_i(x) = x − τ_i K_iᵀ ReLU(K_i x + b_i)
+ *   Γ = P ∘ N_θ ∘ L,    N_θ = Φ_n ∘ … ∘ Φ_1,    Φ_i(x) = x − τ_i K_iᵀ σ(K_i x + b_i)
  * </pre>
- * with L the zero-padding channel lift {@code 1 → C} (an isometry), P = Lᵀ the first channel
- * ({@link ChannelProjection}), and Φ_i one step of the contractive convolutional gradient field
+ * with σ = ReLU or tanh, L = s·L₀ for L₀ the zero-padding channel lift {@code 1 → C} (an
+ * isometry) and a scalar s &gt; 0 ({@link Architecture#stateScale()}, 1 by default),
+ * P = L₀ᵀ/s the first channel ({@link ChannelProjection}) rescaled, and Φ_i one step of the contractive convolutional gradient field
  * {@code −K_iᵀσ(K_i x + b_i)} ([CMOSS] (3.3), conv form of (3.5)), K_i a 3×3 "same" convolution
  * {@code C → m} channels.
  *
@@ -43,8 +44,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * 0 ≤ D ≤ I, is symmetric with spectrum in {@code [1 − τ‖K‖², 1]}; equivalently
  * {@code I − τ∇V} with ∇V ‖K‖²-cocoercive, Baillon–Haddad), N_θ is averaged as a composition of
  * averaged maps (Combettes &amp; Yamada, J. Math. Anal. Appl. 425 (2015) 55–70,
- * doi:10.1016/j.jmaa.2014.11.044), and Γ is averaged with the same constant because P = Lᵀ and L
- * is an isometry. Lipschitz bound of Γ: {@code 1 · Π 1 · 1 = 1} ({@link #lipschitzBound()}).
+ * doi:10.1016/j.jmaa.2014.11.044), and Γ is averaged with the same constant because P = L₀ᵀ/s,
+ * L = s·L₀ and L₀ is an isometry. Lipschitz bound of Γ: {@code 1 · Π 1 · 1 = 1} ({@link #lipschitzBound()}).
  * The margin {@code 2/τ_max − 1 ≈ 1%} also covers the slack of the norm estimate.
  *
  * <p><b>RK4 scheme</b>: the same fields and constraints, each Φ_i the classical Runge–Kutta step
@@ -103,18 +104,63 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
     /**
      * The architecture.
      *
-     * @param channels lifted channels C ≥ 1
-     * @param hidden   channels m of each K_i
-     * @param layers   number of steps n
-     * @param kernel   kernel size (odd)
+     * @param channels   lifted channels C ≥ 1
+     * @param hidden     channels m of each K_i
+     * @param layers     number of steps n
+     * @param kernel     kernel size (odd)
+     * @param activation σ of every field: ReLU, or tanh (Γ = log cosh, quadratic near 0 and linear
+     *                   far out: the smoothed-TV/Huber potential, whose gradient saturates on large
+     *                   coefficients such as edges); both have {@code 0 ≤ σ' ≤ 1}, so the averagedness
+     *                   argument of the class documentation holds for either
+     * @param stateScale the scalar s &gt; 0 of the lift {@code L = s·L₀} and projection
+     *                   {@code P = L₀ᵀ/s}: Γ = P ∘ N_θ ∘ L is the conjugate of N_θ by a scaling, which
+     *                   has the same Lipschitz and averagedness constants ({@code (1 − α)I + αR}
+     *                   becomes {@code (1 − α)I + α·s⁻¹R(s·)}). It sets where tanh saturates in
+     *                   image units (at about 1/s); ReLU is positively homogeneous, so for ReLU s
+     *                   only rescales the biases
      */
-    public record Architecture(int channels, int hidden, int layers, int kernel) {
+    public record Architecture(int channels, int hidden, int layers, int kernel, Activation activation,
+                               double stateScale) {
         public Architecture {
             if (channels < 1 || hidden < 1 || layers < 1 || kernel < 1 || kernel % 2 == 0) {
                 throw new IllegalArgumentException("FlowDenoiser.Architecture: expected channels, hidden, layers ≥ 1 "
                         + "and an odd kernel size but got channels=" + channels + ", hidden=" + hidden + ", layers="
                         + layers + ", kernel=" + kernel);
             }
+            if (!(activation instanceof Activation.LeakyRelu relu && relu.slope() == 0)
+                    && !(activation instanceof Activation.Tanh)) {
+                throw new IllegalArgumentException("FlowDenoiser.Architecture: activation expected ReLU or tanh but got "
+                        + activation);
+            }
+            if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
+                throw new IllegalArgumentException("FlowDenoiser.Architecture: stateScale expected finite and > 0 but got "
+                        + stateScale);
+            }
+        }
+
+        /** ReLU fields, state scale 1. */
+        public Architecture(int channels, int hidden, int layers, int kernel) {
+            this(channels, hidden, layers, kernel, Activation.relu(), 1);
+        }
+
+        /**
+         * Parses an activation name.
+         *
+         * @param name {@code relu} or {@code tanh}
+         * @throws IllegalArgumentException naming {@code --activation} otherwise
+         */
+        public static Activation activationNamed(String name) {
+            return switch (name == null ? "" : name) {
+                case "relu" -> Activation.relu();
+                case "tanh" -> Activation.tanh();
+                default -> throw new IllegalArgumentException("--activation: expected relu or tanh but got '" + name
+                        + "'");
+            };
+        }
+
+        /** {@code relu} or {@code tanh}. */
+        public String activationName() {
+            return activation instanceof Activation.Tanh ? "tanh" : "relu";
         }
     }
 
@@ -161,7 +207,7 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
         Integrator<VectorField> integrator = scheme == Scheme.EULER ? new ExplicitEuler() : ExplicitRungeKutta.rk4();
         for (int i = 0; i < arch.layers(); i++) {
             ConvContractiveGradientField field = new ConvContractiveGradientField(arch.channels(), arch.hidden(),
-                    arch.kernel(), height, width, Activation.relu(), type, rng.split());
+                    arch.kernel(), height, width, arch.activation(), type, rng.split());
             field.clipNorm(1.0, TRAINING_NORM_SETTINGS, NORM_SLACK);
             Parameter h = FlowLayer.stepParameter(initialStep, type);
             h.constrain(new StepBox(0, STEP_MAX));
@@ -233,7 +279,11 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
             throw new IllegalArgumentException("FlowDenoiser.forward: x expected shape [batch, 1, " + height + ", "
                     + width + "] but got " + (x == null ? "null" : java.util.Arrays.toString(x.shape())));
         }
-        return projection.forward(flow.forward(lift.forward(x)));
+        double s = arch.stateScale();
+        if (s == 1) {
+            return projection.forward(flow.forward(lift.forward(x)));
+        }
+        return projection.forward(flow.forward(lift.forward(x).mul(s))).mul(1 / s);
     }
 
     /** {@code Lip(P)·Π Lip(Φ_i)·Lip(L)} from the layers' own bounds (1 for Euler). */

@@ -117,6 +117,7 @@ public final class RobustExperiment {
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("network", network.kind().key());
         fingerprint.put("architecture", arch.toMap());
+        fingerprint.put("initialisation", network.initialisation());
         fingerprint.put("training", settings.toMap(false));
         fingerprint.put("training_images", train.size());
         Map<String, Object> canonical = JSON.readValue(JSON.writeValueAsBytes(fingerprint), Map.class);

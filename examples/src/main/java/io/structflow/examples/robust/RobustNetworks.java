@@ -53,6 +53,12 @@ import java.util.SplittableRandom;
 public final class RobustNetworks {
     private static final ExplicitEuler EULER = new ExplicitEuler();
 
+    /** Residual kernels start with orthonormal flattened rows ({@link Init#orthogonal}), then are projected. */
+    public static final String ORTHOGONAL_INIT = "orthogonal";
+
+    /** The naive blocks start with A = B one delta-orthogonal kernel (see {@code naiveIdentityInit}). */
+    public static final String DELTA_ORTHOGONAL_SHARED_INIT = "delta_orthogonal_shared";
+
     private RobustNetworks() {
     }
 
@@ -64,9 +70,12 @@ public final class RobustNetworks {
      * @param orthogonalKernels the convolution kernels the orthogonality regulariser acts on
      *                          (empty for the unconstrained ResNet)
      * @param dynamicalBlocks   the switching blocks, stage by stage (empty unless prescribed or flexible)
+     * @param initialisation    how the residual kernels were started ({@link #ORTHOGONAL_INIT} or
+     *                          {@link #DELTA_ORTHOGONAL_SHARED_INIT}); part of the checkpoint
+     *                          fingerprint, so that weights trained from another start are not resumed
      */
     public record Network(NetworkKind kind, Sequential model, List<Parameter> orthogonalKernels,
-                          List<DynamicalBlock> dynamicalBlocks) {
+                          List<DynamicalBlock> dynamicalBlocks, String initialisation) {
         /** The learned steps (h₁, h₂) of every pair of every stage, in order: {@code [pairs total][2]}. */
         public double[][] learnedSteps() {
             List<double[]> rows = new ArrayList<>();
@@ -167,7 +176,8 @@ public final class RobustNetworks {
         model.add(kind == NetworkKind.RESNET
                 ? NormalisedLinear.plainDense(features, classes, rng.nextLong(), arch.type())
                 : NormalisedLinear.dense(features, classes, scale, rng.nextLong(), arch.type()));
-        return new Network(kind, model, List.copyOf(kernels), List.copyOf(blocks));
+        return new Network(kind, model, List.copyOf(kernels), List.copyOf(blocks),
+                kind == NetworkKind.NAIVE ? DELTA_ORTHOGONAL_SHARED_INIT : ORTHOGONAL_INIT);
     }
 
     /**

@@ -124,6 +124,8 @@ class RobustNetworksTest {
     @Test
     void naiveBlocks_startAsTheIdentityWherePreactivationsArePositive() {
         RobustNetworks.Network naive = RobustNetworks.build(NetworkKind.NAIVE, ARCH, 10);
+        assertEquals(RobustNetworks.DELTA_ORTHOGONAL_SHARED_INIT, naive.initialisation(),
+                "the checkpoint fingerprint names this start");
         SplittableRandom rng = new SplittableRandom(11);
         int checked = 0;
         for (Module m : naive.model().layers()) {

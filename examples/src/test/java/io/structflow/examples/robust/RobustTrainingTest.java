@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.structflow.core.Backend;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
 import io.structflow.layers.robustness.RobustnessReport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,5 +93,18 @@ class RobustTrainingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RobustExperiment.train(
                 RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, otherMargin, dir, false));
         assertTrue(e.getMessage().contains("--out") && e.getMessage().contains("--fresh"), e.getMessage());
+
+        // a checkpoint trained from another initialisation (e.g. before the naive blocks started as
+        // the identity) has the same architecture and settings but must not be resumed
+        Path config = dir.resolve("config.json");
+        ObjectMapper json = new ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> saved = json.readValue(config.toFile(), Map.class);
+        assertEquals(RobustNetworks.ORTHOGONAL_INIT, saved.get("initialisation"));
+        saved.put("initialisation", "some_earlier_scheme");
+        Files.write(config, json.writeValueAsBytes(saved));
+        IllegalArgumentException init = assertThrows(IllegalArgumentException.class, () -> RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, one.withEpochs(2), dir, false));
+        assertTrue(init.getMessage().contains("some_earlier_scheme"), init.getMessage());
     }
 }
