@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 + "PSNR gain and convergence of ||x_{k+1} - x_k|| ([M-slides], Convergence of the PnP iterations).",
                 "Default: the full protocol (a few minutes on 2 cores); --quick: a short run with the same outputs."})
 final class DeblurCommand implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images) or fmnist (default ${DEFAULT-VALUE})")
+    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images), fmnist, or a directory with train/ and test/ folders of PNG or JPEG images, e.g. BSDS500's data/images (default ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--blur-length", defaultValue = "9", description = "motion blur length in pixels (default ${DEFAULT-VALUE})")
@@ -115,7 +115,7 @@ final class DeblurCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--noise, --denoiser-sigma, --lr: expected ≥ 0, > 0, > 0 but got " + noise
                     + ", " + denoiserSigma + ", " + lr);
         }
-        ImageSets images = ImageSets.load(source, side, 1, DataType.DOUBLE);
+        ImageSets images = ImageSets.load(data, side, 1, DataType.DOUBLE);
         FlowDenoiser.Architecture arch = new FlowDenoiser.Architecture(channels, hidden, layers, 3);
         System.out.printf("deblur: motion blur %d px at %.0f°, noise %.3g, %s %d×%d; denoiser trained at sigma %.3g%n",
                 blurLength, blurAngle, noise, images.testNames().get(0), side, side, denoiserSigma);

@@ -36,7 +36,7 @@ final class DenoiseCommand implements Callable<Integer> {
     /** The slides' PSNR on BSDS500 (dB). */
     static final Map<String, Double> SLIDES = Map.of("tv", 25.8, "euler", 27.6, "dncnn", 27.1, "rk4", 27.5);
 
-    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images) or fmnist (default ${DEFAULT-VALUE})")
+    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images), fmnist, or a directory with train/ and test/ folders of PNG or JPEG images, e.g. BSDS500's data/images (default ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--sigma", defaultValue = "0.1", description = "noise level on the [0,1] scale (default ${DEFAULT-VALUE})")
@@ -117,7 +117,7 @@ final class DenoiseCommand implements Callable<Integer> {
         if (nRk4 < 0) {
             throw new IllegalArgumentException("--rk4-steps: expected ≥ 0 but got " + nRk4);
         }
-        ImageSets images = ImageSets.load(source, side, 8, DataType.DOUBLE);
+        ImageSets images = ImageSets.load(data, side, 8, DataType.DOUBLE);
         if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
             throw new IllegalArgumentException("--state-scale: expected a finite value > 0 but got " + stateScale);
         }
@@ -125,7 +125,8 @@ final class DenoiseCommand implements Callable<Integer> {
                 FlowDenoiser.Architecture.activationNamed(activation), stateScale);
         double[] lambdas = {0.02, 0.03, 0.045, 0.06, 0.08, 0.1, 0.13, 0.17};
         System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma, data,
-                fmnist ? "first 2000 training images" : ImageSets.SKIMAGE_TRAIN, images.testNames(), side, side);
+                images.trainNames().size() <= 10 ? images.trainNames() : images.trainNames().size() + " images",
+                images.testNames().size() <= 10 ? images.testNames() : images.testNames().size() + " images", side, side);
 
         List<DenoiseExperiment.Result> results = new ArrayList<>();
         long total = (long) runs * (2L * nSteps + nRk4);
@@ -215,7 +216,7 @@ final class DenoiseCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("noise_sigma", sigma);
         json.put("data", data);
-        json.put("train_images", fmnist ? List.of("fmnist train 0-1999") : ImageSets.SKIMAGE_TRAIN);
+        json.put("train_images", images.trainNames());
         json.put("test_images", images.testNames());
         json.put("test_size", side);
         json.put("psnr", psnr);

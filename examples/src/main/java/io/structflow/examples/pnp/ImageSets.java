@@ -3,7 +3,9 @@ package io.structflow.examples.pnp;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.FashionMnist;
 import io.structflow.layers.inverse.ImageIo;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +22,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@link Source#SKIMAGE}: natural images of Debian's {@code python3-skimage}
  * ({@link ImageIo#SKIMAGE_DATA}), read as gray in [0, 1]; training on {@link #SKIMAGE_TRAIN},
  * testing on {@link #SKIMAGE_TEST}. {@link Source#FMNIST}: Fashion-MNIST, training on the first
- * training images, testing on the first test images (28×28 each).
+ * training images, testing on the first test images (28×28 each). {@link Source#DIRECTORY}: any
+ * directory with a {@code train/} and a {@code test/} folder of PNG or JPEG images
+ * ({@link ImageIo#imageFiles}), for example BSDS500's {@code data/images} (the slides' data set).
  *
- * @param source where the images come from
- * @param train  training images, each {@code [1, 1, H, W]} (sizes may differ)
- * @param test   held-out test crops, each {@code [1, 1, side, side]}
- * @param testNames a name per test crop (file name, or {@code fmnist-test-i})
+ * @param source     where the images come from
+ * @param train      training images, each {@code [1, 1, H, W]} (sizes may differ)
+ * @param trainNames the training images' file names (for Fashion-MNIST one entry naming the range)
+ * @param test       held-out test crops, each {@code [1, 1, side, side]}
+ * @param testNames  a name per test crop (file name, or {@code fmnist-test-i})
  */
-public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, List<String> testNames) {
+public record ImageSets(Source source, List<Tensor> train, List<String> trainNames, List<Tensor> test,
+                        List<String> testNames) {
     /** Training images of the skimage set (natural photographs and textures). */
     public static final List<String> SKIMAGE_TRAIN = List.of("astronaut.png", "brick.png", "chelsea.png", "coffee.png",
             "grass.png", "gravel.png", "moon.png");
@@ -40,22 +46,79 @@ public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, Li
         /** Natural images of scikit-image. */
         SKIMAGE,
         /** Fashion-MNIST. */
-        FMNIST;
+        FMNIST,
+        /** A directory with {@code train/} and {@code test/} image folders. */
+        DIRECTORY;
 
-        /** Parses {@code skimage} or {@code fmnist}. */
+        /** {@code skimage}, {@code fmnist}, or anything else: a directory path. */
         public static Source parse(String s) {
-            return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
+            if (s == null || s.isBlank()) {
+                throw new IllegalArgumentException("--data: expected skimage, fmnist or a directory but got '" + s + "'");
+            }
+            return switch (s.toLowerCase(Locale.ROOT)) {
                 case "skimage" -> SKIMAGE;
                 case "fmnist" -> FMNIST;
-                default -> throw new IllegalArgumentException("--data: expected skimage or fmnist but got '" + s + "'");
+                default -> DIRECTORY;
             };
         }
     }
 
     /**
+     * Loads the images named by a {@code --data} value: {@code skimage}, {@code fmnist}, or a
+     * directory ({@link #loadDirectory}).
+     *
+     * @param data      the {@code --data} value
+     * @param testSide  side of the centre crop of each test image
+     * @param testCount number of Fashion-MNIST test images (ignored otherwise)
+     * @param type      float32 or float64
+     * @throws IOException with the install hint or the expected layout when images are missing
+     */
+    public static ImageSets load(String data, int testSide, int testCount, DataType type) throws IOException {
+        Source source = Source.parse(data);
+        return source == Source.DIRECTORY ? loadDirectory(Path.of(data), testSide, type)
+                : load(source, testSide, testCount, type);
+    }
+
+    /**
+     * Loads {@code directory/train/*} as training images and the centre crops of
+     * {@code directory/test/*} as test images (PNG or JPEG, read as gray, sorted by name).
+     *
+     * @param directory the directory holding {@code train/} and {@code test/}
+     * @param testSide  side of the centre crop of each test image
+     * @param type      float32 or float64
+     * @throws FileNotFoundException naming the missing folder and the expected layout
+     */
+    public static ImageSets loadDirectory(Path directory, int testSide, DataType type) throws IOException {
+        if (testSide < 8) {
+            throw new IllegalArgumentException("ImageSets.load: testSide expected ≥ 8 but got " + testSide);
+        }
+        for (String folder : List.of("train", "test")) {
+            if (!Files.isDirectory(directory.resolve(folder))) {
+                throw new FileNotFoundException("--data: expected skimage, fmnist or a directory holding train/ "
+                        + "and test/ folders of PNG or JPEG images, but " + directory.toAbsolutePath() + " has no "
+                        + folder + "/ folder");
+            }
+        }
+        List<Tensor> train = new ArrayList<>();
+        List<String> trainNames = new ArrayList<>();
+        for (Path f : ImageIo.imageFiles(directory.resolve("train"))) {
+            train.add(ImageIo.readGray(f, type));
+            trainNames.add(f.getFileName().toString());
+        }
+        List<Tensor> test = new ArrayList<>();
+        List<String> testNames = new ArrayList<>();
+        for (Path f : ImageIo.imageFiles(directory.resolve("test"))) {
+            String name = f.getFileName().toString();
+            test.add(centreCrop(ImageIo.readGray(f, type), testSide, name));
+            testNames.add(name);
+        }
+        return new ImageSets(Source.DIRECTORY, train, trainNames, test, testNames);
+    }
+
+    /**
      * Loads the training images and the test crops.
      *
-     * @param source   skimage or Fashion-MNIST
+     * @param source   skimage or Fashion-MNIST (a directory goes through {@link #loadDirectory})
      * @param testSide side of the centre crop of each test image (skimage); Fashion-MNIST images
      *                 are 28×28 and this must be 28
      * @param testCount number of Fashion-MNIST test images (ignored for skimage)
@@ -63,6 +126,10 @@ public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, Li
      * @throws IOException with the install hint when the images are missing
      */
     public static ImageSets load(Source source, int testSide, int testCount, DataType type) throws IOException {
+        if (source == Source.DIRECTORY) {
+            throw new IllegalArgumentException("ImageSets.load: source DIRECTORY needs its path; use load(String, …) "
+                    + "or loadDirectory");
+        }
         if (testSide < 8) {
             throw new IllegalArgumentException("ImageSets.load: testSide expected ≥ 8 but got " + testSide);
         }
@@ -75,7 +142,7 @@ public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, Li
             for (String name : SKIMAGE_TEST) {
                 test.add(centreCrop(ImageIo.readGray(ImageIo.SKIMAGE_DATA.resolve(name), type), testSide, name));
             }
-            return new ImageSets(source, train, test, SKIMAGE_TEST);
+            return new ImageSets(source, train, SKIMAGE_TRAIN, test, SKIMAGE_TEST);
         }
         if (testSide != FashionMnist.IMAGE_SIZE) {
             throw new IllegalArgumentException("--test-size: Fashion-MNIST images are " + FashionMnist.IMAGE_SIZE
@@ -96,7 +163,7 @@ public record ImageSets(Source source, List<Tensor> train, List<Tensor> test, Li
             test.add(image(data.testImages(), i, type));
             names.add("fmnist-test-" + i);
         }
-        return new ImageSets(source, train, test, names);
+        return new ImageSets(source, train, List.of("fashion-mnist training images 0-1999"), test, names);
     }
 
     /** The test crops stacked into one batch {@code [n, 1, side, side]}. */

@@ -86,27 +86,44 @@ public final class ImageIo {
     }
 
     /**
-     * Reads every {@code *.png} file of a directory (sorted by name) as gray {@code [1, 1, H, W]}.
+     * The PNG and JPEG files of a directory ({@code *.png}, {@code *.jpg}, {@code *.jpeg}, any
+     * case), sorted by name; other files are ignored.
+     *
+     * @param directory the directory
+     * @throws FileNotFoundException naming the directory and {@link #INSTALL_HINT} if it is missing
+     *                               or holds no such file
+     */
+    public static List<Path> imageFiles(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new FileNotFoundException("ImageIo.imageFiles: no directory " + directory.toAbsolutePath() + "; "
+                    + INSTALL_HINT);
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory)) {
+            files = list.filter(p -> {
+                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
+            }).filter(Files::isRegularFile).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new FileNotFoundException("ImageIo.imageFiles: no PNG or JPEG file in " + directory.toAbsolutePath()
+                    + "; " + INSTALL_HINT);
+        }
+        return files;
+    }
+
+    /**
+     * Reads every PNG or JPEG file of a directory ({@link #imageFiles}, sorted by name) as gray
+     * {@code [1, 1, H, W]}.
      *
      * @param directory the directory
      * @param type      float32 or float64
      * @throws FileNotFoundException naming the directory and {@link #INSTALL_HINT} if it is missing
-     *                               or holds no PNG file
+     *                               or holds no image file
      */
     public static List<Tensor> readGrayDirectory(Path directory, DataType type) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            throw new FileNotFoundException("ImageIo.readGrayDirectory: no directory " + directory.toAbsolutePath() + "; " + INSTALL_HINT);
-        }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(directory)) {
-            files = list.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
-                    .filter(Files::isRegularFile).sorted().toList();
-        }
-        if (files.isEmpty()) {
-            throw new FileNotFoundException("ImageIo.readGrayDirectory: no *.png file in " + directory.toAbsolutePath() + "; " + INSTALL_HINT);
-        }
         List<Tensor> images = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : imageFiles(directory)) {
             images.add(readGray(f, type));
         }
         return images;

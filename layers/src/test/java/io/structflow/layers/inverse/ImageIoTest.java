@@ -66,7 +66,34 @@ class ImageIoTest {
         assertTrue(f.getMessage().contains("camera.png") && f.getMessage().contains("python3-skimage"), f.getMessage());
         Files.createDirectories(missing);
         FileNotFoundException empty = assertThrows(FileNotFoundException.class, () -> ImageIo.readGrayDirectory(missing, D));
-        assertTrue(empty.getMessage().contains("no *.png"), empty.getMessage());
+        assertTrue(empty.getMessage().contains("no PNG or JPEG file"), empty.getMessage());
+    }
+
+    @Test
+    void imageFiles_listsPngAndJpegByName_andJpegReadsAsGray() throws Exception {
+        Path folder = dir.resolve("mixed");
+        Files.createDirectories(folder.resolve("sub.png"));
+        BufferedImage flat = new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 16; j++) {
+                flat.getRaster().setSample(j, i, 0, 100);
+            }
+        }
+        ImageIO.write(flat, "png", folder.resolve("a.png").toFile());
+        ImageIO.write(flat, "jpg", folder.resolve("b.JPG").toFile());
+        ImageIO.write(flat, "jpg", folder.resolve("c.jpeg").toFile());
+        Files.writeString(folder.resolve("d.txt"), "ignored");
+        List<Path> files = ImageIo.imageFiles(folder);
+        assertEquals(List.of("a.png", "b.JPG", "c.jpeg"), files.stream().map(f -> f.getFileName().toString()).toList());
+        List<Tensor> images = ImageIo.readGrayDirectory(folder, D);
+        assertEquals(3, images.size());
+        for (Tensor im : images) {
+            assertArrayEquals(new long[] {1, 1, 8, 16}, im.shape());
+            for (double v : im.toDoubleArray()) {
+                // a flat image survives JPEG up to rounding of the 8-bit level
+                assertEquals(100 / 255.0, v, 1.5 / 255, "gray level");
+            }
+        }
     }
 
     @Test
