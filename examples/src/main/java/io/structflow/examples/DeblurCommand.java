@@ -4,7 +4,6 @@ import io.structflow.examples.pnp.DeblurExperiment;
 import io.structflow.examples.pnp.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
 import io.structflow.examples.pnp.PatchTrainer;
-import io.structflow.examples.support.DataTypeConverter;
 import io.structflow.examples.support.Plots;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.Results;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
                 + "PSNR gain and convergence of ||x_{k+1} - x_k|| ([M-slides], Convergence of the PnP iterations).",
                 "Default: the full protocol (a few minutes on 2 cores); --quick: a short run with the same outputs."})
 final class DeblurCommand implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images), fmnist, or a directory with train/ and test/ folders of PNG or JPEG images, e.g. BSDS500's data/images (default ${DEFAULT-VALUE})")
-    String data;
+    @Mixin
+    DenoiserTrainingOptions training;
 
     @Option(names = "--blur-length", defaultValue = "9", description = "motion blur length in pixels (default ${DEFAULT-VALUE})")
     int blurLength;
@@ -55,68 +55,30 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "stop at this relative change (default ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--runs", defaultValue = "1", description = "independent runs (seeds seed, seed+1, …) (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = {"--steps", "--epochs"}, description = "training steps of the denoiser (default 1500; quick 60)")
-    Integer steps;
-
-    @Option(names = "--batch", defaultValue = "16", description = "patches per step (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--patch", description = "training patch side (default 32; quick 24; fmnist 28)")
-    Integer patch;
-
-    @Option(names = "--lr", defaultValue = "2e-3", description = "initial Adam learning rate (default ${DEFAULT-VALUE})")
-    double lr;
-
-    @Option(names = "--channels", defaultValue = "8", description = "lifted channels C (default ${DEFAULT-VALUE})")
-    int channels;
-
-    @Option(names = "--hidden", defaultValue = "32", description = "channels m of each K_i (default ${DEFAULT-VALUE})")
-    int hidden;
-
-    @Option(names = "--layers", defaultValue = "8", description = "gradient steps (default ${DEFAULT-VALUE})")
-    int layers;
-
     @Option(names = "--size", description = "side of the centre crop deblurred (default 128; quick 48; fmnist 28)")
     Integer size;
-
-    @Option(names = "--dtype", defaultValue = "float32", converter = DataTypeConverter.class,
-            description = "float32 or float64 (default ${DEFAULT-VALUE})")
-    DataType dtype;
-
-    @Option(names = "--quick", description = "short run: small patches and image, few training steps")
-    boolean quick;
 
     @Option(names = "--out", defaultValue = "out/deblur", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ImageSets.Source source = ImageSets.Source.parse(data);
-        boolean fmnist = source == ImageSets.Source.FMNIST;
-        int nSteps = steps != null ? steps : quick ? 60 : 1500;
-        int nIterations = iterations != null ? iterations : quick ? 200 : 1000;
-        int side = size != null ? size : fmnist ? 28 : quick ? 48 : 128;
-        int p = patch != null ? patch : fmnist ? 28 : quick ? 24 : 32;
-        if (nSteps < 1 || nIterations < 1 || runs < 1 || batch < 1) {
-            throw new IllegalArgumentException("--steps, --iterations, --runs, --batch: expected ≥ 1 but got " + nSteps
-                    + ", " + nIterations + ", " + runs + ", " + batch);
-        }
+        training.validate();
+        boolean quick = training.quick;
+        int runs = training.runs;
+        int nIterations = DenoiserTrainingOptions.positive("--iterations",
+                iterations != null ? iterations : quick ? 200 : 1000);
+        int side = training.imageSide(size);
         if (!(stepFraction > 0 && stepFraction < 1)) {
             throw new IllegalArgumentException("--step-fraction: expected a value in (0, 1) (τ below 2/‖K‖²) but got "
                     + stepFraction);
         }
-        if (!(noise >= 0) || !(denoiserSigma > 0) || !(lr > 0)) {
-            throw new IllegalArgumentException("--noise, --denoiser-sigma, --lr: expected ≥ 0, > 0, > 0 but got " + noise
-                    + ", " + denoiserSigma + ", " + lr);
+        if (!(noise >= 0) || !(denoiserSigma > 0) || !Double.isFinite(noise) || !Double.isFinite(denoiserSigma)) {
+            throw new IllegalArgumentException("--noise, --denoiser-sigma: expected finite values ≥ 0 and > 0 but got "
+                    + noise + ", " + denoiserSigma);
         }
-        ImageSets images = ImageSets.load(data, side, 1, DataType.DOUBLE);
-        FlowDenoiser.Architecture arch = new FlowDenoiser.Architecture(channels, hidden, layers, 3);
+        FlowDenoiser.Architecture arch = training.architecture();
+        ImageSets images = ImageSets.load(training.data, side, 1, DataType.DOUBLE);
         System.out.printf("deblur: motion blur %d px at %.0f°, noise %.3g, %s %d×%d; denoiser trained at sigma %.3g%n",
                 blurLength, blurAngle, noise, images.testNames().get(0), side, side, denoiserSigma);
         DeblurExperiment.Result first = null;
@@ -124,12 +86,11 @@ final class DeblurCommand implements Callable<Integer> {
         double sumPnp = 0;
         double worstChange = 0;
         long start = System.nanoTime();
-        try (Progress bar = new Progress("deblur", (long) runs * nSteps)) {
+        try (Progress bar = new Progress("deblur", (long) runs * training.trainingSteps())) {
             for (int r = 0; r < runs; r++) {
-                PatchTrainer.Settings ts = new PatchTrainer.Settings(nSteps, batch, p, Math.max(batch, quick ? 512 : 4096),
-                        lr, denoiserSigma, seed + r);
+                PatchTrainer.Settings ts = training.training(denoiserSigma, r);
                 DeblurExperiment.Config config = new DeblurExperiment.Config(blurLength, blurAngle, noise, denoiserSigma,
-                        arch, ts, stepFraction, nIterations, tolerance, dtype);
+                        arch, ts, stepFraction, nIterations, tolerance, training.dtype);
                 DeblurExperiment.Result res = DeblurExperiment.run(config, images, t -> bar.step());
                 if (first == null) {
                     first = res;
@@ -204,17 +165,7 @@ final class DeblurCommand implements Callable<Integer> {
         protocol.put("step_fraction", stepFraction);
         protocol.put("max_iterations", nIterations);
         protocol.put("tolerance", tolerance);
-        protocol.put("steps", nSteps);
-        protocol.put("batch", batch);
-        protocol.put("patch", p);
-        protocol.put("lr", lr);
-        protocol.put("channels", channels);
-        protocol.put("hidden", hidden);
-        protocol.put("layers", layers);
-        protocol.put("seed", seed);
-        protocol.put("runs", runs);
-        protocol.put("dtype", dtype == DataType.DOUBLE ? "float64" : "float32");
-        protocol.put("quick", quick);
+        protocol.putAll(training.toMap());
         json.put("protocol", protocol);
         json.put("seconds", seconds);
         Results.write(out, json);

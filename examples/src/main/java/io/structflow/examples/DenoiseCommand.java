@@ -5,7 +5,6 @@ import io.structflow.examples.pnp.DenoiseExperiment;
 import io.structflow.examples.pnp.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
 import io.structflow.examples.pnp.PatchTrainer;
-import io.structflow.examples.support.DataTypeConverter;
 import io.structflow.examples.support.Plots;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.Results;
@@ -20,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,47 +36,14 @@ final class DenoiseCommand implements Callable<Integer> {
     /** The slides' PSNR on BSDS500 (dB). */
     static final Map<String, Double> SLIDES = Map.of("tv", 25.8, "euler", 27.6, "dncnn", 27.1, "rk4", 27.5);
 
-    @Option(names = "--data", defaultValue = "skimage", description = "skimage (natural images), fmnist, or a directory with train/ and test/ folders of PNG or JPEG images, e.g. BSDS500's data/images (default ${DEFAULT-VALUE})")
-    String data;
+    @Mixin
+    DenoiserTrainingOptions training;
 
     @Option(names = "--sigma", defaultValue = "0.1", description = "noise level on the [0,1] scale (default ${DEFAULT-VALUE})")
     double sigma;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--runs", defaultValue = "1", description = "independent runs (seeds seed, seed+1, …); PSNR is averaged (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = {"--steps", "--epochs"}, description = "training steps (mini-batches) of the Euler denoiser and DnCNN (default 1500; quick 60)")
-    Integer steps;
-
     @Option(names = "--rk4-steps", description = "fine-tuning steps of the RK4 variant from the Euler parameters (default steps/4)")
     Integer rk4Steps;
-
-    @Option(names = "--batch", defaultValue = "16", description = "patches per step (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--patch", description = "training patch side (default 32; quick 24; fmnist 28)")
-    Integer patch;
-
-    @Option(names = "--lr", defaultValue = "2e-3", description = "initial Adam learning rate, cosine decay (default ${DEFAULT-VALUE})")
-    double lr;
-
-    @Option(names = "--channels", defaultValue = "8", description = "lifted channels C of the Euler/RK4 denoiser (default ${DEFAULT-VALUE})")
-    int channels;
-
-    @Option(names = "--hidden", defaultValue = "32", description = "channels m of each convolution K_i (default ${DEFAULT-VALUE})")
-    int hidden;
-
-    @Option(names = "--layers", defaultValue = "8", description = "gradient steps of the Euler/RK4 denoiser (default ${DEFAULT-VALUE})")
-    int layers;
-
-    @Option(names = "--activation", defaultValue = "relu", description = "σ of the Euler/RK4 fields: relu or tanh (default ${DEFAULT-VALUE})")
-    String activation;
-
-    @Option(names = "--state-scale", defaultValue = "1", description = "scale s of the lift s·L₀ and projection L₀ᵀ/s; tanh saturates at about 1/s in image units (default ${DEFAULT-VALUE})")
-    double stateScale;
 
     @Option(names = "--dncnn-features", defaultValue = "32", description = "DnCNN hidden channels (default ${DEFAULT-VALUE})")
     int dncnnFeatures;
@@ -90,41 +57,29 @@ final class DenoiseCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "largest number of repeated applications (default 200; quick 20)")
     Integer repeats;
 
-    @Option(names = "--dtype", defaultValue = "float32", converter = DataTypeConverter.class,
-            description = "float32 or float64 (default ${DEFAULT-VALUE})")
-    DataType dtype;
-
-    @Option(names = "--quick", description = "short run: small patches and crops, few training steps")
-    boolean quick;
-
     @Option(names = "--out", defaultValue = "out/denoise", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ImageSets.Source source = ImageSets.Source.parse(data);
-        boolean fmnist = source == ImageSets.Source.FMNIST;
-        int nSteps = positive("--steps", steps != null ? steps : quick ? 60 : 1500);
+        training.validate();
+        boolean quick = training.quick;
+        int runs = training.runs;
+        int nSteps = training.trainingSteps();
         int nRk4 = rk4Steps != null ? rk4Steps : nSteps / 4;
-        int side = testSize != null ? testSize : fmnist ? 28 : quick ? 48 : 128;
-        int p = patch != null ? patch : fmnist ? 28 : quick ? 24 : 32;
-        int nRepeats = positive("--repeats", repeats != null ? repeats : quick ? 20 : 200);
-        positive("--runs", runs);
-        positive("--batch", batch);
-        if (!(sigma > 0) || !(lr > 0)) {
-            throw new IllegalArgumentException("--sigma and --lr: expected positive values but got " + sigma + " and " + lr);
+        int side = training.imageSide(testSize);
+        int nRepeats = DenoiserTrainingOptions.positive("--repeats", repeats != null ? repeats : quick ? 20 : 200);
+        if (!(sigma > 0) || !Double.isFinite(sigma)) {
+            throw new IllegalArgumentException("--sigma: expected a finite value > 0 but got " + sigma);
         }
         if (nRk4 < 0) {
             throw new IllegalArgumentException("--rk4-steps: expected ≥ 0 but got " + nRk4);
         }
-        ImageSets images = ImageSets.load(data, side, 8, DataType.DOUBLE);
-        if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
-            throw new IllegalArgumentException("--state-scale: expected a finite value > 0 but got " + stateScale);
-        }
-        FlowDenoiser.Architecture arch = new FlowDenoiser.Architecture(channels, hidden, layers, 3,
-                FlowDenoiser.Architecture.activationNamed(activation), stateScale);
+        FlowDenoiser.Architecture arch = training.architecture();
+        ImageSets images = ImageSets.load(training.data, side, 8, DataType.DOUBLE);
         double[] lambdas = {0.02, 0.03, 0.045, 0.06, 0.08, 0.1, 0.13, 0.17};
-        System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma, data,
+        System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma,
+                training.data,
                 images.trainNames().size() <= 10 ? images.trainNames() : images.trainNames().size() + " images",
                 images.testNames().size() <= 10 ? images.testNames() : images.testNames().size() + " images", side, side);
 
@@ -133,10 +88,9 @@ final class DenoiseCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Progress bar = new Progress("denoise", total)) {
             for (int r = 0; r < runs; r++) {
-                PatchTrainer.Settings ts = new PatchTrainer.Settings(nSteps, batch, p, Math.max(batch, quick ? 512 : 4096),
-                        lr, sigma, seed + r);
+                PatchTrainer.Settings ts = training.training(sigma, r);
                 DenoiseExperiment.Config config = new DenoiseExperiment.Config(sigma, arch, dncnnFeatures, dncnnDepth, ts,
-                        nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, dtype);
+                        nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, training.dtype);
                 results.add(DenoiseExperiment.run(config, images, t -> bar.step()));
             }
         }
@@ -215,7 +169,7 @@ final class DenoiseCommand implements Callable<Integer> {
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("noise_sigma", sigma);
-        json.put("data", data);
+        json.put("data", training.data);
         json.put("train_images", images.trainNames());
         json.put("test_images", images.testNames());
         json.put("test_size", side);
@@ -252,23 +206,11 @@ final class DenoiseCommand implements Callable<Integer> {
         json.put("quality_euler_minus_tv_db", gapTv);
         json.put("quality_dncnn_minus_euler_db", gapDncnn);
         Map<String, Object> protocol = new LinkedHashMap<>();
-        protocol.put("steps", nSteps);
+        protocol.putAll(training.toMap());
         protocol.put("rk4_steps", nRk4);
-        protocol.put("batch", batch);
-        protocol.put("patch", p);
-        protocol.put("lr", lr);
-        protocol.put("channels", channels);
-        protocol.put("hidden", hidden);
-        protocol.put("layers", layers);
-        protocol.put("activation", arch.activationName());
-        protocol.put("state_scale", stateScale);
         protocol.put("dncnn_features", dncnnFeatures);
         protocol.put("dncnn_depth", dncnnDepth);
         protocol.put("repeats", nRepeats);
-        protocol.put("seed", seed);
-        protocol.put("runs", runs);
-        protocol.put("dtype", dtype == DataType.DOUBLE ? "float64" : "float32");
-        protocol.put("quick", quick);
         json.put("protocol", protocol);
         json.put("seconds", seconds);
         Results.write(out, json);
@@ -316,12 +258,5 @@ final class DenoiseCommand implements Callable<Integer> {
             y[i] = s / Math.min(i + 1, window);
         }
         return new double[][] {x, y};
-    }
-
-    private static int positive(String option, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(option + ": expected ≥ 1 but got " + v);
-        }
-        return v;
     }
 }

@@ -18,7 +18,26 @@ public final class StructflowCli implements Runnable {
     /** Entry point; exits with the sub-command's status. */
     public static void main(String[] args) {
         Backend.init();
-        System.exit(new CommandLine(new StructflowCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling: bad input (an {@link IllegalArgumentException}, or a
+     * missing file or directory) is reported as one line naming the sub-command and the message,
+     * which names the option, what was expected and what came; anything else keeps its stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new StructflowCli());
+        cli.setExecutionExceptionHandler((ex, command, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.FileNotFoundException
+                    || ex instanceof java.nio.file.NoSuchFileException) {
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+                command.getErr().flush();
+                return 2;
+            }
+            throw ex;
+        });
+        return cli;
     }
 
     @Override

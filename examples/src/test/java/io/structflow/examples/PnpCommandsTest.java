@@ -74,9 +74,11 @@ class PnpCommandsTest {
     void badOptions_failWithAMessageNamingTheOption(@TempDir Path dir) {
         for (String[] args : List.of(new String[] {"denoise", "--data", "bsds"}, new String[] {"denoise", "--sigma", "-1"},
                 new String[] {"deblur", "--step-fraction", "1.5"}, new String[] {"denoise", "--data", "fmnist", "--test-size", "20"},
-                new String[] {"deblur", "--data", "bsds"})) {
+                new String[] {"deblur", "--data", "bsds"}, new String[] {"denoise", "--activation", "sigmoid"},
+                new String[] {"deblur", "--state-scale", "0"}, new String[] {"deblur", "--lr", "-1"},
+                new String[] {"denoise", "--layers", "0"})) {
             StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new StructflowCli());
+            CommandLine cli = StructflowCli.commandLine();
             cli.setErr(new PrintWriter(err));
             String[] full = new String[args.length + 2];
             System.arraycopy(args, 0, full, 0, args.length);
@@ -86,6 +88,8 @@ class PnpCommandsTest {
             String option = args[args.length - 2];
             assertTrue(err.toString().contains(option) || err.toString().contains(option.substring(2)),
                     String.join(" ", args) + " → " + err);
+            assertTrue(err.toString().startsWith("structflow " + args[0] + ": ") && !err.toString().contains("\tat "),
+                    "one line naming the command, no stack trace: " + err);
         }
     }
 }
