@@ -86,6 +86,17 @@ public final class Autograd {
         if (wanted != null) {
             Collections.addAll(wantedSet, wanted);
         }
+        // with wanted inputs, only nodes with an input on a path to one of them are differentiated:
+        // nothing below the wanted tensors runs (a backward rule that differentiates a local graph
+        // built on its own inputs would otherwise re-run every earlier layer, once per layer)
+        Set<Tensor> reachesWanted = wanted == null ? null : Collections.newSetFromMap(new IdentityHashMap<>());
+        if (reachesWanted != null) {
+            for (Tensor node : order) {
+                if (wantedSet.contains(node) || inputReaches(node, reachesWanted)) {
+                    reachesWanted.add(node);
+                }
+            }
+        }
         try (GradMode.Scope scope = GradMode.set(createGraph)) {
             for (int i = 0; i < outputs.length; i++) {
                 Tensor seed;
@@ -110,6 +121,15 @@ public final class Autograd {
                 if (g == null || node.isLeaf()) {
                     continue;
                 }
+                if (reachesWanted != null && !inputReaches(node, reachesWanted)) {
+                    if (!wantedSet.contains(node)) {
+                        grads.remove(node);
+                    }
+                    if (!retain) {
+                        node.releaseGraph();
+                    }
+                    continue;
+                }
                 Tensor[] in = node.inputs();
                 Tensor[] gin = node.backwardRule().apply(g);
                 for (int i = 0; i < in.length; i++) {
@@ -131,6 +151,18 @@ public final class Autograd {
             }
         }
         return grads;
+    }
+
+    private static boolean inputReaches(Tensor node, Set<Tensor> reachesWanted) {
+        if (node.isLeaf()) {
+            return false;
+        }
+        for (Tensor in : node.inputs()) {
+            if (in != null && reachesWanted.contains(in)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void accumulate(Map<Tensor, Tensor> grads, Tensor t, Tensor g) {

@@ -87,4 +87,27 @@ class AutogradTest {
         double expected = n * (double) 0.1f;
         assertEquals(expected, x.sum().item(), expected * 1e-6);
     }
+
+    /**
+     * With wanted inputs, backward rules below them are not run: differentiating with respect to
+     * an intermediate tensor must not differentiate what produced it (a rule that differentiates a
+     * local graph built on its own inputs would otherwise re-run every earlier layer).
+     */
+    @Test
+    void grad_withRespectToAnIntermediate_runsNothingBelowIt() {
+        int[] calls = {0};
+        Tensor x = Tensor.variable(Tensor.of(DataType.DOUBLE, new double[] {1, 2, 3}, 3).value());
+        Tensor below = Tensor.fromOp("counted", x.value().mul(2), g -> {
+            calls[0]++;
+            return new Tensor[] {g.mul(2)};
+        }, x);
+        Tensor w = below.mul(3);
+        Tensor out = w.mul(w).sum();
+        Tensor[] g = Autograd.grad(new Tensor[] {out}, null, new Tensor[] {w}, true, true);
+        assertArrayEquals(new double[] {12, 24, 36}, g[0].toDoubleArray(), 1e-12, "d(Σw²)/dw = 2w, w = 6x");
+        assertEquals(0, calls[0], "the rule below w ran");
+        Tensor[] both = Autograd.grad(new Tensor[] {out}, null, new Tensor[] {w, x}, false, true);
+        assertEquals(1, calls[0], "with x wanted too, the rule between w and x runs once");
+        assertArrayEquals(new double[] {72, 144, 216}, both[1].toDoubleArray(), 1e-12, "d(36Σx²)/dx = 72x");
+    }
 }
