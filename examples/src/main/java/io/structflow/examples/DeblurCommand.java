@@ -88,7 +88,7 @@ final class DeblurCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Progress bar = new Progress("deblur", (long) runs * training.trainingSteps())) {
             for (int r = 0; r < runs; r++) {
-                PatchTrainer.Settings ts = training.training(denoiserSigma, r);
+                PatchTrainer.Settings ts = training.schedule(denoiserSigma, r);
                 DeblurExperiment.Config config = new DeblurExperiment.Config(blurLength, blurAngle, noise, denoiserSigma,
                         arch, ts, stepFraction, nIterations, tolerance, training.dtype);
                 DeblurExperiment.Result res = DeblurExperiment.run(config, images, t -> bar.step());

@@ -88,7 +88,7 @@ final class DenoiseCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Progress bar = new Progress("denoise", total)) {
             for (int r = 0; r < runs; r++) {
-                PatchTrainer.Settings ts = training.training(sigma, r);
+                PatchTrainer.Settings ts = training.schedule(sigma, r);
                 DenoiseExperiment.Config config = new DenoiseExperiment.Config(sigma, arch, dncnnFeatures, dncnnDepth, ts,
                         nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, training.dtype);
                 results.add(DenoiseExperiment.run(config, images, t -> bar.step()));

@@ -116,7 +116,7 @@ final class DenoiserTrainingOptions {
     }
 
     /** The patch-training schedule of run {@code run} (seed {@code seed + run}) for noise level {@code sigma}. */
-    PatchTrainer.Settings training(double sigma, int run) {
+    PatchTrainer.Settings schedule(double sigma, int run) {
         return new PatchTrainer.Settings(trainingSteps(), batch, patchSide(), Math.max(batch, quick ? 512 : 4096), lr,
                 sigma, seed + run);
     }
