@@ -36,10 +36,15 @@ public final class SpectralNormBound implements Constraint {
      * @param relativeTolerance slack of the set, ≥ 0, e.g. 1e-6
      */
     public SpectralNormBound(double bound, OperatorNorm norm, double relativeTolerance) {
-        this.bound = Messages.positive("SpectralNormBound", "bound", bound);
+        this("SpectralNormBound", bound, norm, relativeTolerance);
+    }
+
+    /** The same, with bad arguments reported under {@code owner} (the constraint built on this one). */
+    SpectralNormBound(String owner, double bound, OperatorNorm norm, double relativeTolerance) {
+        this.bound = Messages.positive(owner, "bound", bound);
         this.norm = norm;
         if (!(relativeTolerance >= 0) || !Double.isFinite(relativeTolerance)) {
-            throw Messages.badArgument("SpectralNormBound", "relativeTolerance", "a finite value ≥ 0", relativeTolerance);
+            throw Messages.badArgument(owner, "relativeTolerance", "a finite value ≥ 0", relativeTolerance);
         }
         this.relativeTolerance = relativeTolerance;
     }
@@ -71,7 +76,7 @@ public final class SpectralNormBound implements Constraint {
     public double violation(Parameter p) {
         double s = norm.estimate(p.value());
         lastNorm = s;
-        return s > bound * (1 + relativeTolerance) ? s - bound : 0;
+        return outside(s) ? s - bound : 0;
     }
 
     @Override
@@ -79,9 +84,19 @@ public final class SpectralNormBound implements Constraint {
         Messages.requireFinite(describe(), p);
         double s = norm.estimate(p.value());
         lastNorm = s;
-        if (s > bound * (1 + relativeTolerance)) {
+        if (outside(s)) {
             p.updateInPlace(p.value().mul(bound / s));
         }
+    }
+
+    /** Whether an estimated norm lies outside the set {@code ‖𝒜_W‖₂ ≤ c(1 + relativeTolerance)}. */
+    boolean outside(double estimatedNorm) {
+        return estimatedNorm > bound * (1 + relativeTolerance);
+    }
+
+    /** The bound c. */
+    double bound() {
+        return bound;
     }
 
     /** The norm estimated by the last call (before rescaling), NaN before the first. */

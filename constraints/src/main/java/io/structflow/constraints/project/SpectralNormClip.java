@@ -32,9 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SpectralNormClip implements Constraint {
     private final SpectralNormBound rescaling;
-    private final double bound;
     private final OperatorNorm norm;
-    private final double relativeTolerance;
     private final int maxClips;
     private double lastNorm = Double.NaN;
 
@@ -45,15 +43,9 @@ public final class SpectralNormClip implements Constraint {
      * @param maxClips          clipping steps per projection before falling back to rescaling, ≥ 1
      */
     public SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
-        this.bound = Messages.positive("SpectralNormClip", "bound", bound);
-        if (!(relativeTolerance >= 0) || !Double.isFinite(relativeTolerance)) {
-            throw Messages.badArgument("SpectralNormClip", "relativeTolerance", "a finite value ≥ 0", relativeTolerance);
-        }
-        Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
-        this.rescaling = new SpectralNormBound(bound, norm, relativeTolerance);
+        this.rescaling = new SpectralNormBound("SpectralNormClip", bound, norm, relativeTolerance);
         this.norm = norm;
-        this.relativeTolerance = relativeTolerance;
-        this.maxClips = maxClips;
+        this.maxClips = Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
     }
 
     @Override
@@ -78,18 +70,18 @@ public final class SpectralNormClip implements Constraint {
         Messages.requireFinite(describe(), p);
         double s = norm.estimate(p.value());
         lastNorm = s;
-        for (int i = 0; i < maxClips && s > bound * (1 + relativeTolerance); i++) {
+        for (int i = 0; i < maxClips && rescaling.outside(s); i++) {
             INDArray g = norm.singularValueGradient(p.value());
             double squared = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
             squared *= squared;
             if (!(squared > 0)) {
                 break;
             }
-            p.updateInPlace(p.value().sub(g.mul((s - bound) / squared)));
+            p.updateInPlace(p.value().sub(g.mul((s - rescaling.bound()) / squared)));
             norm.refreshWarmStart();   // v is now a singular vector of value c: look beyond it
             s = norm.estimate(p.value());
         }
-        if (s > bound * (1 + relativeTolerance)) {
+        if (rescaling.outside(s)) {
             rescaling.projectInPlace(p);
         }
     }
