@@ -57,6 +57,10 @@ final class DenoiseCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "largest number of repeated applications (default 200; quick 20)")
     Integer repeats;
 
+    @Option(names = "--self-ensemble", description = "also report each learned denoiser averaged over the 8 symmetries of "
+            + "the square (flips and transposition; same Lipschitz bound and averagedness, 8x the evaluation cost)")
+    boolean selfEnsemble;
+
     @Option(names = "--out", defaultValue = "out/denoise", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
 
@@ -90,7 +94,8 @@ final class DenoiseCommand implements Callable<Integer> {
             for (int r = 0; r < runs; r++) {
                 PatchTrainer.Settings ts = training.schedule(sigma, r);
                 DenoiseExperiment.Config config = new DenoiseExperiment.Config(sigma, arch, dncnnFeatures, dncnnDepth, ts,
-                        nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, training.dtype);
+                        nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, training.dtype,
+                        selfEnsemble);
                 results.add(DenoiseExperiment.run(config, images, t -> bar.step()));
             }
         }
@@ -128,6 +133,20 @@ final class DenoiseCommand implements Callable<Integer> {
         double gapDncnn = psnr.get("dncnn") - psnr.get("euler");
         System.out.printf("quality bars: Euler − TV = %+.2f dB (want > 0): %s; DnCNN − Euler = %+.2f dB (want ≤ 0.5): %s%n",
                 gapTv, gapTv > 0 ? "met" : "NOT met", gapDncnn, gapDncnn <= 0.5 ? "met" : "NOT met");
+        Map<String, Double> psnrSelfEnsemble = new LinkedHashMap<>();
+        for (String m : first.psnrSelfEnsemble().keySet()) {
+            double s = 0;
+            for (DenoiseExperiment.Result res : results) {
+                s += res.psnrSelfEnsemble().get(m);
+            }
+            psnrSelfEnsemble.put(m, s / runs);
+        }
+        if (selfEnsemble) {
+            System.out.printf("self-ensemble (mean over the 8 symmetries of the square): Euler %.2f, RK4 %.2f, DnCNN %.2f dB; "
+                    + "Euler − TV = %+.2f dB, DnCNN − Euler = %+.2f dB%n", psnrSelfEnsemble.get("euler"),
+                    psnrSelfEnsemble.get("rk4"), psnrSelfEnsemble.get("dncnn"), psnrSelfEnsemble.get("euler") - psnr.get("tv"),
+                    psnrSelfEnsemble.get("dncnn") - psnrSelfEnsemble.get("euler"));
+        }
 
         Table rep = new Table(repeatHeader(first.repeatCounts()));
         for (Map.Entry<String, double[]> e : first.repeatPsnr().entrySet()) {
@@ -175,6 +194,9 @@ final class DenoiseCommand implements Callable<Integer> {
         json.put("test_size", side);
         json.put("psnr", psnr);
         json.put("psnr_runs", psnrRuns);
+        if (selfEnsemble) {
+            json.put("psnr_self_ensemble", psnrSelfEnsemble);
+        }
         json.put("psnr_per_image", first.psnrPerImage());
         json.put("slides_psnr_bsds500", SLIDES);
         json.put("tv_lambda", first.tvLambda());
@@ -211,6 +233,7 @@ final class DenoiseCommand implements Callable<Integer> {
         protocol.put("dncnn_features", dncnnFeatures);
         protocol.put("dncnn_depth", dncnnDepth);
         protocol.put("repeats", nRepeats);
+        protocol.put("self_ensemble", selfEnsemble);
         json.put("protocol", protocol);
         json.put("seconds", seconds);
         Results.write(out, json);

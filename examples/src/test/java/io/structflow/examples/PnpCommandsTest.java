@@ -29,13 +29,19 @@ class PnpCommandsTest {
     void denoise_tinyRun_writesResultsAndImages(@TempDir Path dir) throws Exception {
         int code = new CommandLine(new StructflowCli()).execute("denoise", "--quick", "--steps", "6", "--rk4-steps", "2",
                 "--patch", "16", "--test-size", "24", "--repeats", "3", "--channels", "2", "--hidden", "4", "--layers", "2",
-                "--dncnn-features", "4", "--dncnn-depth", "3", "--out", dir.toString());
+                "--dncnn-features", "4", "--dncnn-depth", "3", "--self-ensemble", "--out", dir.toString());
         assertEquals(0, code);
         Map<String, Object> r = Results.read(dir.resolve("results.json"));
         Map<String, Object> psnr = (Map<String, Object>) r.get("psnr");
         for (String m : List.of("noisy", "tv", "euler", "rk4", "dncnn")) {
             double v = ((Number) psnr.get(m)).doubleValue();
             assertTrue(v > 5 && v < 60, m + " PSNR " + v);
+        }
+        Map<String, Object> ensemble = (Map<String, Object>) r.get("psnr_self_ensemble");
+        for (String m : List.of("euler", "rk4", "dncnn")) {
+            double v = ((Number) ensemble.get(m)).doubleValue();
+            double plain = ((Number) psnr.get(m)).doubleValue();
+            assertTrue(Math.abs(v - plain) < 3, m + ": self-ensemble PSNR " + v + " against " + plain);
         }
         assertEquals(0.1, ((Number) r.get("noise_sigma")).doubleValue(), 0.0);
         assertEquals(List.of("camera.png", "coins.png"), r.get("test_images"));

@@ -4,6 +4,7 @@ import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.inverse.Denoiser;
+import io.structflow.layers.inverse.DihedralAverage;
 import io.structflow.layers.inverse.ImageIo;
 import io.structflow.layers.inverse.ImageMetrics;
 import io.structflow.layers.inverse.TotalVariation;
@@ -44,10 +45,13 @@ public final class DenoiseExperiment {
      * @param lipschitzRounds random partners per test crop for the empirical Lipschitz ratio
      * @param jacobianIterations power iterations for the Jacobian norm
      * @param type          element type
+     * @param selfEnsemble  also measure each learned denoiser averaged over the eight symmetries of
+     *                      the square ({@link DihedralAverage}: same Lipschitz bound and averagedness)
      */
     public record Config(double sigma, FlowDenoiser.Architecture arch, int dncnnFeatures, int dncnnDepth,
                          PatchTrainer.Settings training, int rk4Steps, int repeats, double[] tvLambdas,
-                         int tvIterations, int lipschitzRounds, int jacobianIterations, DataType type) {
+                         int tvIterations, int lipschitzRounds, int jacobianIterations, DataType type,
+                         boolean selfEnsemble) {
         public Config {
             if (!(sigma > 0) || rk4Steps < 0 || repeats < 1 || tvLambdas.length == 0 || tvIterations < 1
                     || lipschitzRounds < 1 || jacobianIterations < 1) {
@@ -68,6 +72,8 @@ public final class DenoiseExperiment {
      * Everything the command prints and writes.
      *
      * @param psnr          mean PSNR over the test crops per method (dB)
+     * @param psnrSelfEnsemble mean PSNR of each learned denoiser averaged over the eight symmetries
+     *                      of the square (empty unless {@link Config#selfEnsemble()})
      * @param psnrPerImage  PSNR per method and test crop
      * @param tvLambda      the TV weight chosen on the training image
      * @param models        the learned denoisers (euler, rk4, dncnn)
@@ -78,7 +84,8 @@ public final class DenoiseExperiment {
      * @param repeated      per learned method, {@code D^k(y)} at k = 10, 50, repeats (those ≤ repeats)
      * @param repeatCounts  the k of {@code repeated}
      */
-    public record Result(Map<String, Double> psnr, Map<String, double[]> psnrPerImage, double tvLambda,
+    public record Result(Map<String, Double> psnr, Map<String, Double> psnrSelfEnsemble,
+                         Map<String, double[]> psnrPerImage, double tvLambda,
                          Map<String, Model> models, double averagedness, double[] steps,
                          Map<String, double[]> repeatPsnr, Map<String, Tensor> images, Map<String, List<Tensor>> repeated,
                          int[] repeatCounts) {
@@ -148,6 +155,13 @@ public final class DenoiseExperiment {
             perImage.put(m, per);
             psnr.put(m, mean(per));
         }
+        Map<String, Double> psnrSelfEnsemble = new LinkedHashMap<>();
+        if (config.selfEnsemble()) {
+            for (Map.Entry<String, Module> e : learned.entrySet()) {
+                Tensor denoised = Denoiser.of(new DihedralAverage(e.getValue())).denoise(noisy);
+                psnrSelfEnsemble.put(e.getKey(), mean(perImagePsnr(denoised, clean)));
+            }
+        }
 
         double[][] losses = {eulerLoss, rk4Loss, dncnnLoss};
         double[] seconds = {eulerSeconds, rk4Seconds, dncnnSeconds};
@@ -196,7 +210,7 @@ public final class DenoiseExperiment {
         for (String m : METHODS) {
             images.put(m, outputs.get(m).region(new long[] {0, 0, 0, 0}, new long[] {1, 1, side, side}));
         }
-        return new Result(psnr, perImage, tvLambda, models, euler.averagedness(), euler.steps(), repeatPsnr, images,
+        return new Result(psnr, psnrSelfEnsemble, perImage, tvLambda, models, euler.averagedness(), euler.steps(), repeatPsnr, images,
                 repeated, counts);
     }
 
