@@ -46,6 +46,9 @@ final class DenoiserTrainingOptions {
     @Option(names = "--layers", defaultValue = "8", description = "gradient steps of the Euler denoiser (default ${DEFAULT-VALUE})")
     int layers;
 
+    @Option(names = "--kernel", defaultValue = "3", description = "odd side of each convolution K_i (default ${DEFAULT-VALUE})")
+    int kernel;
+
     @Option(names = "--activation", defaultValue = "relu", description = "σ of the Euler denoiser's fields: relu or tanh (default ${DEFAULT-VALUE})")
     String activation;
 
@@ -93,10 +96,13 @@ final class DenoiserTrainingOptions {
         positive("--channels", channels);
         positive("--hidden", hidden);
         positive("--layers", layers);
+        if (kernel < 1 || kernel % 2 == 0) {
+            throw new IllegalArgumentException("--kernel: expected an odd integer ≥ 1 but got " + kernel);
+        }
         if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
             throw new IllegalArgumentException("--state-scale: expected a finite value > 0 but got " + stateScale);
         }
-        return new FlowDenoiser.Architecture(channels, hidden, layers, 3,
+        return new FlowDenoiser.Architecture(channels, hidden, layers, kernel,
                 FlowDenoiser.Architecture.activationNamed(activation), stateScale);
     }
 
@@ -131,6 +137,7 @@ final class DenoiserTrainingOptions {
         m.put("channels", channels);
         m.put("hidden", hidden);
         m.put("layers", layers);
+        m.put("kernel", kernel);
         m.put("activation", architecture().activationName());
         m.put("state_scale", stateScale);
         m.put("seed", seed);

@@ -82,7 +82,7 @@ class PnpCommandsTest {
                 new String[] {"deblur", "--step-fraction", "1.5"}, new String[] {"denoise", "--data", "fmnist", "--test-size", "20"},
                 new String[] {"deblur", "--data", "bsds"}, new String[] {"denoise", "--activation", "sigmoid"},
                 new String[] {"deblur", "--state-scale", "0"}, new String[] {"deblur", "--lr", "-1"},
-                new String[] {"denoise", "--layers", "0"})) {
+                new String[] {"denoise", "--layers", "0"}, new String[] {"deblur", "--kernel", "4"})) {
             StringWriter err = new StringWriter();
             CommandLine cli = StructflowCli.commandLine();
             cli.setErr(new PrintWriter(err));
