@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -102,17 +103,10 @@ final class DenoiseCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         DenoiseExperiment.Result first = results.get(0);
 
-        Map<String, Double> psnr = new LinkedHashMap<>();
+        Map<String, Double> psnr = meanOverRuns(results, DenoiseExperiment.Result::psnr);
         Map<String, List<Double>> psnrRuns = new LinkedHashMap<>();
         for (String m : DenoiseExperiment.METHODS) {
-            List<Double> v = new ArrayList<>();
-            double s = 0;
-            for (DenoiseExperiment.Result res : results) {
-                v.add(res.psnr().get(m));
-                s += res.psnr().get(m);
-            }
-            psnr.put(m, s / runs);
-            psnrRuns.put(m, v);
+            psnrRuns.put(m, results.stream().map(res -> res.psnr().get(m)).toList());
         }
 
         Table table = new Table("method", "PSNR (dB)", "slides (BSDS500)", "parameters", "Lipschitz bound", "empirical ratio",
@@ -133,14 +127,7 @@ final class DenoiseCommand implements Callable<Integer> {
         double gapDncnn = psnr.get("dncnn") - psnr.get("euler");
         System.out.printf("quality bars: Euler − TV = %+.2f dB (want > 0): %s; DnCNN − Euler = %+.2f dB (want ≤ 0.5): %s%n",
                 gapTv, gapTv > 0 ? "met" : "NOT met", gapDncnn, gapDncnn <= 0.5 ? "met" : "NOT met");
-        Map<String, Double> psnrSelfEnsemble = new LinkedHashMap<>();
-        for (String m : first.psnrSelfEnsemble().keySet()) {
-            double s = 0;
-            for (DenoiseExperiment.Result res : results) {
-                s += res.psnrSelfEnsemble().get(m);
-            }
-            psnrSelfEnsemble.put(m, s / runs);
-        }
+        Map<String, Double> psnrSelfEnsemble = meanOverRuns(results, DenoiseExperiment.Result::psnrSelfEnsemble);
         if (selfEnsemble) {
             System.out.printf("self-ensemble (mean over the 8 symmetries of the square): Euler %.2f, RK4 %.2f, DnCNN %.2f dB; "
                     + "Euler − TV = %+.2f dB, DnCNN − Euler = %+.2f dB%n", psnrSelfEnsemble.get("euler"),
@@ -257,6 +244,20 @@ final class DenoiseCommand implements Callable<Integer> {
             row.addAll(e.getValue());
             ImageIo.writeStrip(row, out.resolve("repeated_" + e.getKey() + ".png"), 4);
         }
+    }
+
+    /** Per key of the first run's {@code metric}, the mean of its values over all runs. */
+    private static Map<String, Double> meanOverRuns(List<DenoiseExperiment.Result> results,
+                                                    Function<DenoiseExperiment.Result, Map<String, Double>> metric) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        for (String key : metric.apply(results.get(0)).keySet()) {
+            double sum = 0;
+            for (DenoiseExperiment.Result res : results) {
+                sum += metric.apply(res).get(key);
+            }
+            mean.put(key, sum / results.size());
+        }
+        return mean;
     }
 
     private static String[] repeatHeader(int[] counts) {

@@ -88,7 +88,7 @@ final class DenoiserTrainingOptions {
     }
 
     /**
-     * The Euler denoiser's architecture (3×3 kernels).
+     * The Euler denoiser's architecture.
      *
      * @throws IllegalArgumentException naming the option that is out of range
      */

@@ -32,7 +32,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SpectralNormClip implements Constraint {
     private final SpectralNormBound rescaling;
-    private final OperatorNorm norm;
     private final int maxClips;
     private double lastNorm = Double.NaN;
 
@@ -44,7 +43,6 @@ public final class SpectralNormClip implements Constraint {
      */
     public SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
         this.rescaling = new SpectralNormBound("SpectralNormClip", bound, norm, relativeTolerance);
-        this.norm = norm;
         this.maxClips = Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
     }
 
@@ -55,7 +53,7 @@ public final class SpectralNormClip implements Constraint {
 
     @Override
     public void validate(Parameter p) {
-        norm.validate("SpectralNormClip", p);
+        rescaling.norm().validate("SpectralNormClip", p);
     }
 
     @Override
@@ -68,6 +66,7 @@ public final class SpectralNormClip implements Constraint {
     @Override
     public void projectInPlace(Parameter p) {
         Messages.requireFinite(describe(), p);
+        OperatorNorm norm = rescaling.norm();
         double s = norm.estimate(p.value());
         lastNorm = s;
         for (int i = 0; i < maxClips && rescaling.outside(s); i++) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.structflow.constraints.linalg.ConvOperatorNorm;
-import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.FusedGradientFlow;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.check.GradCheck;
@@ -29,11 +27,7 @@ class DihedralAverageTest {
 
     /** A contractive gradient step x − hKᵀReLU(Kx + b) with a random (not symmetric) 3×3 kernel, h = 1.8/‖K‖²: 0.9-averaged. */
     private static Lambda contractiveStep(long seed) {
-        Tensor kernel = Tensor.randn(D, new SplittableRandom(seed), 3, 1, 3, 3).mul(0.4);
-        Tensor bias = Tensor.randn(D, new SplittableRandom(seed + 1), 3).mul(0.1);
-        double norm = new ConvOperatorNorm(ConvGeometry.same(3), S, S).estimate(kernel.value());
-        Tensor h = Tensor.scalar(1.8 / (norm * norm), D);
-        return new Lambda("step", x -> FusedGradientFlow.conv(x, kernel, bias, h, -1, Activation.relu()));
+        return new Lambda("step", TestImages.contractiveStep(seed, 3, S, 0.4, 0.1));
     }
 
     private static Tensor images(long seed, int batch) {

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.structflow.constraints.linalg.ConvOperatorNorm;
-import io.structflow.core.autodiff.ConvGeometry;
-import io.structflow.core.autodiff.FusedGradientFlow;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Lambda;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -24,11 +20,7 @@ class PlugAndPlayTest {
 
     /** One contractive step with a random [4, 1, 3, 3] kernel, h = 1.8/‖K‖² (averaged since h &lt; 2/‖K‖²). */
     private static Denoiser contractiveStep(long seed) {
-        Tensor kernel = Tensor.randn(D, new SplittableRandom(seed), 4, 1, 3, 3).mul(0.3);
-        Tensor bias = Tensor.randn(D, new SplittableRandom(seed + 1), 4).mul(0.05);
-        double norm = new ConvOperatorNorm(ConvGeometry.same(3), N, N).estimate(kernel.value());
-        Tensor h = Tensor.scalar(1.8 / (norm * norm), D);
-        return x -> FusedGradientFlow.conv(x, kernel, bias, h, -1, Activation.relu());
+        return TestImages.contractiveStep(seed, 4, N, 0.3, 0.05)::apply;
     }
 
     private static Denoiser network() {

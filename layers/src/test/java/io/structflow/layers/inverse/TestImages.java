@@ -1,6 +1,12 @@
 package io.structflow.layers.inverse;
 
+import io.structflow.constraints.linalg.ConvOperatorNorm;
+import io.structflow.core.autodiff.ConvGeometry;
+import io.structflow.core.autodiff.FusedGradientFlow;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Activation;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Small synthetic images and dense linear algebra shared by the tests. */
@@ -29,6 +35,20 @@ final class TestImages {
             }
         }
         return Tensor.of(DataType.DOUBLE, d, 1, 1, n, n);
+    }
+
+    /**
+     * One contractive gradient step {@code x − hKᵀReLU(Kx + b)} on {@code [batch, 1, side, side]}
+     * float64 images, with a random (not symmetric) kernel {@code [hidden, 1, 3, 3]} of scale
+     * {@code kernelScale}, random biases of scale {@code biasScale} and {@code h = 1.8/‖K‖²}: it is
+     * 0.9-averaged, since {@code h < 2/‖K‖²} ([CMOSS] (3.5)).
+     */
+    static UnaryOperator<Tensor> contractiveStep(long seed, int hidden, int side, double kernelScale, double biasScale) {
+        Tensor kernel = Tensor.randn(DataType.DOUBLE, new SplittableRandom(seed), hidden, 1, 3, 3).mul(kernelScale);
+        Tensor bias = Tensor.randn(DataType.DOUBLE, new SplittableRandom(seed + 1), hidden).mul(biasScale);
+        double norm = new ConvOperatorNorm(ConvGeometry.same(3), side, side).estimate(kernel.value());
+        Tensor h = Tensor.scalar(1.8 / (norm * norm), DataType.DOUBLE);
+        return x -> FusedGradientFlow.conv(x, kernel, bias, h, -1, Activation.relu());
     }
 
     /** Largest eigenvalue of a symmetric matrix by the cyclic Jacobi method (independent of power iteration). */
