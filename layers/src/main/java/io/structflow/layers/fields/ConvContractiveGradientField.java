@@ -26,7 +26,23 @@ public final class ConvContractiveGradientField extends ConvGradientField {
      */
     public ConvContractiveGradientField(int channels, int hidden, int k, int height, int width, Activation sigma,
                                         DataType type, SplittableRandom rng) {
-        super("ConvContractiveGradientField", channels, hidden, k, height, width, sigma, type, rng);
+        this(channels, hidden, k, 1, height, width, sigma, type, rng);
+    }
+
+    /**
+     * @param channels input channels C
+     * @param hidden   output channels m of K
+     * @param k        kernel size (odd)
+     * @param dilation spacing d ≥ 1 of the kernel taps (padding d(k−1)/2 keeps the image size)
+     * @param height   image height H
+     * @param width    image width W
+     * @param sigma    activation
+     * @param type     FLOAT or DOUBLE
+     * @param rng      seeded generator
+     */
+    public ConvContractiveGradientField(int channels, int hidden, int k, int dilation, int height, int width,
+                                        Activation sigma, DataType type, SplittableRandom rng) {
+        super("ConvContractiveGradientField", channels, hidden, k, dilation, height, width, sigma, type, rng);
     }
 
     @Override

@@ -21,7 +21,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The convolutional gradient field ([M-slides], conv version of [CMOSS] (3.3)):
  * <pre>  f(x) = s·Kᵀσ(Kx + b) = s·∇V(x),   V(x) = 𝟏ᵀΓ(Kx + b)</pre>
- * K a stride-1 "same" convolution {@code C → m} channels with a {@code k×k} kernel (k odd),
+ * K a stride-1 "same" convolution {@code C → m} channels with a {@code k×k} kernel (k odd) and
+ * dilation d ≥ 1 (taps d pixels apart; 1 by default, computed as the undilated convolution on
+ * the d² interleaved sub-images, see {@link SubLattices}, which needs H and W divisible by d),
  * Kᵀ the transposed convolution with the same kernel; {@code s = −1}
  * ({@link ConvContractiveGradientField}) or {@code +1} ({@link ConvExpansiveGradientField}).
  * Inputs are {@code [batch, C, H, W]} with the H, W fixed at construction (the operator norm of
@@ -38,24 +40,30 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     private final int width;
     private final Activation sigma;
     private final DataType type;
+    private final int dilation;
     private final ConvGeometry geometry;
     private final Parameter kernel;
     private final Parameter bias;
     private final WeightNorm norms = new WeightNorm();
 
-    ConvGradientField(String kind, int channels, int hidden, int k, int height, int width, Activation sigma,
-                      DataType type, SplittableRandom rng) {
+    ConvGradientField(String kind, int channels, int hidden, int k, int dilation, int height, int width,
+                      Activation sigma, DataType type, SplittableRandom rng) {
         this.kind = kind;
         this.channels = FieldChecks.positive(kind, "channels", channels);
         FieldChecks.positive(kind, "hidden", hidden);
         if (k < 1 || k % 2 == 0) {
             throw new IllegalArgumentException(kind + ": kernel size k expected odd ≥ 1 but got " + k);
         }
+        this.dilation = FieldChecks.positive(kind, "dilation", dilation);
         this.height = FieldChecks.positive(kind, "height", height);
         this.width = FieldChecks.positive(kind, "width", width);
         this.sigma = Objects.requireNonNull(sigma, kind + ": sigma");
         this.type = FieldChecks.floating(kind, type);
         FieldChecks.rng(kind, rng);
+        if (height % dilation != 0 || width % dilation != 0) {
+            throw new IllegalArgumentException(kind + ": height and width expected multiples of the dilation "
+                    + dilation + " but got " + height + "×" + width);
+        }
         this.geometry = ConvGeometry.same(k);
         kernel = register("K", Parameter.of("K",
                 Tensor.randn(type, rng, hidden, channels, k, k).mul(1 / Math.sqrt((double) channels * k * k))));
@@ -80,9 +88,14 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
         return sigma;
     }
 
-    /** Stride-1 "same" geometry. */
+    /** Stride-1 "same" geometry of K on each sub-image (dilation 1). */
     public ConvGeometry geometry() {
         return geometry;
+    }
+
+    /** The dilation d: K's taps are d pixels apart. */
+    public int dilation() {
+        return dilation;
     }
 
     @Override
@@ -93,7 +106,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     /** Attaches {@code ‖K‖₂ ≤ c} on {@code H×W} images and remembers c for the Lipschitz derivation. */
     public ConvGradientField constrainNorm(double c) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
-        return attachNorm(c, SpectralNormBound.convolution(c, geometry, height, width));
+        return attachNorm(c, SpectralNormBound.convolution(c, geometry, height / dilation, width / dilation));
     }
 
     /**
@@ -108,8 +121,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     public ConvGradientField constrainNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
         Objects.requireNonNull(settings, kind + ".constrainNorm: settings");
-        return attachNorm(c, new SpectralNormBound(c, new ConvOperatorNorm(geometry, height, width, settings),
-                relativeTolerance));
+        return attachNorm(c, new SpectralNormBound(c, normOperator(settings), relativeTolerance));
     }
 
     /**
@@ -125,8 +137,12 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     public ConvGradientField clipNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
         FieldChecks.positiveBound(kind + ".clipNorm", "c", c);
         Objects.requireNonNull(settings, kind + ".clipNorm: settings");
-        return attachNorm(c, new SpectralNormClip(c, new ConvOperatorNorm(geometry, height, width, settings),
-                relativeTolerance, 3));
+        return attachNorm(c, new SpectralNormClip(c, normOperator(settings), relativeTolerance, 3));
+    }
+
+    /** {@code ‖K_d‖₂} on {@code H×W} images: {@code ‖K‖₂} on the {@code (H/d)×(W/d)} sub-images. */
+    private ConvOperatorNorm normOperator(NormEstimateSettings settings) {
+        return new ConvOperatorNorm(geometry, height / dilation, width / dilation, settings);
     }
 
     private ConvGradientField attachNorm(double c, Constraint bound) {
@@ -142,7 +158,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
 
     /** Power-iteration estimate of the operator norm of K on {@code H×W} images. */
     public double currentWeightNorm() {
-        return new ConvOperatorNorm(geometry, height, width).estimate(kernel.value());
+        return normOperator(NormEstimateSettings.convolution()).estimate(kernel.value());
     }
 
     @Override
@@ -155,22 +171,26 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
         FieldChecks.requireType(where, x, type);
     }
 
-    private Tensor preActivation(Tensor x) {
-        return x.conv2d(kernel, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
+    /** {@code Kx + b} on the sub-images {@code [B·d², m, H/d, W/d]} of x. */
+    private Tensor preActivation(Tensor subImages) {
+        return subImages.conv2d(kernel, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
     }
 
     /** {@code 𝟏ᵀΓ(Kx + b)}, {@code [batch]}. */
     @Override
     public Tensor potential(Tensor x) {
         checkInput(kind + ".potential", x);
-        return sigma.antiderivative(preActivation(x)).sum(false, 1, 2, 3);
+        Tensor perSubImage = sigma.antiderivative(preActivation(SubLattices.split(x, dilation))).sum(false, 1, 2, 3);
+        return perSubImage.reshape(x.size(0), (long) dilation * dilation).sum(false, 1);
     }
 
     /** {@code Kᵀσ(Kx + b)} (closed form). */
     @Override
     public Tensor gradient(Tensor x) {
         checkInput(kind + ".gradient", x);
-        return sigma.apply(preActivation(x)).convTranspose2d(kernel, geometry, height, width);
+        Tensor sub = SubLattices.split(x, dilation);
+        return SubLattices.merge(sigma.apply(preActivation(sub)).convTranspose2d(kernel, geometry, sub.size(2),
+                sub.size(3)), dilation);
     }
 
     @Override
@@ -193,7 +213,8 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     @Override
     public Tensor eulerStep(Tensor x, Tensor tau) {
         checkInput(kind + ".eulerStep", x);
-        return FusedGradientFlow.conv(x, kernel, bias, tau, sign(), sigma);
+        return SubLattices.merge(FusedGradientFlow.conv(SubLattices.split(x, dilation), kernel, bias, tau, sign(), sigma),
+                dilation);
     }
 
     /** {@code c²·max|σ'|}. */
