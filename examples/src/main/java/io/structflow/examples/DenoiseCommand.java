@@ -82,7 +82,12 @@ final class DenoiseCommand implements Callable<Integer> {
         }
         FlowDenoiser.Architecture arch = training.architecture();
         ImageSets images = ImageSets.load(training.data, side, 8, DataType.DOUBLE);
+        // TV weights to choose from: a grid in proportion to σ (the best weight grows about linearly
+        // with the noise level: 0.03 at σ = 0.05, 0.08 at σ = 0.1), 0.02 … 0.17 at σ = 0.1
         double[] lambdas = {0.02, 0.03, 0.045, 0.06, 0.08, 0.1, 0.13, 0.17};
+        for (int i = 0; i < lambdas.length; i++) {
+            lambdas[i] *= sigma / 0.1;
+        }
         System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma,
                 training.data,
                 images.trainNames().size() <= 10 ? images.trainNames() : images.trainNames().size() + " images",
