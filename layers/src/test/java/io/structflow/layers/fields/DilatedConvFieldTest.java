@@ -20,63 +20,52 @@ import org.nd4j.linalg.api.buffer.DataType;
 class DilatedConvFieldTest {
     private static final DataType D = DataType.DOUBLE;
 
-    /** {@code (K_d x)[o, h, w] = Σ_{c,a,b} K[o, c, a, b]·x[c, h + d(a − r), w + d(b − r)]}, r = (k−1)/2, x = 0 outside. */
-    private static double[][][] dilatedConv(double[] k, long[] ks, double[][][] x, int d) {
+    /** One tap of a dilated convolution: output pixel (o, i, j) reads input pixel (c, ii, jj) with weight w. */
+    private interface Tap {
+        void visit(int o, int c, int i, int j, int ii, int jj, double w);
+    }
+
+    /**
+     * Visits every tap of a "same" convolution with kernel k {@code [O, C, s, s]} and dilation d on
+     * h×w images: output (o, i, j) reads input (c, i + d(a − r), j + d(b − r)), r = (s−1)/2, for
+     * the pixels inside the image (zero padding elsewhere).
+     */
+    private static void forEachTap(double[] k, long[] ks, int h, int w, int d, Tap tap) {
         int out = (int) ks[0];
         int in = (int) ks[1];
         int size = (int) ks[2];
         int r = size / 2;
-        int h = x[0].length;
-        int w = x[0][0].length;
-        double[][][] y = new double[out][h][w];
         for (int o = 0; o < out; o++) {
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    double sum = 0;
-                    for (int c = 0; c < in; c++) {
-                        for (int a = 0; a < size; a++) {
-                            for (int b = 0; b < size; b++) {
+            for (int c = 0; c < in; c++) {
+                for (int a = 0; a < size; a++) {
+                    for (int b = 0; b < size; b++) {
+                        double weight = k[((o * in + c) * size + a) * size + b];
+                        for (int i = 0; i < h; i++) {
+                            for (int j = 0; j < w; j++) {
                                 int ii = i + d * (a - r);
                                 int jj = j + d * (b - r);
                                 if (ii >= 0 && ii < h && jj >= 0 && jj < w) {
-                                    sum += k[((o * in + c) * size + a) * size + b] * x[c][ii][jj];
+                                    tap.visit(o, c, i, j, ii, jj, weight);
                                 }
                             }
                         }
                     }
-                    y[o][i][j] = sum;
                 }
             }
         }
+    }
+
+    /** {@code K_d x}, x {@code [C][h][w]}. */
+    private static double[][][] dilatedConv(double[] k, long[] ks, double[][][] x, int d) {
+        double[][][] y = new double[(int) ks[0]][x[0].length][x[0][0].length];
+        forEachTap(k, ks, x[0].length, x[0][0].length, d, (o, c, i, j, ii, jj, w) -> y[o][i][j] += w * x[c][ii][jj]);
         return y;
     }
 
-    /** The adjoint of {@link #dilatedConv}: {@code (K_dᵀ y)[c, h', w'] = Σ K[o, c, a, b]·y[o, h, w]} over the taps reading (h', w'). */
+    /** {@code K_dᵀ y}, y {@code [O][h][w]}: every tap read backwards. */
     private static double[][][] dilatedConvTranspose(double[] k, long[] ks, double[][][] y, int d) {
-        int out = (int) ks[0];
-        int in = (int) ks[1];
-        int size = (int) ks[2];
-        int r = size / 2;
-        int h = y[0].length;
-        int w = y[0][0].length;
-        double[][][] x = new double[in][h][w];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    for (int c = 0; c < in; c++) {
-                        for (int a = 0; a < size; a++) {
-                            for (int b = 0; b < size; b++) {
-                                int ii = i + d * (a - r);
-                                int jj = j + d * (b - r);
-                                if (ii >= 0 && ii < h && jj >= 0 && jj < w) {
-                                    x[c][ii][jj] += k[((o * in + c) * size + a) * size + b] * y[o][i][j];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        double[][][] x = new double[(int) ks[1]][y[0].length][y[0][0].length];
+        forEachTap(k, ks, y[0].length, y[0][0].length, d, (o, c, i, j, ii, jj, w) -> x[c][ii][jj] += w * y[o][i][j]);
         return x;
     }
 
