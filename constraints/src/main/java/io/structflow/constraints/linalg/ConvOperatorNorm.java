@@ -1,13 +1,16 @@
 package io.structflow.constraints.linalg;
 
 import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.internal.StoredValues;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Convolution;
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Parameter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -121,6 +124,72 @@ public final class ConvOperatorNorm implements OperatorNorm {
         }
         product.replay().run();
         return product.result().value().data().asDouble();
+    }
+
+    /**
+     * A certified bound from the circular convolution with K on a torus of size
+     * {@code N_H × N_W}, {@code N ≥ H + 2p} and a multiple of the stride s, bounded by
+     * {@link GramIteration} over its Fourier blocks. It bounds the padded operator: the zero-padded
+     * convolution is the circular one on that torus composed with the isometric zero-embedding of
+     * the image and a restriction to some of its outputs (norm ≤ 1), since on such a torus no tap
+     * wraps around. Split the torus image into its s_H·s_W polyphase components
+     * {@code x_r[j] = x[s j + r]} (an isometry); then {@code y = Σ_r K_r ⋆ x_r} with
+     * {@code K_r[q] = K[s q + r]} on the {@code (N_H/s_H) × (N_W/s_W)} torus, which the 2-D DFT
+     * block-diagonalises into the {@code out × (in·s_H·s_W)} matrices
+     * <pre>  [K̂_r(ω)]_r,   K̂_r(ω) = Σ_q K[:, :, s q + r] e^{2πi(ω₁q₁/M_H + ω₂q₂/M_W)}</pre>
+     * (Sedghi, Gupta &amp; Long, ICLR 2019, for stride 1). Conjugate frequencies have equal singular
+     * values, so half of them are visited.
+     */
+    @Override
+    public double upperBound(INDArray kernel) {
+        return GramIteration.largestSingularValue(fourierBlocks(kernel), 1e-6, 0);
+    }
+
+    @Override
+    public boolean certifiedAtMost(INDArray kernel, double bound) {
+        return GramIteration.largestSingularValue(fourierBlocks(kernel), 1e-6, bound) <= bound;
+    }
+
+    private List<GramIteration.Matrix> fourierBlocks(INDArray kernel) {
+        if (kernel.rank() != 4) {
+            throw Messages.badArgument("ConvOperatorNorm.upperBound", "kernel", "[outChannels, inChannels, kH, kW]",
+                    java.util.Arrays.toString(kernel.shape()));
+        }
+        int out = (int) kernel.size(0);
+        int in = (int) kernel.size(1);
+        int kh = (int) kernel.size(2);
+        int kw = (int) kernel.size(3);
+        int sh = geometry.strideH();
+        int sw = geometry.strideW();
+        int mh = (int) ((Math.max(height + 2L * geometry.padH(), kh) + sh - 1) / sh);
+        int mw = (int) ((Math.max(width + 2L * geometry.padW(), kw) + sw - 1) / sw);
+        int cols = in * sh * sw;
+        double[] k = StoredValues.read(kernel);
+        List<GramIteration.Matrix> blocks = new ArrayList<>();
+        for (int w1 = 0; w1 <= mh / 2; w1++) {
+            for (int w2 = 0; w2 < mw; w2++) {
+                double[] re = new double[out * cols];
+                double[] im = new double[out * cols];
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        double phase = 2 * Math.PI * ((double) w1 * (a / sh) / mh + (double) w2 * (b / sw) / mw);
+                        double c = Math.cos(phase);
+                        double s = Math.sin(phase);
+                        int phaseColumn = (a % sh) * sw + b % sw;
+                        for (int o = 0; o < out; o++) {
+                            for (int i = 0; i < in; i++) {
+                                double v = k[((o * in + i) * kh + a) * kw + b];
+                                int at = o * cols + i * sh * sw + phaseColumn;
+                                re[at] += v * c;
+                                im[at] += v * s;
+                            }
+                        }
+                    }
+                }
+                blocks.add(new GramIteration.Matrix(out, cols, re, im));
+            }
+        }
+        return blocks;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.structflow.constraints.linalg;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.core.nn.Parameter;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -78,6 +79,25 @@ public final class DenseSpectralNorm implements OperatorNorm {
         products = r.products();
         v = r.vector();
         return Math.sqrt(r.value());
+    }
+
+    /** Gram iteration on W itself ({@link GramIteration}). */
+    @Override
+    public double upperBound(INDArray weight) {
+        return GramIteration.largestSingularValue(List.of(matrix(weight)), 1e-6, 0);
+    }
+
+    @Override
+    public boolean certifiedAtMost(INDArray weight, double bound) {
+        return GramIteration.largestSingularValue(List.of(matrix(weight)), 1e-6, bound) <= bound;
+    }
+
+    private static GramIteration.Matrix matrix(INDArray weight) {
+        if (weight.rank() != 2) {
+            throw Messages.badArgument("DenseSpectralNorm.upperBound", "weight", "a matrix [m, n]",
+                    java.util.Arrays.toString(weight.shape()));
+        }
+        return new GramIteration.Matrix((int) weight.size(0), (int) weight.size(1), StoredValues.read(weight), null);
     }
 
     @Override

@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Implementations run power iteration on {@code 𝒜ᵀ𝒜}, accelerated by Lanczos over the
  * power iterates, and keep the last right singular vector, so that across optimiser steps (where
  * W changes little) a few products suffice. The estimate approaches {@code ‖𝒜_W‖₂} from below:
- * every estimate is a lower bound, exact to the stopping tolerance.
+ * every estimate is a lower bound, never a bound to rely on. Certified upper bounds, which claims
+ * and certificates use, come from {@link #upperBound} and {@link #certifiedAtMost}.
  */
 public interface OperatorNorm {
     /**
@@ -20,6 +21,22 @@ public interface OperatorNorm {
      * @param weight the weight's value (not mutated)
      */
     double estimate(INDArray weight);
+
+    /**
+     * A certified upper bound {@code U ≥ ‖𝒜_W‖₂} (not an estimate: {@link GramIteration}), within a
+     * relative 1e-6 of the norm, plus its stated floating-point slack. Deterministic: the same
+     * weight gives the same bound.
+     *
+     * @param weight the weight's value (not mutated)
+     */
+    double upperBound(INDArray weight);
+
+    /**
+     * Whether {@code ‖𝒜_W‖₂ ≤ bound} is certified: true only when a certified upper bound is at most
+     * {@code bound} (so false may also mean "too close to tell"). Cheaper than {@link #upperBound}
+     * because it stops as soon as the answer is known. Deterministic.
+     */
+    boolean certifiedAtMost(INDArray weight, double bound);
 
     /** Throws an {@link IllegalArgumentException} naming {@code where} if {@code weight} does not fit this operator. */
     void validate(String where, Parameter weight);

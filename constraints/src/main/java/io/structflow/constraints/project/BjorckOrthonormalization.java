@@ -1,9 +1,12 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.guarantee.NearlyOrthonormal;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
+import java.util.List;
 
 /**
  * Projection onto the orthonormal matrices by Björck–Bowie iteration, the first-order Newton–
@@ -63,6 +66,12 @@ public final class BjorckOrthonormalization implements Constraint {
         validate(p);
         double r = residual(p);
         return r <= tolerance ? 0 : r;
+    }
+
+    /** {@code ‖WᵀW − I‖_F ≤ tolerance} (rows when wide), the set the projection leaves W in. */
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new NearlyOrthonormal(tolerance));
     }
 
     /** ‖WᵀW − I‖_F (tall) or ‖WWᵀ − I‖_F (wide) of the parameter's stored value. */

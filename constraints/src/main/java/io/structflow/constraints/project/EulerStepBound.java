@@ -1,11 +1,14 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.guarantee.EulerStepLimit;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
+import java.util.List;
 
 /**
  * The step bound of the explicit Euler step of a contractive gradient field, [CMOSS] (3.5):
@@ -14,14 +17,14 @@ import io.structflow.core.nn.Parameter;
  * </pre>
  * for σ non-decreasing with slope at most 1 (its Jacobian {@code I − τAᵀDA}, 0 ≤ D ≤ I, is
  * symmetric with spectrum in {@code [1 − τ‖A‖², 1]}). This constraint sits on the step parameter
- * τ (any shape: every entry is bounded) and reads the weight parameter A, whose norm it
- * estimates by warm-started power iteration at each projection; it clamps τ into
- * {@code [0, 2/‖A‖²]} (rounded inward to τ's type). Negative steps are excluded because they
- * turn the field expansive. As for {@link SpectralNormBound}, the set carries a relative slack
- * for the estimate's own round-off, {@code 0 ≤ τ ≤ (2/‖A‖²)(1 + relativeTolerance)} (default
- * 1e-6), so a second projection, which re-estimates ‖A‖, does nothing; the Lipschitz constant is
- * then at most {@code 1 + 2·relativeTolerance}. When A also carries a {@link SpectralNormBound}, either order is
- * safe: rescaling A only lowers ‖A‖ and so only enlarges the admissible interval.
+ * τ (any shape: every entry is bounded) and reads the weight parameter A, whose norm it bounds
+ * from above with a certified bound U ({@link OperatorNorm#upperBound}, never an estimate) at each
+ * projection; it clamps τ into {@code [0, (2/U²)(1 + relativeTolerance)]}, rounded inward to τ's
+ * type. Negative steps are excluded because they turn the field expansive. The bound is
+ * deterministic in A, so the projection is idempotent. It guarantees {@link EulerStepLimit} with
+ * factor {@code 1 + relativeTolerance} (default 0: exactly {@code τ ≤ 2/‖A‖²}); that holds while
+ * A does not grow after this constraint ran, so A's own constraints must run first (they do in
+ * a {@code FlowLayer}, which registers its field before its step).
  */
 public final class EulerStepBound implements Constraint {
     private final Parameter weight;
@@ -29,9 +32,9 @@ public final class EulerStepBound implements Constraint {
     private final double relativeTolerance;
     private double lastUpperBound = Double.NaN;
 
-    /** For a dense weight A {@code [out, in]}. */
+    /** For a dense weight A {@code [out, in]}, no slack. */
     public EulerStepBound(Parameter weight) {
-        this(weight, new DenseSpectralNorm(), 1e-6);
+        this(weight, new DenseSpectralNorm(), 0);
     }
 
     /**
@@ -63,9 +66,9 @@ public final class EulerStepBound implements Constraint {
         }
     }
 
-    /** The admissible upper bound 2/‖A‖² at the weight's current value (+∞ when A = 0). */
+    /** The admissible upper bound 2/U² at the weight's current value, U ≥ ‖A‖ certified (+∞ when A = 0). */
     public double upperBound() {
-        double s = norm.estimate(weight.value());
+        double s = norm.upperBound(weight.value());
         lastUpperBound = s == 0 ? Double.POSITIVE_INFINITY : 2 / (s * s);
         return lastUpperBound;
     }
@@ -73,6 +76,16 @@ public final class EulerStepBound implements Constraint {
     /** The bound computed by the last call, NaN before the first. */
     public double lastUpperBound() {
         return lastUpperBound;
+    }
+
+    /** The weight A whose norm bounds the step. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new EulerStepLimit(weight, norm.describe(), 1 + relativeTolerance));
     }
 
     @Override
@@ -91,7 +104,7 @@ public final class EulerStepBound implements Constraint {
         weight.requireFinite("read by EulerStepBound on " + p.name());
         double hi = upperBound();
         double[] h = StoredValues.read(p);
-        double top = StoredValues.atMost(hi, p.dtype());
+        double top = StoredValues.atMost(hi * (1 + relativeTolerance), p.dtype());
         boolean moved = false;
         for (int i = 0; i < h.length; i++) {
             if (h[i] < 0) {

@@ -1,10 +1,13 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.guarantee.NonExpansivePairs;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.List;
 
 /**
  * The step constraints of the flexible switching strategy, [CMOSS] App. C ((3.12)): for each
@@ -95,6 +98,17 @@ public final class FlexibleSwitchingRegion implements Constraint {
     public double[] project(double h1, double h2) {
         NonExpansiveStepRegion.requireFinite(h1, h2);
         return contains(h1, h2) ? new double[] {h1, h2} : pairs.storedProjection(h1, h2, DataType.DOUBLE);
+    }
+
+    /**
+     * Every row non-expansive: inside R by (3.10), and with {@code h₂ ∈ [lo₂, 0]} as two contractive
+     * steps of sub-step at most {@code max(hi₁, −lo₂)/S ≤ 2} (for {@code ‖A‖ ≤ 1}) — so the
+     * guarantee holds only when {@code max(hi₁, −lo₂) ≤ 2S}, which App. C's values satisfy.
+     */
+    @Override
+    public List<Guarantee> guarantees() {
+        return Math.max(hi1, -lo2) <= 2.0 * region.substeps()
+                ? List.of(new NonExpansivePairs(region.slope(), region.substeps())) : List.of();
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.guarantee.NonExpansivePairs;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.List;
 
 /**
  * The region R of step pairs (h₁, h₂) for which a contractive step followed by an expansive
@@ -120,6 +123,12 @@ public final class NonExpansiveStepRegion implements Constraint {
             return region.storedNearest(h1, h2, type, NonExpansiveStepRegion.this::contains);
         }
     };
+
+    /** Every row non-expansive, (3.10) with slope a and S sub-steps. */
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new NonExpansivePairs(a, substeps));
+    }
 
     @Override
     public String describe() {

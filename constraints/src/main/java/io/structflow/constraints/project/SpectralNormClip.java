@@ -3,7 +3,9 @@ package io.structflow.constraints.project;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -21,7 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order. After each step the norm is estimated again (warm-started); up to {@code maxClips}
  * steps are taken while it exceeds {@code c(1 + relativeTolerance)} (the next singular value may
  * exceed c too), and then, if it still does, the rescaling of {@link SpectralNormBound}, so that
- * every projection ends inside the set.
+ * every projection ends inside the set. The final membership test and its guarantee are those of
+ * {@link SpectralNormBound}: certified by default, so the clipped top singular value (exactly c as
+ * estimated) is then rescaled by a further factor {@code 1 − O(1e-6)} to be certified inside.
  *
  * <p>Why not rescale alone: Adam moves every coordinate by about the learning rate, so a kernel
  * whose top singular value is pushed up grows in norm by about lr·√(entries) per step, and
@@ -42,8 +46,21 @@ public final class SpectralNormClip implements Constraint {
      * @param maxClips          clipping steps per projection before falling back to rescaling, ≥ 1
      */
     public SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
-        this.rescaling = new SpectralNormBound("SpectralNormClip", bound, norm, relativeTolerance);
+        this(bound, norm, relativeTolerance, maxClips, true);
+    }
+
+    private SpectralNormClip(double bound, OperatorNorm norm, double relativeTolerance, int maxClips,
+                             boolean certified) {
+        this.rescaling = new SpectralNormBound("SpectralNormClip", bound, norm, relativeTolerance, certified);
         this.maxClips = Messages.atLeastOne("SpectralNormClip", "maxClips", maxClips);
+    }
+
+    /**
+     * Clipping whose final membership test is the estimate ({@link SpectralNormBound#estimated}):
+     * cheaper per step, and it guarantees nothing.
+     */
+    public static SpectralNormClip estimated(double bound, OperatorNorm norm, double relativeTolerance, int maxClips) {
+        return new SpectralNormClip(bound, norm, relativeTolerance, maxClips, false);
     }
 
     @Override
@@ -80,9 +97,13 @@ public final class SpectralNormClip implements Constraint {
             norm.refreshWarmStart();   // v is now a singular vector of value c: look beyond it
             s = norm.estimate(p.value());
         }
-        if (rescaling.outside(s)) {
-            rescaling.projectInPlace(p);
-        }
+        rescaling.projectInPlace(p);
+    }
+
+    /** Those of the final rescaling: certified, or none. */
+    @Override
+    public List<Guarantee> guarantees() {
+        return rescaling.guarantees();
     }
 
     /** The norm estimated first by the last call (before any change), NaN before the first. */

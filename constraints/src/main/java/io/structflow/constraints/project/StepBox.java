@@ -1,9 +1,12 @@
 package io.structflow.constraints.project;
 
+import io.structflow.constraints.guarantee.EntriesWithin;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
+import java.util.List;
 
 /**
  * The box {@code lo ≤ h ≤ hi} for every entry of a step parameter (any shape), enforced by
@@ -32,6 +35,22 @@ public final class StepBox implements Constraint {
     @Override
     public String describe() {
         return lo + " ≤ h ≤ " + hi;
+    }
+
+    /** The lower bound. */
+    public double lo() {
+        return lo;
+    }
+
+    /** The upper bound. */
+    public double hi() {
+        return hi;
+    }
+
+    /** Every entry in {@code [lo, hi]}, exactly (bounds rounded inward before storing). */
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new EntriesWithin(lo, hi));
     }
 
     @Override

@@ -87,6 +87,51 @@ class OperatorNormTest {
     }
 
     @Test
+    void denseUpperBound_constructedSingularValues_isAboveAndWithin1e5() {
+        for (double[] s : new double[][] {{3.0, 2.4, 1.0, 0.5, 0.1}, {1, 1, 1, 1, 1}, {2, 2, 0.3, 0, 0}}) {
+            Tensor w = TestMatrices.withSingularValues(11, 7, 5, s);
+            double u = new DenseSpectralNorm().upperBound(w.value());
+            assertTrue(u >= s[0] * (1 + 1e-12) - 1e-300 || u >= s[0], "a certified bound is ≥ σ₁: " + u + " < " + s[0]);
+            assertTrue(u <= s[0] * (1 + 1e-5), "tight to 1e-5: " + u + " vs " + s[0]);
+        }
+    }
+
+    @Test
+    void denseCertifiedAtMost_answersBothWays() {
+        Tensor w = TestMatrices.withSingularValues(12, 6, 6, 1.0, 0.9, 0.5, 0.5, 0.1, 0.1);
+        DenseSpectralNorm norm = new DenseSpectralNorm();
+        assertTrue(norm.certifiedAtMost(w.value(), 1.001));
+        assertTrue(!norm.certifiedAtMost(w.value(), 0.999), "σ₁ = 1 is not ≤ 0.999");
+        assertTrue(!norm.certifiedAtMost(w.value(), 1.0), "σ₁ = 1 cannot be certified ≤ 1 with slack");
+    }
+
+    @Test
+    void convUpperBound_randomKernels_boundTheExplicitOperator() {
+        for (int seed = 20; seed < 26; seed++) {
+            int stride = seed % 2 == 0 ? 1 : 2;
+            Tensor k = Tensor.randn(D, new SplittableRandom(seed), 3, 2, 3, 3);
+            ConvGeometry g = new ConvGeometry(stride, stride, 1, 1);
+            int[] m = new int[1];
+            double[] matrix = convMatrix(k, g, 2, 6, 5, m);
+            double exact = TestMatrices.largestSingularValue(matrix, m[0], 60);
+            double u = new ConvOperatorNorm(g, 6, 5).upperBound(k.value());
+            assertTrue(u >= exact, "seed " + seed + ": bound " + u + " below the exact norm " + exact);
+            assertTrue(u <= 1.25 * exact, "seed " + seed + ": bound " + u + " far above " + exact);
+        }
+    }
+
+    @Test
+    void convUpperBound_largeImage_isTightToThreePercent() {
+        Tensor k = Tensor.randn(D, new SplittableRandom(30), 2, 2, 3, 3);
+        ConvGeometry g = new ConvGeometry(1, 1, 1, 1);
+        int[] m = new int[1];
+        double[] matrix = convMatrix(k, g, 2, 14, 14, m);
+        double exact = TestMatrices.largestSingularValue(matrix, m[0], 2 * 14 * 14);
+        double u = new ConvOperatorNorm(g, 14, 14).upperBound(k.value());
+        assertTrue(u >= exact && u <= 1.03 * exact, "bound " + u + " vs exact " + exact);
+    }
+
+    @Test
     void validate_wrongShapes_throwNamingTheParameter() {
         Parameter vector = new Parameter("b", Tensor.zeros(D, 4).value());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

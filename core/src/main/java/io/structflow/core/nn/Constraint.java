@@ -24,4 +24,22 @@ public interface Constraint {
 
     /** Moves {@code p} into the set, writing its storage in place (identity storage is kept). */
     void projectInPlace(Parameter p);
+
+    /**
+     * What holds for {@code p} right after {@link #projectInPlace}, tolerances included; empty when
+     * the set cannot be stated exactly (for example when membership is decided by an estimate).
+     */
+    default java.util.List<Guarantee> guarantees() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether {@link #projectInPlace} keeps {@code earlier}, a guarantee of a constraint that ran
+     * before this one on the same parameter. False unless the projection provably cannot leave it
+     * (a rescaling by a factor ≤ 1 keeps every norm bound; clamping or re-orthonormalising keeps
+     * nothing).
+     */
+    default boolean preserves(Guarantee earlier) {
+        return false;
+    }
 }

@@ -128,6 +128,21 @@ public final class Parameter extends Tensor {
     }
 
     /**
+     * What holds for this parameter after {@link #projectInPlace()}: the guarantees of its
+     * constraints combined in the order they run. The last constraint's guarantees hold; an
+     * earlier guarantee survives only if every later constraint {@link Constraint#preserves
+     * preserves} it.
+     */
+    public List<Guarantee> guarantees() {
+        List<Guarantee> known = new ArrayList<>();
+        for (Constraint c : constraints) {
+            known.removeIf(g -> !c.preserves(g));
+            known.addAll(c.guarantees());
+        }
+        return Collections.unmodifiableList(known);
+    }
+
+    /**
      * Applies every attached constraint in order.
      *
      * @throws ArithmeticException if the value holds NaN or ±∞ (a projection cannot repair it)
