@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.integrators.discretegradient.Gonzalez;
-import io.structflow.integrators.rungekutta.ButcherTableau;
+import io.structflow.integrators.ButcherTableau;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
 import io.structflow.integrators.rungekutta.ExplicitRungeKutta;
 import io.structflow.integrators.rungekutta.ImplicitMidpoint;
-import io.structflow.integrators.splitting.SplittingScheme;
+import io.structflow.integrators.SplittingScheme;
 import io.structflow.integrators.symplectic.StormerVerlet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

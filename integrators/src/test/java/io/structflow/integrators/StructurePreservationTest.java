@@ -12,7 +12,7 @@ import io.structflow.integrators.discretegradient.DiscreteGradientMethod;
 import io.structflow.integrators.discretegradient.Gonzalez;
 import io.structflow.integrators.discretegradient.ItohAbe;
 import io.structflow.integrators.lie.CayleyHeun;
-import io.structflow.integrators.rungekutta.ButcherTableau;
+import io.structflow.integrators.ButcherTableau;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
 import io.structflow.integrators.rungekutta.ExplicitRungeKutta;
 import io.structflow.integrators.rungekutta.ImplicitMidpoint;

@@ -1,6 +1,7 @@
 package io.structflow.integrators.rungekutta;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.integrators.ButcherTableau;
 import io.structflow.integrators.Integrator;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.VectorField;

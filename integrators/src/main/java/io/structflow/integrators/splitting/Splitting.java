@@ -3,6 +3,7 @@ package io.structflow.integrators.splitting;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.integrators.Integrator;
 import io.structflow.integrators.SplitField;
+import io.structflow.integrators.SplittingScheme;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.VectorField;
 import io.structflow.integrators.internal.Checks;

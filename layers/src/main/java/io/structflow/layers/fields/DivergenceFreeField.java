@@ -9,7 +9,7 @@ import io.structflow.integrators.PartitionedField;
 import io.structflow.integrators.SplitField;
 import io.structflow.integrators.VectorField;
 import io.structflow.integrators.splitting.Splitting;
-import io.structflow.integrators.splitting.SplittingScheme;
+import io.structflow.integrators.SplittingScheme;
 import io.structflow.layers.Property;
 import java.util.Objects;
 import java.util.SplittableRandom;

@@ -3,7 +3,7 @@ package io.structflow.layers.fields;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.integrators.Integrator;
 import io.structflow.integrators.VectorField;
-import io.structflow.integrators.rungekutta.ButcherTableau;
+import io.structflow.integrators.ButcherTableau;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
 import io.structflow.integrators.rungekutta.ExplicitRungeKutta;
 import io.structflow.layers.Property;

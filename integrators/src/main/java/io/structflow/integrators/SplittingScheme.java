@@ -1,4 +1,4 @@
-package io.structflow.integrators.splitting;
+package io.structflow.integrators;
 
 import java.util.Arrays;
 
@@ -89,11 +89,11 @@ public record SplittingScheme(String name, int order, double[] first, double[] s
         return first.length;
     }
 
-    double a(int i) {
+    public double a(int i) {
         return first[i];
     }
 
-    double b(int i) {
+    public double b(int i) {
         return second[i];
     }
 

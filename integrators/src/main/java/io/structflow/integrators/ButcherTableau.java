@@ -1,4 +1,4 @@
-package io.structflow.integrators.rungekutta;
+package io.structflow.integrators;
 
 import java.util.Arrays;
 
@@ -128,13 +128,59 @@ public record ButcherTableau(String name, int order, double[][] a, double[] b) {
     }
 
     /** Entry {@code aᵢⱼ} without copying. */
-    double entry(int i, int j) {
+    public double entry(int i, int j) {
         return a[i][j];
     }
 
     /** Weight {@code bᵢ} without copying. */
-    double weight(int i) {
+    public double weight(int i) {
         return b[i];
+    }
+
+    /**
+     * Whether the method computes {@code y = x + h f(x)} for every field, whatever its name: every
+     * stage with a non-zero weight evaluates f at x itself (its row of A is zero) and those weights
+     * sum to 1 exactly.
+     */
+    public boolean computesExplicitEuler() {
+        double sum = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] != 0) {
+                for (double aij : a[i]) {
+                    if (aij != 0) {
+                        return false;
+                    }
+                }
+                sum += b[i];
+            }
+        }
+        return sum == 1;
+    }
+
+    /**
+     * An upper bound of the Lipschitz constant of one step of size τ on a field with Lipschitz
+     * constant L: with stage bounds {@code ℓᵢ = L(1 + |τ| Σⱼ |aᵢⱼ| ℓⱼ)} the step is
+     * {@code (1 + |τ| Σᵢ |bᵢ| ℓᵢ)}-Lipschitz (for explicit Euler {@code 1 + |τ|L}); 1 for τ = 0 and
+     * {@code +∞} when L is unknown (infinite).
+     */
+    public double lipschitzBound(double tau, double lipschitz) {
+        if (tau == 0) {
+            return 1;
+        }
+        if (!Double.isFinite(lipschitz)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] stage = new double[b.length];
+        double out = 1;
+        for (int i = 0; i < b.length; i++) {
+            double sum = 0;
+            for (int j = 0; j < i; j++) {
+                sum += Math.abs(a[i][j]) * stage[j];
+            }
+            stage[i] = lipschitz * (1 + Math.abs(tau) * sum);
+            out += Math.abs(tau) * Math.abs(b[i]) * stage[i];
+        }
+        return out;
     }
 
     @Override
