@@ -12,9 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code σ'(z) = 1 (z > 0), a (z ≤ 0)}, as replayable kernels, exact in both element types.
  *
  * <p>Built from libnd4j's vectorised elementwise operations rather than its {@code lrelu} and
- * {@code lrelu_bp}, which run a scalar loop (measured here on 401 408 float32 elements: 2.3 ms
- * and 3.6 ms, against ~0.1 ms and ~0.4 ms for the compositions below) and take the slope in
- * single precision (perturbing float64 results by ~1e-8 relative for slopes such as 0.2):
+ * {@code lrelu_bp}, which run a scalar loop (timings in {@code benchmarks/README.md}) and take
+ * the slope in single precision (perturbing float64 results by ~1e-8 relative for slopes such as 0.2):
  * <ul>
  *   <li>forward: {@code σ(z) = max(z, a·z)} for {@code a ≤ 1}, {@code min(z, a·z)} for
  *       {@code a > 1} — the one product {@code a·z} is the only rounding, as in the definition;</li>

@@ -64,10 +64,9 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
     /**
      * The initial step τ_i for a denoiser trained on noise of level σ: {@code min(1, 10σ)}. Weak
      * noise wants a map close to the identity, and with the clipped norm constraint the initial
-     * kernels keep all their singular values near 1, so τ = 1 starts far too smooth for σ = 0.03
-     * (measured: after 60 steps the denoiser was 4 dB below its noisy input; with τ = 0.2 it is
-     * level with it), while σ = 0.1 trains best from τ = 1 (26.30 dB against 25.74 dB from 0.2 at
-     * 1 500 steps).
+     * kernels keep all their singular values near 1, so τ = 1 starts far too smooth for weak
+     * noise, while σ = 0.1 trains best from τ = 1 (measurements in
+     * {@code docs/experiments/denoise.md}).
      */
     public static double initialStepFor(double sigma) {
         if (!(sigma > 0) || !Double.isFinite(sigma)) {

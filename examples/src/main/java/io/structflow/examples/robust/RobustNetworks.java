@@ -187,9 +187,9 @@ public final class RobustNetworks {
      * coordinates where u &gt; 0 and a halving elsewhere. The naive block has no full-strength
      * identity path, so its branch must carry the signal: with independent kernels whose flattened
      * rows are orthonormal, projected to norm 1, the branch is about 0.1‖x‖ in size and
-     * uncorrelated with x, every block halves its input, and after the 12 blocks of the default
-     * network (plus the pools) the features were 3·10⁻⁵ of the input's size (measured at
-     * initialisation; 3·10⁻³ with this start): the network stayed at chance.
+     * uncorrelated with x, and every block halves its input, so after the 12 blocks of the default
+     * network (plus the pools) almost no signal reaches the head (measurements in
+     * {@code docs/experiments/robust.md}, "Training the naive network").
      */
     private static void naiveIdentityInit(ResNetBlock block, SplittableRandom rng) {
         Tensor q = Init.deltaOrthogonal(block.a().dtype(), rng, block.a().shape());
