@@ -1,25 +1,19 @@
 package io.structflow.layers;
 
-import io.structflow.constraints.project.StepBox;
+import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
-import io.structflow.integrators.HamiltonianField;
 import io.structflow.integrators.Integrator;
-import io.structflow.integrators.SeparableHamiltonian;
-import io.structflow.integrators.SkewField;
-import io.structflow.integrators.Structure;
 import io.structflow.integrators.VectorField;
-import io.structflow.integrators.symplectic.StormerVerlet;
-import io.structflow.integrators.symplectic.SymplecticEuler;
-import io.structflow.layers.fields.FusedEulerField;
 import io.structflow.layers.fields.LayerField;
-import io.structflow.layers.fields.ReversibleField;
 import io.structflow.layers.fields.StepRange;
 import io.structflow.layers.fields.Verdict;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -27,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -34,31 +29,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * One ODE step as a layer, [CMOSS] (1.2): {@code S} sub-steps of {@code integrator} on
  * {@code field}, each of size {@code h/S},
  * <pre>  x ↦ φ_{h/S} ∘ … ∘ φ_{h/S}(x)</pre>
- * The field's parameters are registered as the child {@code "field"}, a learnable step as the
- * parameter {@code "h"}. With explicit Euler on a {@link FusedEulerField} (the dense and
- * convolutional gradient fields) each sub-step is one fused kernel
- * ({@link io.structflow.core.autodiff.FusedGradientFlow}); any other pairing calls
- * {@link Integrator#step}.
+ * computed by {@link Integrator#steps} (explicit Euler chooses its fused kernel for gradient-form
+ * fields). A field that is a {@link Module} is registered as the child {@code "field"}; a
+ * learnable step of its own as the parameter {@code "h"}, or the step is one entry of a parameter
+ * that a block shares among its layers ({@link #sharedStep}).
  *
- * <p><b>Properties</b> are derived from the field, the integrator and what is known of the step
- * (its fixed value, or the constraints attached to it: {@link StepBox},
- * {@link io.structflow.constraints.project.EulerStepBound}), see the package table:
- * {@code SYMPLECTIC} for a {@link HamiltonianField} under an integrator whose
- * {@link Integrator#structure()} has {@link Structure#SYMPLECTIC}; {@code VOLUME_PRESERVING} for
- * symplectic steps, integrators with {@link Structure#VOLUME_PRESERVING}, and shear splittings of
- * divergence-free fields; {@code NORM_PRESERVING} for a {@link SkewField} under an integrator with
- * {@link Structure#NORM_PRESERVING} or {@link Structure#QUADRATIC_INVARIANTS};
- * {@code INVERTIBLE} for symplectic Euler and Störmer–Verlet on a separable Hamiltonian (inverse:
- * the adjoint method with step {@code −h}) and for fields that are {@link ReversibleField}s;
- * {@code LIPSCHITZ_1} and {@code MASS_PRESERVING} from the field's own rules
- * ({@link LayerField#guarantee}). {@link #require} refuses a pairing that cannot hold a wanted
- * property and says why.
+ * <p><b>Properties</b> are derived by the one rule table {@link PropertyRules} from the field's and
+ * the integrator's published traits and from what the step's constraints guarantee
+ * ({@link Parameter#guarantees()}): a claim is a theorem about the parameters after projection,
+ * tolerances included, never resting on an estimate. {@link #require} refuses a pairing that
+ * cannot hold a wanted property and says why; {@link #explain} gives every verdict.
  *
- * <p><b>Lipschitz bound</b> ({@link #lipschitzBound()}), at the current step: the product over the
- * S sub-steps of the field's one-step bound ({@link LayerField#stepLipschitzBound}): for explicit
- * Euler on gradient fields {@code max(1, |1 + sτc²σ'_max|)} (1 for a contractive field with
- * {@code τ ≤ 2/c²}, {@code 1 + τc²} for an expansive one), for explicit Runge–Kutta methods the
- * stage-wise bound ({@code 1 + τL_f} for Euler), otherwise {@code +∞}.
+ * <p><b>Lipschitz bound</b> ({@link #lipschitzBound()}), at the current parameters: the S-th power
+ * of the sub-step bound of {@link PropertyRules#substepBound} (the spectral bound for gradient
+ * fields under explicit Euler, otherwise the integrator's bound from the field's certified
+ * Lipschitz bound), with every norm a certified upper bound.
  *
  * @param <F> the field type
  */
@@ -66,35 +51,37 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
     private final F field;
     private final Integrator<? super F> integrator;
     private final Parameter step;
+    private final long[] stepIndex;
     private final int substeps;
     private final boolean learnable;
 
     /**
      * A layer with a learnable step.
      *
-     * @param field      the vector field; must be a {@link Module}
+     * @param field      the vector field
      * @param integrator the one-step method
      * @param step       the step h, one element of the field's type (registered as {@code "h"})
      * @param substeps   number of sub-steps S ≥ 1, each of size h/S
-     * @throws IllegalArgumentException if an argument is null, the field is not a Module, the step
-     *                                  has more than one element or another type than the field
+     * @throws IllegalArgumentException if an argument is null, the step has more than one element
+     *                                  or another type than the field
      */
     public FlowLayer(F field, Integrator<? super F> integrator, Parameter step, int substeps) {
-        this(field, integrator, step, substeps, true);
+        this(field, integrator, step, null, substeps, true);
     }
 
-    private FlowLayer(F field, Integrator<? super F> integrator, Parameter step, int substeps, boolean learnable) {
+    private FlowLayer(F field, Integrator<? super F> integrator, Parameter step, long[] stepIndex, int substeps,
+                      boolean learnable) {
         if (field == null || integrator == null || step == null) {
             throw new IllegalArgumentException("FlowLayer: field, integrator and step expected non-null but got "
                     + (field == null ? "field" : integrator == null ? "integrator" : "step") + " = null");
         }
-        if (!(field instanceof Module)) {
-            throw new IllegalArgumentException("FlowLayer: field expected a Module (so its parameters can be "
-                    + "registered) but got " + field.getClass().getName());
-        }
-        if (step.length() != 1) {
+        if (stepIndex == null && step.length() != 1) {
             throw new IllegalArgumentException("FlowLayer: step expected one element but got shape "
                     + Shapes.str(step.shape()));
+        }
+        if (stepIndex != null && (stepIndex.length != step.rank() || !inside(stepIndex, step.shape()))) {
+            throw new IllegalArgumentException("FlowLayer: step index expected a position in "
+                    + Shapes.str(step.shape()) + " but got " + Arrays.toString(stepIndex));
         }
         if (substeps < 1) {
             throw new IllegalArgumentException("FlowLayer: substeps expected ≥ 1 but got " + substeps);
@@ -106,12 +93,24 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
         this.field = field;
         this.integrator = integrator;
         this.step = step;
+        this.stepIndex = stepIndex == null ? null : stepIndex.clone();
         this.substeps = substeps;
         this.learnable = learnable;
-        register("field", (Module) field);
-        if (learnable) {
+        if (field instanceof Module m) {
+            register("field", m);
+        }
+        if (learnable && stepIndex == null) {
             register("h", step);
         }
+    }
+
+    private static boolean inside(long[] index, long[] shape) {
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -125,7 +124,7 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
             throw new ArithmeticException("FlowLayer.fixedStep: h expected a finite step but got " + h);
         }
         Parameter p = new Parameter("h", Nd4j.scalar(h).castTo(type).reshape(1));
-        return new FlowLayer<>(field, integrator, p, substeps, false);
+        return new FlowLayer<>(field, integrator, p, null, substeps, false);
     }
 
     /** A layer with a fixed step h of the field's element type (float32 for fields that do not say). */
@@ -133,6 +132,19 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
                                                                  int substeps) {
         DataType type = field instanceof LayerField lf ? lf.dtype() : DataType.FLOAT;
         return fixedStep(field, integrator, h, substeps, type);
+    }
+
+    /**
+     * A layer whose step is the entry {@code index} of {@code steps}, a parameter that its owner (a
+     * block) registers and constrains: the layer reads the entry, differentiably, and derives its
+     * properties from the guarantees of {@code steps}.
+     */
+    public static <F extends VectorField> FlowLayer<F> sharedStep(F field, Integrator<? super F> integrator,
+                                                                  Parameter steps, long[] index, int substeps) {
+        if (index == null) {
+            throw new IllegalArgumentException("FlowLayer.sharedStep: index expected a position but got null");
+        }
+        return new FlowLayer<>(field, integrator, steps, index, substeps, true);
     }
 
     /** A learnable step parameter named {@code "h"} with initial value {@code h}, shape {@code [1]}. */
@@ -150,7 +162,7 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
         return integrator;
     }
 
-    /** The step parameter h (registered only when learnable). */
+    /** The step parameter h (registered only when learnable and not shared). */
     public Parameter step() {
         return step;
     }
@@ -165,12 +177,29 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
         return learnable;
     }
 
-    private Tensor substep() {
-        return substeps == 1 ? step : step.mul(1.0 / substeps);
+    /** The current h. */
+    public double stepValue() {
+        return stepIndex == null ? step.value().getDouble(0) : step.value().getDouble(stepIndex);
     }
 
-    private boolean fused() {
-        return field instanceof FusedEulerField && LayerField.isExplicitEuler(integrator);
+    /** The sub-step h/S as a one-element tensor, differentiable in the step parameter. */
+    private Tensor substep() {
+        Tensor h = stepIndex == null ? step : step.region(stepIndex, ones(stepIndex.length));
+        return substeps == 1 ? h : h.mul(1.0 / substeps);
+    }
+
+    private static long[] ones(int n) {
+        long[] o = new long[n];
+        Arrays.fill(o, 1);
+        return o;
+    }
+
+    private void checkInput(String where, Tensor x) {
+        if (field instanceof LayerField lf) {
+            lf.checkInput(where, x);
+        } else if (x == null) {
+            throw new IllegalArgumentException(where + ": x expected a tensor but got null");
+        }
     }
 
     /**
@@ -182,107 +211,63 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
      */
     @Override
     public Tensor forward(Tensor x) {
-        if (field instanceof LayerField lf) {
-            lf.checkInput("FlowLayer.forward", x);
-        } else if (x == null) {
-            throw new IllegalArgumentException("FlowLayer.forward: x expected a tensor but got null");
-        }
-        Tensor tau = substep();
-        Tensor y = x;
-        if (fused()) {
-            y = ((FusedEulerField) field).eulerSteps(y, tau, substeps);
-        } else {
-            for (int i = 0; i < substeps; i++) {
-                y = integrator.step(field, y, tau);
-            }
-        }
-        return y;
+        checkInput("FlowLayer.forward", x);
+        return integrator.steps(field, x, substep(), substeps);
     }
 
     /**
-     * The exact inverse, when {@link Property#INVERTIBLE} holds: the adjoint symplectic Euler
-     * variant (or Störmer–Verlet) with step {@code −h/S} for separable Hamiltonians, the field's
-     * own inverse for {@link ReversibleField}s.
+     * The exact inverse, when {@link Property#INVERTIBLE} holds (the rule that grants it gives the
+     * map: the explicit adjoint with step −h/S, or the shears undone in reverse order).
      *
      * @throws UnsupportedOperationException when no exact inverse is known (with the reason)
      */
     @Override
     public Tensor inverse(Tensor y) {
-        Verdict v = verdict(Property.INVERTIBLE, range());
+        PropertyRules.Pairing pairing = pairing();
+        Verdict v = PropertyRules.verdict(Property.INVERTIBLE, pairing);
         if (!v.holds()) {
             throw new UnsupportedOperationException("FlowLayer.inverse: " + v.reason());
         }
-        if (field instanceof LayerField lf) {
-            lf.checkInput("FlowLayer.inverse", y);
-        }
-        Tensor tau = substep();
+        checkInput("FlowLayer.inverse", y);
+        Function<Tensor, Tensor> undo = PropertyRules.inverse(pairing, substep()).orElseThrow();
         Tensor x = y;
         for (int i = 0; i < substeps; i++) {
-            x = inverseStep(x, tau);
+            x = undo.apply(x);
         }
         return x;
     }
 
-    @SuppressWarnings("unchecked")
-    private Tensor inverseStep(Tensor y, Tensor tau) {
-        if (field instanceof SeparableHamiltonian sh) {
-            if (integrator instanceof SymplecticEuler se) {
-                SymplecticEuler adjoint = new SymplecticEuler(se.variant() == SymplecticEuler.Variant.P_FIRST
-                        ? SymplecticEuler.Variant.Q_FIRST : SymplecticEuler.Variant.P_FIRST);
-                return adjoint.step(sh, y, tau.neg());
-            }
-            if (integrator instanceof StormerVerlet sv) {
-                return sv.step(sh, y, tau.neg());
-            }
-        }
-        return ((ReversibleField) field).inverseStep(integrator, y, tau);
-    }
-
-    /** What is known of h: its fixed value, or the interval its {@link StepBox}es keep it in. */
+    /** What is known of h: its fixed value, or the interval its constraints guarantee. */
     public StepRange range() {
-        double current = step.value().getDouble(0);
+        double current = stepValue();
         if (!learnable) {
-            return new StepRange(current, current, current, substeps, false, List.of(), "the fixed value h = " + current);
+            return new StepRange(current, current, current, substeps, false, List.of(), true,
+                    "the fixed value h = " + current);
         }
-        double lo = Double.NEGATIVE_INFINITY;
-        double hi = Double.POSITIVE_INFINITY;
-        List<String> described = new ArrayList<>();
-        for (Constraint c : step.constraints()) {
-            described.add(c.describe());
-            if (c instanceof StepBox box) {
-                double[] interval = probe(box);
-                lo = Math.max(lo, interval[0]);
-                hi = Math.min(hi, interval[1]);
-            }
-        }
-        String origin = described.isEmpty() ? "no constraint" : "the constraints [" + String.join("; ", described) + "]";
-        return new StepRange(lo, hi, current, substeps, true, step.constraints(), origin);
+        List<Guarantee> guarantees = step.guarantees();
+        double[] interval = Guarantees.entryInterval(step);
+        String origin = "its constraints " + describe(step.constraints()) + (guarantees.isEmpty() ? ", which guarantee nothing"
+                : ", which guarantee " + guarantees.stream().map(Guarantee::describe).toList());
+        return new StepRange(interval[0], interval[1], current, substeps, true, guarantees, step.insideConstraints(),
+                origin);
     }
 
-    /**
-     * Reads [lo, hi] of a StepBox from its violation {@code max(0, lo − h, h − hi)} at two probe
-     * points: exact for |lo|, |hi| below 1e3; larger bounds are read as ±∞ (conservative).
-     */
-    private static double[] probe(StepBox box) {
-        double far = 1e3;
-        Parameter p = new Parameter("probe", Nd4j.scalar(-1.0).reshape(1));
-        double lo = box.violation(p) - 1;
-        p.updateInPlace(Nd4j.scalar(far).reshape(1));
-        double vHigh = box.violation(p);
-        double hi = vHigh <= 0 ? Double.POSITIVE_INFINITY : far - vHigh;
-        if (lo > hi || lo <= -1) {
-            lo = Double.NEGATIVE_INFINITY;
-        }
-        return new double[] {lo, hi};
+    private static String describe(List<Constraint> constraints) {
+        return constraints.stream().map(Constraint::describe).toList().toString();
+    }
+
+    /** The pairing the rules judge now: this field, this integrator, what is known of the step. */
+    PropertyRules.Pairing pairing() {
+        return new PropertyRules.Pairing(field, integrator, range());
     }
 
     /** The properties guaranteed now, see the class documentation. */
     @Override
     public Set<Property> properties() {
-        StepRange r = range();
+        PropertyRules.Pairing pairing = pairing();
         Set<Property> out = EnumSet.noneOf(Property.class);
         for (Property p : Property.values()) {
-            if (verdict(p, r).holds()) {
+            if (PropertyRules.verdict(p, pairing).holds()) {
                 out.add(p);
             }
         }
@@ -291,10 +276,10 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
 
     /** For each property, whether it holds and why (or why not). */
     public Map<Property, Verdict> explain() {
-        StepRange r = range();
+        PropertyRules.Pairing pairing = pairing();
         Map<Property, Verdict> out = new EnumMap<>(Property.class);
         for (Property p : Property.values()) {
-            out.put(p, verdict(p, r));
+            out.put(p, PropertyRules.verdict(p, pairing));
         }
         return Collections.unmodifiableMap(out);
     }
@@ -306,10 +291,10 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
      * @throws IllegalArgumentException naming each property that cannot hold and why
      */
     public FlowLayer<F> require(Property... wanted) {
-        StepRange r = range();
+        PropertyRules.Pairing pairing = pairing();
         List<String> missing = new ArrayList<>();
         for (Property p : wanted) {
-            Verdict v = verdict(Objects.requireNonNull(p, "FlowLayer.require: property"), r);
+            Verdict v = PropertyRules.verdict(Objects.requireNonNull(p, "FlowLayer.require: property"), pairing);
             if (!v.holds()) {
                 missing.add(p + ": " + v.reason());
             }
@@ -326,60 +311,10 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
                 + (substeps == 1 ? "" : "s");
     }
 
-    private Verdict verdict(Property p, StepRange r) {
-        Verdict generic = genericVerdict(p);
-        if (generic.holds() || !(field instanceof LayerField lf)) {
-            return generic;
-        }
-        Verdict specific = lf.guarantee(p, integrator, r);
-        return specific.holds() ? specific : Verdict.no(generic.reason() + "; " + specific.reason());
-    }
-
-    private Verdict genericVerdict(Property p) {
-        String f = field.getClass().getSimpleName();
-        String method = integrator.name();
-        Set<Structure> s = integrator.structure();
-        boolean hamiltonian = field instanceof HamiltonianField;
-        return switch (p) {
-            case SYMPLECTIC -> !hamiltonian
-                    ? Verdict.no("SYMPLECTIC needs a HamiltonianField (𝕁∇H); " + f + " is not one")
-                    : s.contains(Structure.SYMPLECTIC)
-                    ? Verdict.yes(method + " is symplectic on Hamiltonian fields")
-                    : Verdict.no("SYMPLECTIC needs a symplectic integrator; " + method + " preserves " + s);
-            case VOLUME_PRESERVING -> s.contains(Structure.VOLUME_PRESERVING)
-                    ? Verdict.yes(method + " preserves volume for every field it accepts")
-                    : hamiltonian && s.contains(Structure.SYMPLECTIC)
-                    ? Verdict.yes("symplectic maps preserve volume")
-                    : Verdict.no("VOLUME_PRESERVING needs a symplectic step of a Hamiltonian field, a volume-preserving "
-                    + "integrator or a shear splitting of a divergence-free field; got " + f + " × " + method);
-            case NORM_PRESERVING -> !(field instanceof SkewField)
-                    ? Verdict.no("NORM_PRESERVING needs a sphere-preserving SkewField S(x)x; " + f + " is not one")
-                    : s.contains(Structure.NORM_PRESERVING) || s.contains(Structure.QUADRATIC_INVARIANTS)
-                    ? Verdict.yes(method + " keeps ‖x‖ for skew fields")
-                    : Verdict.no("NORM_PRESERVING needs a norm-preserving integrator (CayleyHeun, ImplicitMidpoint); "
-                    + method + " preserves " + s);
-            case INVERTIBLE -> field instanceof SeparableHamiltonian
-                    && (integrator instanceof SymplecticEuler || integrator instanceof StormerVerlet)
-                    ? Verdict.yes("the adjoint of " + method + " with step −h inverts it exactly")
-                    : Verdict.no("INVERTIBLE needs symplectic Euler or Störmer–Verlet on a separable Hamiltonian, or a "
-                    + "reversible field with a matching integrator; got " + f + " × " + method);
-            case MASS_PRESERVING -> Verdict.no("MASS_PRESERVING needs a field with Σᵢfᵢ = 0 (MassPreservingField) "
-                    + "under a Runge–Kutta method; got " + f + " × " + method);
-            case LIPSCHITZ_1 -> Verdict.no("LIPSCHITZ_1 needs a contractive gradient field (dense or convolutional) "
-                    + "with explicit Euler and a bounded step; got " + f + " × " + method);
-        };
-    }
-
-    /** The product over sub-steps of the field's one-step bound at the current step; +∞ if unknown. */
+    /** The S-th power of the current sub-step's certified bound; +∞ if unknown. */
     @Override
     public double lipschitzBound() {
-        double tau = step.value().getDouble(0) / substeps;
-        double one;
-        if (field instanceof LayerField lf) {
-            one = lf.stepLipschitzBound(integrator, tau);
-        } else {
-            one = tau == 0 ? 1 : Double.POSITIVE_INFINITY;
-        }
+        double one = PropertyRules.substepBound(field, integrator, stepValue() / substeps);
         return one == 1 ? 1 : Math.pow(one, substeps);
     }
 }

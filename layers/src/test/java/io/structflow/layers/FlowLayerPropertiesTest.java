@@ -1,5 +1,6 @@
 package io.structflow.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Parameter;
+import io.structflow.integrators.VectorField;
 import io.structflow.integrators.lie.CayleyHeun;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
 import io.structflow.integrators.rungekutta.ExplicitRungeKutta;
@@ -80,7 +82,8 @@ class FlowLayerPropertiesTest {
         FlowLayer<ContractiveGradientField> layer = FlowLayer.fixedStep(
                 ContractiveGradientField.orthogonal(4, 6, Activation.leakyRelu(0.5), D, 1), new ExplicitEuler(), 3.8, 2);
         assertHolds(layer, Property.LIPSCHITZ_1, inputs(D, 2, 16, 4));
-        assertEquals(1.0, layer.lipschitzBound());
+        // orthonormal columns and σ' ∈ [0.5, 1]: each sub-step τ = 1.9 is max(|1 − 0.5τ|, |1 − τ|) = 0.9-Lipschitz
+        assertEquals(0.81, layer.lipschitzBound(), 1e-12);
         FlowLayer<ContractiveGradientField> single = FlowLayer.fixedStep(
                 ContractiveGradientField.orthogonal(4, 6, RELU, F, 3), new ExplicitEuler(), 1.9, 1);
         assertHolds(single, Property.LIPSCHITZ_1, inputs(F, 4, 16, 4));
@@ -90,7 +93,7 @@ class FlowLayerPropertiesTest {
     void contractiveEuler_stepOutsideRegion_isRefusedAndCaught() {
         FlowLayer<ContractiveGradientField> layer = FlowLayer.fixedStep(
                 ContractiveGradientField.orthogonal(4, 4, RELU, D, 5), new ExplicitEuler(), 3.0, 1);
-        assertBroken(layer, Property.LIPSCHITZ_1, inputs(D, 6, 16, 4), "within [0, 2/‖A‖²]");
+        assertBroken(layer, Property.LIPSCHITZ_1, inputs(D, 6, 16, 4), "needs every sub-step non-expansive");
         assertEquals(2.0, layer.lipschitzBound(), 1e-12);
         Check own = PropertyChecks.lipschitzBound(layer, inputs(D, 6, 16, 4), 3);
         assertTrue(own.passed() && own.value() > 1.5, own.toString());
@@ -102,9 +105,10 @@ class FlowLayerPropertiesTest {
         Parameter h = FlowLayer.stepParameter(10.0, D);
         FlowLayer<ContractiveGradientField> layer = new FlowLayer<>(field, new ExplicitEuler(), h, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.require(Property.LIPSCHITZ_1));
-        assertTrue(e.getMessage().contains("LIPSCHITZ_1 needs the step of ContractiveGradientField constrained by "
-                + "EulerStepBound or a StepBox within [0, 2/‖A‖²]; step h has no constraint"), e.getMessage());
-        assertEquals(Double.POSITIVE_INFINITY, layer.lipschitzBound());
+        assertTrue(e.getMessage().contains("LIPSCHITZ_1 needs the step of ContractiveGradientField fixed or guaranteed "
+                + "in a bounded interval (StepBox) or by an EulerStepBound on its weight"), e.getMessage());
+        // at the current parameters: orthonormal initial A [5, 4], τ = 10, σ' ∈ [0, 1]: max(1, |1 − 10|) = 9
+        assertEquals(9.0, layer.lipschitzBound(), 1e-4);
         h.constrain(new EulerStepBound(field.weightParameter()));
         project(layer);
         assertHolds(layer, Property.LIPSCHITZ_1, inputs(D, 9, 16, 4));
@@ -123,7 +127,7 @@ class FlowLayerPropertiesTest {
         FlowLayer<ContractiveGradientField> tooWide = new FlowLayer<>(
                 ContractiveGradientField.of(4, 5, RELU, D, 10).constrainNorm(1.5), new ExplicitEuler(), wide, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tooWide.require(Property.LIPSCHITZ_1));
-        assertTrue(e.getMessage().contains("StepBox") && e.getMessage().contains("‖A‖ ≤ 1.5"), e.getMessage());
+        assertTrue(e.getMessage().contains("0.0 ≤ h ≤ 2.0") && e.getMessage().contains("‖A‖ ≤ 1.5"), e.getMessage());
     }
 
     @Test
@@ -193,7 +197,7 @@ class FlowLayerPropertiesTest {
         assertHolds(shears, Property.INVERTIBLE, x);
         FlowLayer<DivergenceFreeField> euler = FlowLayer.fixedStep(new DivergenceFreeField(4, 5, TANH, D, rng(26)),
                 new ExplicitEuler(), 0.7, 1);
-        assertBroken(euler, Property.VOLUME_PRESERVING, x, "needs a Splitting of its two shear pieces");
+        assertBroken(euler, Property.VOLUME_PRESERVING, x, "splitting of the two shear pieces");
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> euler.inverse(x));
         assertTrue(e.getMessage().contains("INVERTIBLE"), e.getMessage());
     }
@@ -207,7 +211,7 @@ class FlowLayerPropertiesTest {
                 new ImplicitMidpoint(), FlowLayer.stepParameter(0.3, F), 1);
         assertHolds(midpoint, Property.MASS_PRESERVING, inputs(F, 30, 8, 5));
         FlowLayer<MlpField> mlp = FlowLayer.fixedStep(new MlpField(5, 6, TANH, D, rng(31)), new ExplicitEuler(), 0.5, 1);
-        assertBroken(mlp, Property.MASS_PRESERVING, inputs(D, 28, 8, 5), "MassPreservingField");
+        assertBroken(mlp, Property.MASS_PRESERVING, inputs(D, 28, 8, 5), "Σᵢfᵢ = 0");
     }
 
     @Test
@@ -246,9 +250,10 @@ class FlowLayerPropertiesTest {
         IllegalArgumentException step = assertThrows(IllegalArgumentException.class,
                 () -> new FlowLayer<>(ContractiveGradientField.of(4, 4, RELU, D, 1), new ExplicitEuler(), wide, 1));
         assertTrue(step.getMessage().contains("step expected one element but got shape [2]"), step.getMessage());
-        IllegalArgumentException notModule = assertThrows(IllegalArgumentException.class,
-                () -> FlowLayer.fixedStep(z -> z.neg(), new ExplicitEuler(), 0.1, 1));
-        assertTrue(notModule.getMessage().contains("field expected a Module"), notModule.getMessage());
+        FlowLayer<VectorField> lambda = FlowLayer.fixedStep(z -> z.neg(), new ExplicitEuler(), 0.1, 1, D);
+        Tensor in = inputs(D, 2, 3, 4);
+        assertArrayEquals(in.mul(0.9).toDoubleArray(), lambda.forward(in).toDoubleArray(), 1e-15,
+                "a field that is not a Module (a lambda) is stepped like any other");
         IllegalArgumentException norm = assertThrows(IllegalArgumentException.class,
                 () -> ContractiveGradientField.orthogonal(4, 4, RELU, D, 1).constrainNorm(1));
         assertTrue(norm.getMessage().contains("parametrised as expm(W − Wᵀ)"), norm.getMessage());

@@ -143,6 +143,19 @@ public final class Parameter extends Tensor {
     }
 
     /**
+     * Whether the current value lies in every attached constraint's set ({@link Constraint#violation}
+     * is 0 for each): the condition under which {@link #guarantees()} describe it.
+     */
+    public boolean insideConstraints() {
+        for (Constraint c : constraints) {
+            if (c.violation(this) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Applies every attached constraint in order.
      *
      * @throws ArithmeticException if the value holds NaN or ±∞ (a projection cannot repair it)

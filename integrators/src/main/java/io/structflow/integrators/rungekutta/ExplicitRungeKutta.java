@@ -8,6 +8,7 @@ import io.structflow.integrators.VectorField;
 import io.structflow.integrators.internal.Checks;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,9 +19,12 @@ import java.util.Set;
  * ResNet-like layers with several field evaluations, [CMOSS] (1.2). Order: the tableau's.
  * Structure: {@link Structure#LINEAR_INVARIANTS} (every Runge–Kutta method keeps every linear
  * first integral, e.g. the mass of [CMOSS] (4.2)). Cost: {@code s} field evaluations per step.
- * Zero coefficients are skipped, so Heun, midpoint and RK4 cost no more than written out by hand.
+ * Zero coefficients are skipped, so Heun, midpoint and RK4 cost no more than written out by hand;
+ * a tableau that computes explicit Euler ({@link ButcherTableau#computesExplicitEuler()}) steps as
+ * {@link ExplicitEuler}, fused kernel included.
  */
 public final class ExplicitRungeKutta implements Integrator<VectorField> {
+    private static final ExplicitEuler EULER = new ExplicitEuler();
     private final ButcherTableau tableau;
 
     /** A stepper for any validated tableau, including user-defined ones. */
@@ -43,13 +47,11 @@ public final class ExplicitRungeKutta implements Integrator<VectorField> {
         return new ExplicitRungeKutta(ButcherTableau.RK4);
     }
 
-    /** The tableau. */
-    public ButcherTableau tableau() {
-        return tableau;
-    }
-
     @Override
     public Tensor step(VectorField field, Tensor x, Tensor h) {
+        if (tableau.computesExplicitEuler()) {
+            return EULER.step(field, x, h);
+        }
         Tensor step = Checks.step(name(), x, h);
         int s = tableau.stages();
         Tensor[] k = new Tensor[s];
@@ -84,6 +86,17 @@ public final class ExplicitRungeKutta implements Integrator<VectorField> {
     @Override
     public Set<Structure> structure() {
         return EnumSet.of(Structure.LINEAR_INVARIANTS);
+    }
+
+    @Override
+    public Tensor steps(VectorField field, Tensor x, Tensor h, int substeps) {
+        return tableau.computesExplicitEuler() ? EULER.steps(field, x, h, substeps)
+                : Integrator.super.steps(field, x, h, substeps);
+    }
+
+    @Override
+    public Optional<ButcherTableau> tableau() {
+        return Optional.of(tableau);
     }
 
     @Override

@@ -4,11 +4,13 @@ import io.structflow.core.autodiff.Tensor;
 import io.structflow.integrators.Integrator;
 import io.structflow.integrators.SplitField;
 import io.structflow.integrators.SplittingScheme;
+import io.structflow.integrators.SplittingTraits;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.VectorField;
 import io.structflow.integrators.internal.Checks;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,6 +87,11 @@ public final class Splitting<A extends VectorField, B extends VectorField> imple
         common.addAll(first.structure());
         common.retainAll(second.structure());
         return common;
+    }
+
+    @Override
+    public Optional<SplittingTraits> splitting() {
+        return Optional.of(new SplittingTraits(scheme, first, second));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.structflow.integrators.SeparableHamiltonian;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.internal.Checks;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +38,18 @@ public final class StormerVerlet implements Integrator<SeparableHamiltonian> {
     @Override
     public int order() {
         return 2;
+    }
+
+    /** Symmetric, so its own adjoint: {@code φ_{−h} ∘ φ_h = id}. */
+    @Override
+    public Optional<Integrator<SeparableHamiltonian>> explicitAdjoint() {
+        return Optional.of(this);
+    }
+
+    /** Shears of sizes h/2, h, h/2: {@code (1 + |h|L/2)²(1 + |h|L)}. */
+    @Override
+    public double stepLipschitzBound(double fieldLipschitz, double h) {
+        return h == 0 ? 1 : Shears.lipschitzBound(fieldLipschitz, h, 0.5, 1, 0.5);
     }
 
     @Override

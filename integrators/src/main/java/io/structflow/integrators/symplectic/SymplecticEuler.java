@@ -8,6 +8,7 @@ import io.structflow.integrators.Structure;
 import io.structflow.integrators.internal.Checks;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,6 +74,18 @@ public final class SymplecticEuler implements Integrator<SeparableHamiltonian> {
     @Override
     public Set<Structure> structure() {
         return EnumSet.of(Structure.SYMPLECTIC, Structure.VOLUME_PRESERVING);
+    }
+
+    /** The other variant: {@code φ*_{−h} ∘ φ_h = id} (undo the last shear first). */
+    @Override
+    public Optional<Integrator<SeparableHamiltonian>> explicitAdjoint() {
+        return Optional.of(new SymplecticEuler(variant == Variant.P_FIRST ? Variant.Q_FIRST : Variant.P_FIRST));
+    }
+
+    /** Two shears, each {@code (1 + |h|L)}-Lipschitz: {@code (1 + |h|L)²}. */
+    @Override
+    public double stepLipschitzBound(double fieldLipschitz, double h) {
+        return h == 0 ? 1 : Shears.lipschitzBound(fieldLipschitz, h, 1, 1);
     }
 
     @Override

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <pre>
  *   x₂ = y₂ − g(y₁),     x₁ = y₁ − f(x₂).
  * </pre>
- * Cost: one evaluation each of f and g (forward and inverse).
+ * At width 2 the map is also symplectic. Cost: one evaluation each of f and g (forward and inverse).
  */
 public final class AdditiveCoupling extends Module implements Structured, Invertible {
     private final int width;
@@ -110,9 +110,14 @@ public final class AdditiveCoupling extends Module implements Structured, Invert
         return out;
     }
 
-    /** {@code VOLUME_PRESERVING, INVERTIBLE}. */
+    /**
+     * {@code VOLUME_PRESERVING, INVERTIBLE}, and {@code SYMPLECTIC} at width 2, where an
+     * area-preserving map of the plane is symplectic ({@code det J = 1} is {@code JᵀΩJ = Ω} for 2×2 J).
+     */
     @Override
     public Set<Property> properties() {
-        return Collections.unmodifiableSet(EnumSet.of(Property.VOLUME_PRESERVING, Property.INVERTIBLE));
+        return Collections.unmodifiableSet(width == 2
+                ? EnumSet.of(Property.VOLUME_PRESERVING, Property.INVERTIBLE, Property.SYMPLECTIC)
+                : EnumSet.of(Property.VOLUME_PRESERVING, Property.INVERTIBLE));
     }
 }

@@ -8,16 +8,18 @@ import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
+import io.structflow.layers.FlowLayer;
 import io.structflow.layers.LipschitzBounded;
 import io.structflow.layers.Property;
+import io.structflow.layers.PropertyRules;
 import io.structflow.layers.Structured;
 import io.structflow.layers.fields.ContractiveGradientField;
 import io.structflow.layers.fields.ConvContractiveGradientField;
 import io.structflow.layers.fields.ConvExpansiveGradientField;
 import io.structflow.layers.fields.ConvGradientField;
-import io.structflow.layers.fields.DenseGradientField;
 import io.structflow.layers.fields.ExpansiveGradientField;
-import io.structflow.layers.fields.FusedEulerField;
+import io.structflow.layers.fields.GradientFlowField;
+import io.structflow.layers.fields.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -34,8 +36,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   pair i:   x ← Ψ_{F,i}^{h₂/S} ∘ … ∘ Ψ_{F,i}^{h₂/S} ∘ Ψ_{F_c,i}^{h₁/S} ∘ … ∘ Ψ_{F_c,i}^{h₁/S}(x)   (S times each),
  *             Ψ_f^τ(x) = x + τ f(x)
  * </pre>
- * The learnable step pairs {@code (h₁, h₂)} of all pairs live in one parameter {@code steps} of
- * shape {@code [pairs, 2]}, kept by projection in
+ * Each half of a pair is a {@link FlowLayer} ({@link FlowLayer#sharedStep}) whose step is one entry
+ * of the parameter {@code steps} of shape {@code [pairs, 2]}, kept by projection in
  * <ul>
  *   <li>{@link Switching#PRESCRIBED}, (3.11): the non-expansive region R of (3.10), slope a and S
  *       sub-steps ({@link NonExpansiveStepRegion}): h₁, h₂ ≥ 0, every pair non-expansive;</li>
@@ -44,19 +46,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  *       (h₁, h₂) ∈ R.</li>
  * </ul>
  *
- * <p><b>Lipschitz bound.</b> The product of the sub-step bounds. A sub-step {@code x + τ·s·Aᵀσ(Ax+b)}
- * has the mean-value Jacobian {@code I + sτAᵀD̄A} with D̄ diagonal in {@code [σ'_min, σ'_max]}; when A
- * has orthonormal columns ({@code A = expm(W − Wᵀ)}, width ≥ dimension) its spectrum lies in
- * {@code [1 + sτσ'_min, 1 + sτσ'_max]}, so the bound is {@code max(|1 + sτσ'_min|, |1 + sτσ'_max|)}
- * ≤ the factor {@code √(1 − 2τa + τ²)} of (3.10) for the contractive layer; otherwise the field's
- * own bound from {@code ‖A‖ ≤ c} ({@code max(1, |1 + sτc²σ'_max|)}) is used. The dense factories
- * (orthogonal A, σ = LeakyReLU(a)) therefore guarantee {@link Property#LIPSCHITZ_1} for every step
- * pair the constraint allows. The convolutional factories bound the kernels' operator norms by 1
- * ([CMOSS] §3.3), which bounds each expansive sub-step by {@code 1 + τ} only, so their block bound
- * is {@code Π(1 + h₂/S)^S} and they claim no property: a certificate must use
- * {@link #lipschitzBound()}.
+ * <p><b>Properties and bound</b> come from the same rules as every layer's
+ * ({@link PropertyRules}): {@link Property#LIPSCHITZ_1} when every pair is non-expansive by the
+ * pair rule of (3.10) ({@link PropertyRules#nonExpansivePair}: orthonormal A exactly, σ' ∈ [a, 1],
+ * steps guaranteed in R) — the dense factories (A = expm(W − Wᵀ), σ = LeakyReLU(a)) meet it. The
+ * convolutional factories bound the kernels' operator norms by 1 (certified), which bounds each
+ * expansive sub-step by {@code 1 + τ} only, so they claim no property: a certificate uses
+ * {@link #lipschitzBound()}, the product of the layers' certified bounds at the current parameters.
  *
- * <p>Cost per pair: 2S fused gradient-flow kernels (plus, for orthogonal A, 2S matrix exponentials).
+ * <p>Cost per pair: 2S fused gradient-flow kernels (plus, for orthogonal A, 2 matrix exponentials).
  * Parameters are named {@code steps}, {@code <i>.contractive.*}, {@code <i>.expansive.*}.
  */
 public final class DynamicalBlock extends Module implements LipschitzBounded, Structured {
@@ -73,16 +71,15 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
     private final Switching switching;
     private final double slope;
     private final int substeps;
-    private final List<FusedEulerField> contractive;
-    private final List<FusedEulerField> expansive;
+    private final List<GradientFlowField> contractive;
+    private final List<GradientFlowField> expansive;
     private final Parameter steps;
     private final Constraint region;
     private final List<Pair> pairList;
-    private final boolean lipschitzOneByConstruction;
 
     /**
      * A block from given fields, one contractive and one expansive field per pair (each a
-     * {@link Module}, applied with its fused explicit Euler step).
+     * {@link Module}).
      *
      * @param switching   the step constraint attached to {@code steps}
      * @param slope       a, the least slope of σ used by R, {@code 0 < a ≤ 1}
@@ -92,8 +89,8 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
      *                    same count
      * @param type        the element type of the step parameter (that of the fields)
      */
-    public DynamicalBlock(Switching switching, double slope, int substeps, List<? extends FusedEulerField> contractive,
-                          List<? extends FusedEulerField> expansive, DataType type) {
+    public DynamicalBlock(Switching switching, double slope, int substeps, List<? extends GradientFlowField> contractive,
+                          List<? extends GradientFlowField> expansive, DataType type) {
         Checks.notNull("DynamicalBlock", "switching", switching);
         Checks.notNull("DynamicalBlock", "type", type);
         this.substeps = Checks.atLeast("DynamicalBlock", "substeps", 1, substeps);
@@ -117,13 +114,12 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         steps = register("steps", Parameter.of("steps", Tensor.of(type, init, pairs, 2)));
         steps.constrain(region);
         steps.projectInPlace();
-        List<FusedEulerField> c = new ArrayList<>();
-        List<FusedEulerField> e = new ArrayList<>();
+        List<GradientFlowField> c = new ArrayList<>();
+        List<GradientFlowField> e = new ArrayList<>();
         List<Pair> p = new ArrayList<>();
-        boolean guaranteed = true;
         for (int i = 0; i < pairs; i++) {
-            FusedEulerField fc = contractive.get(i);
-            FusedEulerField fe = expansive.get(i);
+            GradientFlowField fc = contractive.get(i);
+            GradientFlowField fe = expansive.get(i);
             requireModule("contractive[" + i + "]", fc);
             requireModule("expansive[" + i + "]", fe);
             if (fc.dtype() != type || fe.dtype() != type) {
@@ -133,12 +129,10 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
             p.add(register(Integer.toString(i), new Pair(i, fc, fe)));
             c.add(fc);
             e.add(fe);
-            guaranteed &= orthonormalColumns(fc, slope, -1) && orthonormalColumns(fe, slope, +1);
         }
         this.contractive = Collections.unmodifiableList(c);
         this.expansive = Collections.unmodifiableList(e);
         this.pairList = Collections.unmodifiableList(p);
-        this.lipschitzOneByConstruction = guaranteed;
     }
 
     /**
@@ -161,8 +155,8 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
         Activation sigma = leakyRelu(a);
         SplittableRandom rng = new SplittableRandom(seed);
-        List<FusedEulerField> c = new ArrayList<>();
-        List<FusedEulerField> e = new ArrayList<>();
+        List<GradientFlowField> c = new ArrayList<>();
+        List<GradientFlowField> e = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             c.add(new ContractiveGradientField(width, width, sigma, true, type, rng.split()));
             e.add(new ExpansiveGradientField(width, width, sigma, true, type, rng.split()));
@@ -173,8 +167,8 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
     /**
      * The convolutional block of [CMOSS] §3.3: {@code pairs} pairs of convolutional gradient fields
      * {@code ∓Kᵀσ(Kx + b)} with {@code channels → channels} 3×3 kernels whose operator norm on
-     * {@code height × width} images is kept ≤ 1, σ = LeakyReLU(a) (a = 0.5 is {@code max(x, x/2)}),
-     * steps in R (prescribed switching (3.11)).
+     * {@code height × width} images is kept ≤ 1 (certified), σ = LeakyReLU(a) (a = 0.5 is
+     * {@code max(x, x/2)}), steps in R (prescribed switching (3.11)).
      */
     public static DynamicalBlock prescribedConv(int channels, int pairs, double a, int substeps, long height, long width,
                                                 long seed, DataType type) {
@@ -193,8 +187,8 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
         Activation sigma = leakyRelu(a);
         SplittableRandom rng = new SplittableRandom(seed);
-        List<FusedEulerField> c = new ArrayList<>();
-        List<FusedEulerField> e = new ArrayList<>();
+        List<GradientFlowField> c = new ArrayList<>();
+        List<GradientFlowField> e = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             c.add(normBounded(new ConvContractiveGradientField(channels, channels, 3, Math.toIntExact(height),
                     Math.toIntExact(width), sigma, type, rng.split())));
@@ -218,20 +212,11 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return Activation.leakyRelu(a);
     }
 
-    private static void requireModule(String name, FusedEulerField f) {
+    private static void requireModule(String name, GradientFlowField f) {
         if (!(f instanceof Module)) {
             throw Checks.bad("DynamicalBlock", name, "a Module (so that its parameters are trained)",
                     f == null ? "null" : f.getClass().getName());
         }
-    }
-
-    /**
-     * Whether the field is a dense gradient field of the given sign with A = expm(W − Wᵀ) having
-     * orthonormal columns and σ' ∈ [a, 1]: the hypotheses of (3.10).
-     */
-    private static boolean orthonormalColumns(FusedEulerField f, double a, int sign) {
-        return f instanceof DenseGradientField d && d.sign() == sign && d.isOrthogonal() && d.width() >= d.dimension()
-                && d.activation().minSlope() >= a && d.activation().maxSlope() <= 1;
     }
 
     /** The switching strategy. */
@@ -265,12 +250,12 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
     }
 
     /** The contractive field of each pair. */
-    public List<FusedEulerField> contractiveFields() {
+    public List<GradientFlowField> contractiveFields() {
         return contractive;
     }
 
     /** The expansive field of each pair. */
-    public List<FusedEulerField> expansiveFields() {
+    public List<GradientFlowField> expansiveFields() {
         return expansive;
     }
 
@@ -288,25 +273,13 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return y;
     }
 
-    /** The Lipschitz bound of each pair at the current steps and weights. */
+    /** The certified Lipschitz bound of each pair at the current steps and weights. */
     public double[] pairBounds() {
-        double[] h = steps.toDoubleArray();
-        double[] out = new double[contractive.size()];
+        double[] out = new double[pairList.size()];
         for (int i = 0; i < out.length; i++) {
-            double first = subStepBound(contractive.get(i), h[2 * i] / substeps);
-            double second = subStepBound(expansive.get(i), h[2 * i + 1] / substeps);
-            out[i] = Math.pow(first * second, substeps);
+            out[i] = pairList.get(i).first.lipschitzBound() * pairList.get(i).second.lipschitzBound();
         }
         return out;
-    }
-
-    private double subStepBound(FusedEulerField f, double tau) {
-        if (f instanceof DenseGradientField d && d.isOrthogonal() && d.width() >= d.dimension()
-                && d.activation().minSlope() >= 0) {
-            double s = d.sign() * tau;
-            return Math.max(Math.abs(1 + s * d.activation().minSlope()), Math.abs(1 + s * d.activation().maxSlope()));
-        }
-        return f.stepLipschitzBound(EULER, tau);
     }
 
     /** The product of {@link #pairBounds()}. */
@@ -319,42 +292,47 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return product;
     }
 
-    /**
-     * {@code LIPSCHITZ_1} when the fields satisfy the hypotheses of (3.10) (dense, orthogonal A,
-     * σ' ∈ [a, 1]) and the steps are in their constraint set; otherwise nothing.
-     */
+    /** Why {@code LIPSCHITZ_1} holds for every pair, or why not ({@link PropertyRules#nonExpansivePair}). */
+    public Verdict lipschitzVerdict() {
+        List<String> reasons = new ArrayList<>();
+        for (Pair pair : pairList) {
+            Verdict v = PropertyRules.nonExpansivePair(pair.first, pair.second, steps);
+            if (!v.holds()) {
+                return Verdict.no("pair " + pair.index + ": " + v.reason());
+            }
+            reasons.add(v.reason());
+        }
+        return Verdict.yes(reasons.get(0) + (reasons.size() > 1 ? " (every pair)" : ""));
+    }
+
+    /** {@code LIPSCHITZ_1} when every pair is non-expansive by the rules; otherwise nothing. */
     @Override
     public Set<Property> properties() {
-        if (lipschitzOneByConstruction && region.violation(steps) == 0) {
-            return Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1));
-        }
-        return Collections.emptySet();
+        return lipschitzVerdict().holds() ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1))
+                : Collections.emptySet();
     }
 
     /**
-     * Pair i: S contractive sub-steps of size h₁/S, then S expansive sub-steps of size h₂/S, with
-     * (h₁, h₂) read from row i of {@link #steps()}. Names the parameters {@code <i>.contractive.*},
-     * {@code <i>.expansive.*}.
+     * Pair i: the layer of S contractive sub-steps of size h₁/S, then the layer of S expansive
+     * sub-steps of size h₂/S, (h₁, h₂) row i of {@link #steps()}. Registers the fields as
+     * {@code contractive} and {@code expansive} (the layers themselves hold no parameter).
      */
     private final class Pair extends Module {
         private final int index;
-        private final FusedEulerField first;
-        private final FusedEulerField second;
+        private final FlowLayer<GradientFlowField> first;
+        private final FlowLayer<GradientFlowField> second;
 
-        Pair(int index, FusedEulerField first, FusedEulerField second) {
+        Pair(int index, GradientFlowField contractiveField, GradientFlowField expansiveField) {
             this.index = index;
-            this.first = first;
-            this.second = second;
-            register("contractive", (Module) first);
-            register("expansive", (Module) second);
+            this.first = FlowLayer.sharedStep(contractiveField, EULER, steps, new long[] {index, 0}, substeps);
+            this.second = FlowLayer.sharedStep(expansiveField, EULER, steps, new long[] {index, 1}, substeps);
+            register("contractive", (Module) contractiveField);
+            register("expansive", (Module) expansiveField);
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            double inv = 1.0 / substeps;
-            Tensor h1 = steps.region(new long[] {index, 0}, new long[] {1, 1}).mul(inv);
-            Tensor h2 = steps.region(new long[] {index, 1}, new long[] {1, 1}).mul(inv);
-            return second.eulerSteps(first.eulerSteps(x, h1, substeps), h2, substeps);
+            return second.forward(first.forward(x));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.structflow.layers.blocks;
 
+import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
@@ -146,20 +147,29 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
         return alpha == null ? y : y.mul(alpha);
     }
 
-    /**
-     * {@code |α|·‖W‖₂}, with ‖W‖₂ from warm-started power iteration/Lanczos (a lower estimate exact
-     * to its tolerance, relative 1e-10).
-     */
+    /** {@code |α|·U}, U a certified bound of the current ‖W‖₂ ({@link OperatorNorm#upperBound}). */
     @Override
     public double lipschitzBound() {
         double a = alpha == null ? 1.0 : Math.abs(alpha.value().getDouble(0));
-        return a * norm.estimate(weight.value());
+        return a * norm.upperBound(weight.value());
     }
 
-    /** {@code LIPSCHITZ_1} when {@code ‖W‖₂ ≤ 1} is enforced and α is absent or kept in [−1, 1]. */
+    private double guaranteedNorm() {
+        return Guarantees.normBound(weight, norm.describe(), weight.rank() == 2);
+    }
+
+    /**
+     * {@code LIPSCHITZ_1} when the constraints guarantee {@code ‖W‖₂ ≤ 1} (certified) and α is absent
+     * or guaranteed in [−1, 1], and the parameters are inside their constraint sets now.
+     */
     @Override
     public Set<Property> properties() {
-        return normBounded && scale != Scale.FREE ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1))
+        if (!weight.insideConstraints() || alpha != null && !alpha.insideConstraints()) {
+            return Collections.emptySet();
+        }
+        boolean scaleAtMostOne = alpha == null || Math.max(-Guarantees.entryInterval(alpha)[0],
+                Guarantees.entryInterval(alpha)[1]) <= 1;
+        return guaranteedNorm() <= 1 && scaleAtMostOne ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1))
                 : Collections.emptySet();
     }
 }

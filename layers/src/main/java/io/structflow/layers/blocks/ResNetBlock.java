@@ -1,5 +1,6 @@
 package io.structflow.layers.blocks;
 
+import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Init;
@@ -118,16 +119,24 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
         return naive ? y.mul(0.5) : y;
     }
 
-    /** {@code 1 + ‖A‖‖B‖} (plain) or {@code ½(1 + ‖A‖‖B‖)} (naive), norms from power iteration. */
+    /** {@code 1 + ‖A‖‖B‖} (plain) or {@code ½(1 + ‖A‖‖B‖)} (naive), each norm a certified bound of the current weight. */
     @Override
     public double lipschitzBound() {
-        double product = normA.estimate(a.value()) * normB.estimate(b.value());
+        double product = normA.upperBound(a.value()) * normB.upperBound(b.value());
         return naive ? 0.5 * (1 + product) : 1 + product;
     }
 
-    /** {@code LIPSCHITZ_1} for the naive constrained block, nothing for the plain one. */
+    private static double guaranteedNorm(Parameter w, OperatorNorm norm) {
+        return Guarantees.normBound(w, norm.describe(), w.rank() == 2);
+    }
+
+    /**
+     * {@code LIPSCHITZ_1} for the naive block when the constraints guarantee {@code ‖A‖‖B‖ ≤ 1} and
+     * A and B are inside their sets now; nothing for the plain one.
+     */
     @Override
     public Set<Property> properties() {
-        return naive ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1)) : Collections.emptySet();
+        return naive && a.insideConstraints() && b.insideConstraints() && guaranteedNorm(a, normA) * guaranteedNorm(b, normB) <= 1
+                ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1)) : Collections.emptySet();
     }
 }

@@ -1,7 +1,6 @@
 package io.structflow.layers.fields;
 
 import io.structflow.core.nn.Activation;
-import io.structflow.integrators.Integrator;
 import io.structflow.layers.Property;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,11 +9,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The contractive gradient field of [CMOSS] (3.3):
  * <pre>  f(x) = −Aᵀσ(Ax + b) = −∇V(x),   V(x) = 𝟏ᵀΓ(Ax + b)</pre>
  * Its explicit Euler step {@code x − τAᵀσ(Ax + b)} is 1-Lipschitz for {@code 0 ≤ τ ≤ 2/‖A‖²} and
- * {@code σ' ∈ [0, 1]} ([CMOSS] (3.5)): {@link Property#LIPSCHITZ_1} holds when the step is fixed
- * in that interval or constrained into it (an
- * {@link io.structflow.constraints.project.EulerStepBound} on the step reading this field's A, or
- * a {@link io.structflow.constraints.project.StepBox} {@code [lo ≥ 0, hi ≤ 2S/c²]} with a known
- * {@code c ≥ ‖A‖}). Parameters, initialisation and norm bounds: see {@link DenseGradientField}.
+ * {@code σ' ∈ [0, 1]} ([CMOSS] (3.5)): a {@link io.structflow.layers.FlowLayer} with explicit Euler
+ * derives {@link Property#LIPSCHITZ_1} when its step is fixed in that interval or guaranteed in it
+ * by the step's constraints (an {@link io.structflow.constraints.project.EulerStepBound} reading
+ * this field's A, or a {@link io.structflow.constraints.project.StepBox} within {@code [0, 2/c²]}
+ * with {@code ‖A‖ ≤ c} guaranteed). Parameters, initialisation and norm bounds: see
+ * {@link DenseGradientField}.
  */
 public final class ContractiveGradientField extends DenseGradientField {
     /**
@@ -50,14 +50,5 @@ public final class ContractiveGradientField extends DenseGradientField {
     @Override
     public int sign() {
         return -1;
-    }
-
-    @Override
-    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
-        if (property == Property.LIPSCHITZ_1) {
-            return ContractiveRule.lipschitzOne(kind(), activation(), weightNormBound(), integrator, step,
-                    this::currentWeightNorm);
-        }
-        return super.guarantee(property, integrator, step);
     }
 }

@@ -1,7 +1,6 @@
 package io.structflow.layers.fields;
 
 import io.structflow.core.nn.Activation;
-import io.structflow.integrators.Integrator;
 import io.structflow.layers.Property;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,14 +47,5 @@ public final class ConvContractiveGradientField extends ConvGradientField {
     @Override
     public int sign() {
         return -1;
-    }
-
-    @Override
-    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
-        if (property == Property.LIPSCHITZ_1) {
-            return ContractiveRule.lipschitzOne(kind(), activation(), weightNormBound(), integrator, step,
-                    this::currentWeightNorm);
-        }
-        return super.guarantee(property, integrator, step);
     }
 }

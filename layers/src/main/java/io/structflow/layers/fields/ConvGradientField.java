@@ -1,19 +1,19 @@
 package io.structflow.layers.fields;
 
+import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.ConvOperatorNorm;
 import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.constraints.project.SpectralNormClip;
 import io.structflow.core.autodiff.ConvGeometry;
-import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.SubLattices;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
-import io.structflow.integrators.GradientField;
-import io.structflow.integrators.Integrator;
+import io.structflow.integrators.GradientForm;
+import io.structflow.integrators.GradientFormField;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,11 +28,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ({@link ConvContractiveGradientField}) or {@code +1} ({@link ConvExpansiveGradientField}).
  * Inputs are {@code [batch, C, H, W]} with the H, W fixed at construction (the operator norm of
  * a padded convolution depends on the image size). Parameters {@code K} {@code [m, C, k, k]}
- * ({@code N(0, 1/(C k²))}) and {@code b} {@code [m]}. The bound {@code c ≥ ‖K‖₂} comes from
- * {@link #constrainNorm(double)} ({@link SpectralNormBound#convolution}); the explicit Euler
- * step is the fused {@link FusedGradientFlow#conv} kernel.
+ * ({@code N(0, 1/(C k²))}) and {@code b} {@code [m]}. Bounds of K for the property rules
+ * ({@link GradientFlowField}): what its constraints guarantee ({@link Guarantees}: a certified
+ * {@link #constrainNorm norm bound}; an estimated one guarantees nothing) and, at the current
+ * value, the certified Fourier/Gram bound of {@link ConvOperatorNorm#upperBound}. Explicit Euler
+ * steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class ConvGradientField extends Module implements GradientField, FusedEulerField
+public abstract sealed class ConvGradientField extends Module implements GradientFlowField
         permits ConvContractiveGradientField, ConvExpansiveGradientField {
     private final String kind;
     private final int channels;
@@ -44,7 +46,6 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     private final ConvGeometry geometry;
     private final Parameter kernel;
     private final Parameter bias;
-    private final WeightNorm norms = new WeightNorm();
 
     ConvGradientField(String kind, int channels, int hidden, int k, int dilation, int height, int width,
                       Activation sigma, DataType type, SplittableRandom rng) {
@@ -71,6 +72,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     }
 
     /** The sign s: −1 contractive, +1 expansive. */
+    @Override
     public abstract int sign();
 
     /** The kernel K, {@code [m, C, k, k]}. */
@@ -84,6 +86,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     }
 
     /** The activation σ. */
+    @Override
     public Activation activation() {
         return sigma;
     }
@@ -103,16 +106,18 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
         return type;
     }
 
-    /** Attaches {@code ‖K‖₂ ≤ c} on {@code H×W} images and remembers c for the Lipschitz derivation. */
+    /** Attaches the certified bound {@code ‖K‖₂ ≤ c} on {@code H×W} images ({@link SpectralNormBound#convolution}). */
     public ConvGradientField constrainNorm(double c) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
-        return attachNorm(c, SpectralNormBound.convolution(c, geometry, height / dilation, width / dilation));
+        kernel.constrain(SpectralNormBound.convolution(c, geometry, height / dilation, width / dilation));
+        return this;
     }
 
     /**
-     * Attaches {@code ‖K‖₂ ≤ c(1 + relativeTolerance)} on {@code H×W} images with a given norm
-     * estimator (for example a looser Lanczos tolerance for float32 kernels, whose products cannot
-     * reach the default 1e-10) and remembers c for the Lipschitz derivation.
+     * Attaches {@code ‖K‖₂ ≤ c(1 + relativeTolerance)} on {@code H×W} images, decided by the
+     * power-iteration estimate with the given stopping rule ({@link SpectralNormBound#estimated}):
+     * cheap enough for every training step, and it guarantees nothing, so no property rests on it;
+     * bounds then come from certified norms of the current kernel.
      *
      * @param c                 the bound, &gt; 0
      * @param settings          stopping rule of the operator-norm estimate ({@link ConvOperatorNorm})
@@ -121,14 +126,16 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     public ConvGradientField constrainNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
         Objects.requireNonNull(settings, kind + ".constrainNorm: settings");
-        return attachNorm(c, new SpectralNormBound(c, normOperator(settings), relativeTolerance));
+        kernel.constrain(SpectralNormBound.estimated(c, normOperator(settings), relativeTolerance));
+        return this;
     }
 
     /**
      * Attaches {@code ‖K‖₂ ≤ c(1 + relativeTolerance)} on {@code H×W} images enforced by clipping the
      * largest singular values ({@link SpectralNormClip}, up to three clips per projection, then
      * rescaling) instead of rescaling the whole kernel — for training with Adam, where rescaling
-     * after every step wears down all but the top singular value — and remembers c.
+     * after every step wears down all but the top singular value. Decided by the estimate, as
+     * {@link #constrainNorm(double, NormEstimateSettings, double)}: it guarantees nothing.
      *
      * @param c                 the bound, &gt; 0
      * @param settings          stopping rule of the operator-norm estimate
@@ -137,7 +144,8 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     public ConvGradientField clipNorm(double c, NormEstimateSettings settings, double relativeTolerance) {
         FieldChecks.positiveBound(kind + ".clipNorm", "c", c);
         Objects.requireNonNull(settings, kind + ".clipNorm: settings");
-        return attachNorm(c, new SpectralNormClip(c, normOperator(settings), relativeTolerance, 3));
+        kernel.constrain(SpectralNormClip.estimated(c, normOperator(settings), relativeTolerance, 3));
+        return this;
     }
 
     /** {@code ‖K_d‖₂} on {@code H×W} images: {@code ‖K‖₂} on the {@code (H/d)×(W/d)} sub-images. */
@@ -145,20 +153,43 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
         return new ConvOperatorNorm(geometry, height / dilation, width / dilation, settings);
     }
 
-    private ConvGradientField attachNorm(double c, Constraint bound) {
-        kernel.constrain(bound);
-        norms.record(bound, c);
-        return this;
+    @Override
+    public Parameter weightParameter() {
+        return kernel;
     }
 
-    /** The known bound {@code c ≥ ‖K‖₂}, +∞ without {@link #constrainNorm}. */
-    public double weightNormBound() {
-        return norms.bound(kernel);
+    @Override
+    public boolean parametrised() {
+        return false;
     }
 
-    /** Power-iteration estimate of the operator norm of K on {@code H×W} images. */
+    @Override
+    public String weightOperator() {
+        return normOperator(NormEstimateSettings.convolution()).describe();
+    }
+
+    @Override
+    public WeightBounds guaranteedWeightBounds() {
+        double c = Guarantees.normBound(kernel, weightOperator(), false);
+        return Double.isFinite(c) ? new WeightBounds(c, 0, "the constraints on K " + kernel.guarantees())
+                : WeightBounds.unknown();
+    }
+
+    /** A certified bound of the current K (whether or not it was projected). */
+    @Override
+    public WeightBounds currentWeightBounds() {
+        return new WeightBounds(normOperator(NormEstimateSettings.convolution()).upperBound(kernel.value()), 0,
+                "a certified bound of the current K");
+    }
+
+    /** Power-iteration estimate of the operator norm of K on {@code H×W} images (not a bound to rely on). */
     public double currentWeightNorm() {
         return normOperator(NormEstimateSettings.convolution()).estimate(kernel.value());
+    }
+
+    @Override
+    public long dimension() {
+        return (long) channels * height * width;
     }
 
     @Override
@@ -209,27 +240,17 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
         return apply(x);
     }
 
-    /** {@code x + s·τ·Kᵀσ(Kx + b)} in one fused kernel. */
+    /** {@code (s, K, b, σ, d)}. */
     @Override
-    public Tensor eulerStep(Tensor x, Tensor tau) {
-        checkInput(kind + ".eulerStep", x);
-        return SubLattices.merge(FusedGradientFlow.conv(SubLattices.split(x, dilation), kernel, bias, tau, sign(), sigma),
-                dilation);
+    public GradientForm gradientForm() {
+        return new GradientForm(sign(), kernel, bias, sigma, dilation);
     }
 
-    /** {@code c²·max|σ'|}. */
+    /** {@code U²·max|σ'|} with U a certified bound of the current ‖K‖. */
     @Override
     public double lipschitzBound() {
-        double c = weightNormBound();
+        double c = currentWeightBounds().normUpper();
         return c * c * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
-    }
-
-    @Override
-    public double stepLipschitzBound(Integrator<?> integrator, double tau) {
-        if (LayerField.isExplicitEuler(integrator)) {
-            return ContractiveRule.eulerStepBound(sign(), tau, weightNormBound(), sigma);
-        }
-        return FusedEulerField.super.stepLipschitzBound(integrator, tau);
     }
 
     String kind() {

@@ -1,16 +1,16 @@
 package io.structflow.layers.fields;
 
+import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.parametrize.ExponentialOrthogonal;
 import io.structflow.constraints.project.SpectralNormBound;
-import io.structflow.core.autodiff.FusedGradientFlow;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
-import io.structflow.integrators.GradientField;
-import io.structflow.integrators.Integrator;
+import io.structflow.integrators.GradientForm;
+import io.structflow.integrators.GradientFormField;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,13 +26,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  * and {@code b} {@code [m]}. Initialisation from a seeded generator: {@code A} orthogonal
  * ({@link Init#orthogonal}), {@code W ~ N(0, 0.1²)}, {@code b ~ U(−0.1, 0.1)}.
  *
- * <p>The bound {@code c ≥ ‖A‖₂} used for Lipschitz bounds: 1 with the orthogonal
- * parametrisation, the {@code c} of a norm bound attached with {@link #constrainNorm(double)},
- * else unknown ({@code +∞}). The explicit Euler step is the fused
- * {@link FusedGradientFlow#dense} kernel.
+ * <p>Bounds of A for the property rules ({@link GradientFlowField}): with the orthogonal
+ * parametrisation {@code ‖A‖ = 1} exactly and, when {@code m ≥ n}, {@code AᵀA = I}; otherwise what
+ * the constraints on A guarantee ({@link Guarantees}: a certified {@link #constrainNorm norm
+ * bound}, Björck orthonormalisation), and at the current value a certified Gram-iteration bound.
+ * Explicit Euler steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class DenseGradientField extends Module implements GradientField, FusedEulerField
+public abstract sealed class DenseGradientField extends Module implements GradientFlowField
         permits ContractiveGradientField, ExpansiveGradientField {
+    private static final DenseSpectralNorm OPERATOR = new DenseSpectralNorm();
     private final String kind;
     private final int n;
     private final int m;
@@ -41,7 +43,6 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     private final DataType type;
     private final Parameter weight;
     private final Parameter bias;
-    private final WeightNorm norms = new WeightNorm();
     private final ExponentialOrthogonal parametrization = new ExponentialOrthogonal();
 
     DenseGradientField(String kind, int n, int m, Activation sigma, boolean orthogonal, DataType type,
@@ -59,10 +60,12 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     }
 
     /** The sign s: −1 contractive, +1 expansive. */
+    @Override
     public abstract int sign();
 
     /** State dimension n. */
-    public int dimension() {
+    @Override
+    public long dimension() {
         return n;
     }
 
@@ -72,6 +75,7 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     }
 
     /** The activation σ. */
+    @Override
     public Activation activation() {
         return sigma;
     }
@@ -87,6 +91,7 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     }
 
     /** The trained weight parameter: A itself, or the raw W of the orthogonal parametrisation. */
+    @Override
     public Parameter weightParameter() {
         return weight;
     }
@@ -102,8 +107,7 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     }
 
     /**
-     * Attaches {@code ‖A‖₂ ≤ c} ({@link SpectralNormBound#dense}) to A and remembers c for the
-     * Lipschitz derivation.
+     * Attaches the certified bound {@code ‖A‖₂ ≤ c} ({@link SpectralNormBound#dense}) to A.
      *
      * @throws IllegalArgumentException if A is orthogonally parametrised (its norm is 1 already) or c ≤ 0
      */
@@ -113,18 +117,40 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
             throw new IllegalArgumentException(kind + ".constrainNorm: A expected a free weight but it is parametrised "
                     + "as expm(W − Wᵀ), whose norm is 1 already");
         }
-        SpectralNormBound bound = SpectralNormBound.dense(c);
-        weight.constrain(bound);
-        norms.record(bound, c);
+        weight.constrain(SpectralNormBound.dense(c));
         return this;
     }
 
-    /** The known bound {@code c ≥ ‖A‖₂}: 1 if orthogonal, else the constrained c, else +∞. */
-    public double weightNormBound() {
-        return orthogonal ? 1.0 : norms.bound(weight);
+    @Override
+    public boolean parametrised() {
+        return orthogonal;
     }
 
-    /** Power-iteration estimate of ‖A‖₂ at the current weight (a lower bound, accurate to ~1e-10). */
+    @Override
+    public String weightOperator() {
+        return OPERATOR.describe();
+    }
+
+    @Override
+    public WeightBounds guaranteedWeightBounds() {
+        if (orthogonal) {
+            return new WeightBounds(1, m >= n ? 1 : 0, "A = expm(W − Wᵀ) cut to [" + m + ", " + n + "]");
+        }
+        double c = Guarantees.normBound(weight, weightOperator(), true);
+        double l = Guarantees.inputSingularValueBound(weight);
+        return Double.isFinite(c) || l > 0
+                ? new WeightBounds(c, l, "the constraints on " + weight.name() + " " + weight.guarantees())
+                : WeightBounds.unknown();
+    }
+
+    /** Exact for the parametrisation; otherwise a certified bound of the current A (whether or not it was projected). */
+    @Override
+    public WeightBounds currentWeightBounds() {
+        return orthogonal ? guaranteedWeightBounds() : new WeightBounds(OPERATOR.upperBound(weight.value()), 0,
+                "a certified bound of the current " + weight.name());
+    }
+
+    /** Power-iteration estimate of ‖A‖₂ at the current weight (a lower bound, not a bound to rely on). */
     public double currentWeightNorm() {
         return new DenseSpectralNorm().estimate(weight().value());
     }
@@ -170,42 +196,17 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
         return apply(x);
     }
 
-    /** {@code x + s·τ·Aᵀσ(Ax + b)} in one fused kernel ({@link FusedGradientFlow#dense}). */
+    /** {@code (s, A, b, σ)}, A evaluated once (one matrix exponential when parametrised). */
     @Override
-    public Tensor eulerStep(Tensor x, Tensor tau) {
-        checkInput(kind + ".eulerStep", x);
-        return FusedGradientFlow.dense(x, weight(), bias, tau, sign(), sigma);
+    public GradientForm gradientForm() {
+        return new GradientForm(sign(), weight(), bias, sigma, 1);
     }
 
-    /** S fused Euler steps sharing one evaluation of the weight (one matrix exponential when parametrised). */
-    @Override
-    public Tensor eulerSteps(Tensor x, Tensor tau, int substeps) {
-        checkInput(kind + ".eulerSteps", x);
-        if (substeps < 1) {
-            throw new IllegalArgumentException(kind + ".eulerSteps: substeps expected ≥ 1 but got " + substeps);
-        }
-        Tensor a = weight();
-        Tensor y = x;
-        for (int i = 0; i < substeps; i++) {
-            y = FusedGradientFlow.dense(y, a, bias, tau, sign(), sigma);
-        }
-        return y;
-    }
-
-    /** {@code c²·max|σ'|}. */
+    /** {@code U²·max|σ'|} with U a certified bound of the current ‖A‖. */
     @Override
     public double lipschitzBound() {
-        double c = weightNormBound();
+        double c = currentWeightBounds().normUpper();
         return c * c * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
-    }
-
-    /** For explicit Euler the spectral bound {@code max(1, |1 + sτc²σ'_max|)} (σ' ≥ 0); else the default. */
-    @Override
-    public double stepLipschitzBound(Integrator<?> integrator, double tau) {
-        if (LayerField.isExplicitEuler(integrator)) {
-            return ContractiveRule.eulerStepBound(sign(), tau, weightNormBound(), sigma);
-        }
-        return FusedEulerField.super.stepLipschitzBound(integrator, tau);
     }
 
     String kind() {

@@ -4,12 +4,9 @@ import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
-import io.structflow.integrators.Integrator;
 import io.structflow.integrators.PartitionedField;
-import io.structflow.integrators.SplitField;
+import io.structflow.integrators.ShearSplitField;
 import io.structflow.integrators.VectorField;
-import io.structflow.integrators.splitting.Splitting;
-import io.structflow.integrators.SplittingScheme;
 import io.structflow.layers.Property;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -20,15 +17,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <pre>  f(z) = [u(z₂), v(z₁)],   u(z₂) = U₂σ(U₁z₂ + c₁) + c₂,   v(z₁) = V₂σ(V₁z₁ + e₁) + e₂</pre>
  * Each piece {@code [u(z₂), 0]} and {@code [0, v(z₁)]} ({@link #first()}, {@link #second()}) is a
  * shear whose flow {@code z₁ ↦ z₁ + τu(z₂)} every consistent Runge–Kutta method reproduces
- * exactly; a {@link Splitting} of the two pieces with Runge–Kutta sub-integrators (the only
- * library methods that accept a plain field: ExplicitEuler, ExplicitRungeKutta,
- * ImplicitMidpoint) is thus a composition of shears: {@link Property#VOLUME_PRESERVING}
- * ({@code det J = 1}) and {@link Property#INVERTIBLE} (undo the shears in reverse order,
- * {@link #inverseStep}). Explicit Euler on the whole field is neither. Children {@code u1},
- * {@code u2}, {@code v1}, {@code v2} ({@link Linear}).
+ * exactly ({@link ShearSplitField}); a {@link io.structflow.integrators.splitting.Splitting} of the
+ * two pieces with explicit Runge–Kutta sub-integrators is thus a composition of shears, from which
+ * a layer derives {@link Property#VOLUME_PRESERVING} ({@code det J = 1}),
+ * {@link Property#INVERTIBLE} (undo the shears in reverse order) and, in two dimensions,
+ * {@link Property#SYMPLECTIC}. Explicit Euler on the whole field is none of these. Children
+ * {@code u1}, {@code u2}, {@code v1}, {@code v2} ({@link Linear}).
  */
-public final class DivergenceFreeField extends Module
-        implements PartitionedField, SplitField<VectorField, VectorField>, ReversibleField {
+public final class DivergenceFreeField extends Module implements PartitionedField, ShearSplitField, LayerField {
     private final int d;
     private final Activation sigma;
     private final DataType type;
@@ -120,38 +116,7 @@ public final class DivergenceFreeField extends Module
     }
 
     @Override
-    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
-        boolean shears = integrator instanceof Splitting<?, ?>;
-        if (property == Property.VOLUME_PRESERVING || property == Property.INVERTIBLE) {
-            return shears
-                    ? Verdict.yes(integrator.name() + " composes the shears [u(z₂), 0] and [0, v(z₁)] (§4.2)")
-                    : Verdict.no(property + " of DivergenceFreeField needs a Splitting of its two shear pieces; "
-                    + integrator.name() + " steps the whole field");
-        }
-        return ReversibleField.super.guarantee(property, integrator, step);
-    }
-
-    /** Undoes the shears of a {@link Splitting} step in reverse order. */
-    @Override
-    public Tensor inverseStep(Integrator<?> integrator, Tensor y, Tensor tau) {
-        if (!(integrator instanceof Splitting<?, ?> splitting)) {
-            throw new UnsupportedOperationException("DivergenceFreeField.inverseStep: integrator expected a Splitting "
-                    + "of the two shears but got " + integrator.name());
-        }
-        checkInput("DivergenceFreeField.inverseStep", y);
-        SplittingScheme scheme = splitting.scheme();
-        double[] a = scheme.first();
-        double[] b = scheme.second();
-        Tensor q = PartitionedField.positions(y);
-        Tensor p = PartitionedField.momenta(y);
-        for (int i = scheme.length() - 1; i >= 0; i--) {
-            if (b[i] != 0) {
-                p = p.sub(v(q).mul(tau.reshape().mul(b[i])));
-            }
-            if (a[i] != 0) {
-                q = q.sub(u(p).mul(tau.reshape().mul(a[i])));
-            }
-        }
-        return Tensor.concat(-1, q, p);
+    public long dimension() {
+        return 2L * d;
     }
 }

@@ -1,5 +1,6 @@
 package io.structflow.layers.fields;
 
+import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
@@ -28,7 +29,6 @@ public final class GeneralGradientField extends Module implements GradientField,
     private final Parameter weight;
     private final Parameter alpha;
     private final Parameter bias;
-    private final WeightNorm norms = new WeightNorm();
 
     /**
      * @param n     state dimension
@@ -68,12 +68,10 @@ public final class GeneralGradientField extends Module implements GradientField,
         return type;
     }
 
-    /** Attaches {@code ‖A‖₂ ≤ c} and remembers c for the Lipschitz bound. */
+    /** Attaches the certified bound {@code ‖A‖₂ ≤ c} ({@link SpectralNormBound#dense}). */
     public GeneralGradientField constrainNorm(double c) {
         FieldChecks.positiveBound(NAME + ".constrainNorm", "c", c);
-        SpectralNormBound bound = SpectralNormBound.dense(c);
-        weight.constrain(bound);
-        norms.record(bound, c);
+        weight.constrain(SpectralNormBound.dense(c));
         return this;
     }
 
@@ -111,10 +109,15 @@ public final class GeneralGradientField extends Module implements GradientField,
         return apply(x);
     }
 
-    /** {@code c²·max|α|·max|σ'|}. */
+    @Override
+    public long dimension() {
+        return n;
+    }
+
+    /** {@code U²·max|α|·max|σ'|} with U a certified bound of the current ‖A‖. */
     @Override
     public double lipschitzBound() {
-        double c = norms.bound(weight);
+        double c = new DenseSpectralNorm().upperBound(weight.value());
         double a = alpha.value().amaxNumber().doubleValue();
         return c * c * a * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
     }

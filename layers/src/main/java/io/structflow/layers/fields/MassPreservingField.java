@@ -4,8 +4,8 @@ import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
-import io.structflow.integrators.Integrator;
 import io.structflow.integrators.Structure;
+import io.structflow.integrators.ZeroSumField;
 import io.structflow.layers.Property;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -15,11 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The mass-preserving field of [CMOSS] (4.2):
  * <pre>  f(y) = (A(y) − A(y)ᵀ)𝟏,   A(y) = reshape_{n×n}(W₂σ(W₁y + b₁) + b₂)</pre>
  * Since {@code 𝟏ᵀ(A − Aᵀ)𝟏 = 0}, {@code Σᵢfᵢ = 0} and the mass {@code Σᵢyᵢ} is a linear first
- * integral, kept by every Runge–Kutta method: {@link Property#MASS_PRESERVING} holds for every
- * integrator with {@link Structure#LINEAR_INVARIANTS}. The small network A(y) has children
+ * integral ({@link ZeroSumField}), kept by every Runge–Kutta method: a layer derives
+ * {@link Property#MASS_PRESERVING} for every integrator with {@link Structure#LINEAR_INVARIANTS}. The small network A(y) has children
  * {@code inner} ({@code n → m}) and {@code outer} ({@code m → n²}).
  */
-public final class MassPreservingField extends Module implements LayerField {
+public final class MassPreservingField extends Module implements LayerField, ZeroSumField {
     private final int n;
     private final Activation sigma;
     private final DataType type;
@@ -72,13 +72,7 @@ public final class MassPreservingField extends Module implements LayerField {
     }
 
     @Override
-    public Verdict guarantee(Property property, Integrator<?> integrator, StepRange step) {
-        if (property == Property.MASS_PRESERVING) {
-            return integrator.structure().contains(Structure.LINEAR_INVARIANTS)
-                    ? Verdict.yes(integrator.name() + " keeps the linear invariant Σᵢyᵢ of (4.2)")
-                    : Verdict.no("MASS_PRESERVING needs an integrator that keeps linear invariants (any Runge–Kutta "
-                    + "method); " + integrator.name() + " preserves " + integrator.structure());
-        }
-        return LayerField.super.guarantee(property, integrator, step);
+    public long dimension() {
+        return n;
     }
 }

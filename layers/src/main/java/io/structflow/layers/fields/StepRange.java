@@ -1,37 +1,39 @@
 package io.structflow.layers.fields;
 
-import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Guarantee;
 import java.util.List;
 
 /**
  * What is known about a layer's step size {@code h} when its guarantees are derived: the interval
- * {@code [lo, hi]} that {@code h} is guaranteed to stay in (from a fixed value or from the
- * constraints attached to the step parameter; {@code [−∞, ∞]} when nothing is known), its current
- * value, the number of sub-steps (each of size {@code h/substeps}) and the attached constraints
- * themselves (e.g. an {@link io.structflow.constraints.project.EulerStepBound}, whose bound moves
- * with the weight it reads).
+ * {@code [lo, hi]} that {@code h} is guaranteed to lie in after projection (the fixed value, or what
+ * the guarantees of the step's constraints imply; {@code [−∞, ∞]} when nothing is known), its
+ * current value, the number of sub-steps (each of size {@code h/substeps}) and the guarantees
+ * themselves (e.g. an {@link io.structflow.constraints.guarantee.EulerStepLimit}, which relates h
+ * to a weight).
  *
  * @param lo          guaranteed lower bound of {@code h}
  * @param hi          guaranteed upper bound of {@code h}
  * @param current     the current value of {@code h}
  * @param substeps    number of sub-steps, ≥ 1
  * @param learnable   whether {@code h} is trained (false: the value is fixed)
- * @param constraints the constraints attached to the step parameter, in attach order
- * @param origin      where the interval comes from, for messages (e.g. {@code "StepBox 0.0 ≤ h ≤ 2.0"})
+ * @param guarantees  what the step's constraints guarantee, combined in run order
+ * @param inside      whether the current value lies in its constraints' sets (true for a fixed step),
+ *                    the condition under which the guarantees describe it
+ * @param origin      where the interval comes from, for messages
  */
 public record StepRange(double lo, double hi, double current, int substeps, boolean learnable,
-                        List<Constraint> constraints, String origin) {
-    /** Copies the constraint list. */
+                        List<Guarantee> guarantees, boolean inside, String origin) {
+    /** Copies the guarantee list. */
     public StepRange {
-        constraints = List.copyOf(constraints);
+        guarantees = List.copyOf(guarantees);
     }
 
-    /** The interval of one sub-step, {@code [lo/substeps, hi/substeps]}. */
+    /** The upper end of one sub-step's interval, {@code hi/substeps}. */
     public double substepHi() {
         return hi / substeps;
     }
 
-    /** The lower end of one sub-step's interval. */
+    /** The lower end of one sub-step's interval, {@code lo/substeps}. */
     public double substepLo() {
         return lo / substeps;
     }

@@ -92,9 +92,9 @@ class LiftProjectionTest {
         set(lift.alpha(), -1.9);
         lift.alpha().projectInPlace();
         assertEquals(-1.9, lift.alpha().item());
-        assertEquals(1.9, lift.lipschitzBound(), 1e-9);
+        assertEquals(1.9, lift.lipschitzBound(), 1e-5);
         double ratio = empiricalLipschitz(lift::forward, 8, 50, 4);
-        assertEquals(1.9, ratio, 1e-9, "square orthogonal W: every ratio equals |α|");
+        assertEquals(1.9, ratio, 1e-5, "square orthogonal W (certified inside ‖W‖ ≤ 1, so scaled by 1 − O(1e-6)): every ratio equals |α|");
         NormalisedLinear plain = NormalisedLinear.plainDense(3, 6, 9, D);
         assertNull(plain.alpha());
         assertTrue(plain.weight().constraints().isEmpty());

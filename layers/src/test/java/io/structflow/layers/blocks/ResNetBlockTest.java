@@ -37,7 +37,7 @@ class ResNetBlockTest {
         double ratio = empiricalLipschitz(block::forward, 7, 200, 4);
         assertTrue(ratio > 1.2, "ratio " + ratio);
         assertTrue(ratio <= block.lipschitzBound() * (1 + 1e-9));
-        assertEquals(2.0, block.lipschitzBound(), 1e-9, "orthonormal initial A and B");
+        assertEquals(2.0, block.lipschitzBound(), 1e-5, "orthonormal initial A and B (certified bounds, within 1e-6 each)");
         assertEquals(Set.of(), block.properties());
     }
 

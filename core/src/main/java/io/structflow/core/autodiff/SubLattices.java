@@ -1,6 +1,5 @@
-package io.structflow.layers.fields;
+package io.structflow.core.autodiff;
 
-import io.structflow.core.autodiff.Tensor;
 
 /**
  * The d² interleaved sub-images (polyphase components) of an image: pixel {@code (i·d + r,
@@ -15,12 +14,12 @@ import io.structflow.core.autodiff.Tensor;
  * operator norm {@code ‖K_d‖ = ‖K‖} (on {@code (H/d)×(W/d)} images) and the same Lipschitz and
  * averagedness constants of its Euler steps, since S is orthogonal.
  */
-final class SubLattices {
+public final class SubLattices {
     private SubLattices() {
     }
 
     /** {@code [B, C, H, W] → [B·d², C, H/d, W/d]}; H and W must be multiples of d. */
-    static Tensor split(Tensor x, int d) {
+    public static Tensor split(Tensor x, int d) {
         if (d == 1) {
             return x;
         }
@@ -32,7 +31,7 @@ final class SubLattices {
     }
 
     /** The inverse of {@link #split}: {@code [B·d², C, h, w] → [B, C, h·d, w·d]}. */
-    static Tensor merge(Tensor y, int d) {
+    public static Tensor merge(Tensor y, int d) {
         if (d == 1) {
             return y;
         }
