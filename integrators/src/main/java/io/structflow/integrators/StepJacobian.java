@@ -1,54 +1,45 @@
-package io.structflow.integrators.internal;
+package io.structflow.integrators;
 
-import io.structflow.core.autodiff.Autograd;
-import io.structflow.core.autodiff.GradMode;
+import io.structflow.core.autodiff.Jacobians;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.integrators.ImplicitSolver;
-import io.structflow.integrators.NonConvergenceException;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-/** Per-sample Jacobians {@code ∂r/∂y} of a step equation and their inverses, for Newton's method. */
-public final class Jacobians {
-    private Jacobians() {
+/**
+ * The inverse Jacobian {@code (∂r/∂y)⁻¹} of an implicit step equation {@code r(x, y, h) = 0},
+ * per sample, for the Newton iteration of {@link ImplicitSolver}: the Jacobians come from
+ * {@link Jacobians#of}, the inverses from Gauss–Jordan elimination with partial pivoting
+ * (Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., §3.4).
+ */
+final class StepJacobian {
+    private StepJacobian() {
     }
 
     /**
-     * The inverse of {@code ∂r/∂y} at {@code (x, y, h)} for every sample, from {@code n} reverse-mode
-     * passes (one per output coordinate, seeded on every sample at once — valid because the field
-     * acts on samples independently) and Gauss–Jordan elimination with partial pivoting.
+     * The inverse of {@code ∂r/∂y} at {@code (x, y, h)} for every sample: the per-sample Jacobians
+     * by {@link Jacobians#of} (valid because the field acts on samples independently), inverted by
+     * Gauss–Jordan elimination with partial pivoting.
      *
      * @return {@code [batch][n·n]}, row-major per sample
      * @throws NonConvergenceException if a Jacobian is singular to working precision
      */
-    public static double[][] inverse(String who, ImplicitSolver.Equation equation, Tensor x, Tensor y, Tensor h) {
-        int batch = (int) y.size(0);
-        int n = (int) (y.length() / batch);
-        Tensor yv = Tensor.variable(y.value().dup('c'));
-        Tensor r;
-        try (GradMode.Scope s = GradMode.enableGrad()) {
-            r = equation.residual(x.detach(), yv, h.detach());
-        }
-        double[][] jac = new double[batch][n * n];
-        for (int k = 0; k < n; k++) {
-            INDArray seed = Nd4j.zeros(y.dtype(), batch, n);
-            seed.getColumn(k).assign(1.0);
-            Tensor g = Autograd.grad(new Tensor[] {r}, new Tensor[] {Tensor.constant(seed.reshape('c', y.shape()))},
-                    new Tensor[] {yv}, false, true)[0];
-            double[] gd = g.toDoubleArray();
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(gd, b * n, jac[b], k * n, n);
+    static double[][] inverse(String who, ImplicitSolver.Equation equation, Tensor x, Tensor y, Tensor h) {
+        Tensor xd = x.detach();
+        Tensor hd = h.detach();
+        double[][][] jacobians = Jacobians.of(yv -> equation.residual(xd, yv, hd), y);
+        int n = jacobians.length == 0 ? 0 : jacobians[0].length;
+        double[][] inverses = new double[jacobians.length][];
+        for (int b = 0; b < jacobians.length; b++) {
+            double[] rowMajor = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(jacobians[b][i], 0, rowMajor, i * n, n);
             }
+            inverses[b] = invert(who, rowMajor, n, b);
         }
-        for (int b = 0; b < batch; b++) {
-            jac[b] = invert(who, jac[b], n, b);
-        }
-        return jac;
+        return inverses;
     }
 
     /** {@code J⁻¹ r} per sample, as a constant of {@code r}'s shape and type. */
-    public static Tensor apply(double[][] inverse, Tensor r) {
+    static Tensor apply(double[][] inverse, Tensor r) {
         int batch = inverse.length;
         int n = (int) (r.length() / batch);
         double[] rd = r.toDoubleArray();
@@ -67,7 +58,7 @@ public final class Jacobians {
     }
 
     /** The inverses as a constant {@code [batch, n, n]} tensor. */
-    public static Tensor toTensor(double[][] inverse, long n, DataType type) {
+    static Tensor toTensor(double[][] inverse, long n, DataType type) {
         double[] flat = new double[(int) (inverse.length * n * n)];
         for (int b = 0; b < inverse.length; b++) {
             System.arraycopy(inverse[b], 0, flat, (int) (b * n * n), (int) (n * n));

@@ -14,7 +14,7 @@ import io.structflow.core.autodiff.Tensor;
  * {@code K [out, in, k, k]} acting with stride 1 and "same" padding on images
  * {@code [batch, in, H, W]} of a fixed size (the size its operator norm is computed for).
  */
-sealed interface LinearOperator permits LinearOperator.Dense, LinearOperator.Conv {
+sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Conv {
 
     /** {@code Wx}: dense {@code x Wᵀ}, conv {@code conv2d(x, K)}. */
     Tensor apply(Tensor weight, Tensor x);
@@ -35,7 +35,7 @@ sealed interface LinearOperator permits LinearOperator.Dense, LinearOperator.Con
     long[] weightShape(long out, long in);
 
     /** Dense matrices. */
-    record Dense() implements LinearOperator {
+    record Dense() implements WeightOperator {
         @Override
         public Tensor apply(Tensor weight, Tensor x) {
             return x.matmul(weight, false, true);
@@ -71,7 +71,7 @@ sealed interface LinearOperator permits LinearOperator.Dense, LinearOperator.Con
      * Square {@code k×k} kernels, k odd, stride 1, padding (k−1)/2, on {@code height × width}
      * images.
      */
-    record Conv(int kernelSize, long height, long width) implements LinearOperator {
+    record Conv(int kernelSize, long height, long width) implements WeightOperator {
         public Conv {
             if (kernelSize < 1 || kernelSize % 2 == 0) {
                 throw new IllegalArgumentException("convolution: kernelSize expected an odd integer ≥ 1 but got "

@@ -1,42 +1,47 @@
-package io.structflow.layers.verify;
+package io.structflow.core.autodiff;
 
-import io.structflow.core.autodiff.Autograd;
-import io.structflow.core.autodiff.GradMode;
-import io.structflow.core.autodiff.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-sample Jacobians and Jacobian–vector products of batch maps by reverse-mode autodiff. The
- * map must act on samples independently (every layer does), so one reverse pass with a seed
- * {@code eᵢ} in every sample gives row i of every sample's Jacobian.
+ * map must act on samples independently (every layer and every vector field does), so one reverse
+ * pass with a seed {@code eᵢ} in every sample gives row i of every sample's Jacobian. Used by the
+ * Newton iteration of implicit integrators and by the numerical property checks.
  */
 public final class Jacobians {
     private Jacobians() {
     }
 
     /**
-     * The Jacobians {@code ∂f(x)_b/∂x_b}.
+     * The Jacobians {@code ∂f(x)_b/∂x_b}, every sample flattened: a sample of {@code x} has
+     * {@code n} entries, a sample of {@code f(x)} has {@code k}.
      *
-     * @param f a map {@code [batch, n] → [batch, k]}
-     * @param x inputs {@code [batch, n]}; not mutated
-     * @return {@code [batch][k][n]}
+     * @param f a map {@code [batch, …] → [batch, …]} acting on samples independently
+     * @param x inputs {@code [batch, …]}; not mutated
+     * @return {@code [batch][k][n]}, row-major per sample
      */
     public static double[][][] of(Function<Tensor, Tensor> f, Tensor x) {
-        requireMatrix("Jacobians.of", x);
+        requireBatch("Jacobians.of", "x", x);
         int batch = (int) x.size(0);
-        int n = (int) x.size(1);
+        int n = (int) (x.length() / batch);
         try (GradMode.Scope s = GradMode.enableGrad()) {
-            Tensor input = Tensor.variable(x.value().dup());
+            Tensor input = Tensor.variable(x.value().dup('c'));
             Tensor y = f.apply(input);
-            requireMatrix("Jacobians.of: f(x)", y);
-            int k = (int) y.size(1);
+            requireBatch("Jacobians.of", "f(x)", y);
+            if (y.size(0) != batch) {
+                throw new IllegalArgumentException("Jacobians.of: f(x) expected batch size " + batch + " but got shape "
+                        + Shapes.str(y.shape()));
+            }
+            int k = (int) (y.length() / batch);
             double[][][] jac = new double[batch][k][n];
             for (int i = 0; i < k; i++) {
                 INDArray seed = Nd4j.zeros(y.dtype(), batch, k);
                 seed.getColumn(i).assign(1);
-                double[] row = Autograd.grad(new Tensor[] {y}, new Tensor[] {Tensor.constant(seed)},
+                double[] row = Autograd.grad(new Tensor[] {y}, new Tensor[] {Tensor.constant(seed.reshape('c', y.shape()))},
                         new Tensor[] {input}, false, true)[0].toDoubleArray();
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(row, b * n, jac[b][i], 0, n);
@@ -67,7 +72,7 @@ public final class Jacobians {
             Tensor y = f.apply(input);
             Tensor u = Tensor.variable(Nd4j.zeros(y.dtype(), y.shape()));
             Tensor jtu = Autograd.grad(new Tensor[] {y}, new Tensor[] {u}, new Tensor[] {input}, true, true)[0];
-            Tensor v = normalise(Tensor.randn(x.dtype(), new java.util.SplittableRandom(seed), x.shape()));
+            Tensor v = normalise(Tensor.randn(x.dtype(), new SplittableRandom(seed), x.shape()));
             double[] sigma = new double[batch];
             for (int it = 0; it < iterations; it++) {
                 Tensor jv = Autograd.grad(new Tensor[] {jtu}, new Tensor[] {v}, new Tensor[] {u}, false, true)[0];
@@ -80,8 +85,13 @@ public final class Jacobians {
         }
     }
 
-    /** Euclidean norm of each sample (all non-batch axes). */
-    static double[] perSampleNorms(Tensor t) {
+    /**
+     * The Euclidean norm of each sample (all non-batch axes).
+     *
+     * @param t a batch {@code [batch, …]}; not mutated
+     * @return {@code [batch]}
+     */
+    public static double[] perSampleNorms(Tensor t) {
         int batch = (int) t.size(0);
         double[] all = t.toDoubleArray();
         int per = all.length / batch;
@@ -99,7 +109,7 @@ public final class Jacobians {
     private static Tensor normalise(Tensor v) {
         double[] norms = perSampleNorms(v);
         long[] shape = new long[v.rank()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[0] = v.size(0);
         double[] inv = new double[norms.length];
         for (int b = 0; b < norms.length; b++) {
@@ -150,10 +160,10 @@ public final class Jacobians {
         return det;
     }
 
-    static void requireMatrix(String where, Tensor t) {
-        if (t.rank() != 2) {
-            throw new IllegalArgumentException(where + " expected shape [batch, n] but got "
-                    + io.structflow.core.autodiff.Shapes.str(t.shape()));
+    private static void requireBatch(String where, String name, Tensor t) {
+        if (t.rank() < 1 || t.size(0) < 1) {
+            throw new IllegalArgumentException(where + ": " + name + " expected shape [batch, …] with batch ≥ 1 but got "
+                    + Shapes.str(t.shape()));
         }
     }
 }
