@@ -7,7 +7,7 @@ import io.structflow.examples.robust.Architecture;
 import io.structflow.examples.robust.NetworkKind;
 import io.structflow.examples.robust.RobustExperiment;
 import io.structflow.examples.robust.RobustNetworks;
-import io.structflow.layers.robustness.PgdL2;
+import io.structflow.robustness.PgdL2;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;

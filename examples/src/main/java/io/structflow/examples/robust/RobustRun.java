@@ -5,7 +5,7 @@ import io.structflow.core.data.FashionMnist;
 import io.structflow.core.train.Checkpoint;
 import io.structflow.examples.support.Results;
 import io.structflow.examples.support.Table;
-import io.structflow.layers.robustness.RobustnessReport;
+import io.structflow.robustness.RobustnessReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

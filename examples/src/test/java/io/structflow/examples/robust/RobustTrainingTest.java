@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.structflow.core.Backend;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
-import io.structflow.layers.robustness.RobustnessReport;
+import io.structflow.robustness.RobustnessReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
