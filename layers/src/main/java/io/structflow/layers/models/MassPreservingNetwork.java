@@ -1,4 +1,4 @@
-package io.structflow.examples.dynamics;
+package io.structflow.layers.models;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;

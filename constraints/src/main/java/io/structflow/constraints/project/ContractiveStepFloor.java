@@ -1,6 +1,5 @@
-package io.structflow.examples.planar;
+package io.structflow.constraints.project;
 
-import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,12 +20,12 @@ public final class ContractiveStepFloor implements Constraint {
     private final double floor;
 
     /**
-     * @param floor  δ ≥ 0
+     * @param floor  δ ≥ 0 and at most aS
      * @param region the region R the pairs are also kept in (δ must not exceed its aS)
      */
     public ContractiveStepFloor(double floor, NonExpansiveStepRegion region) {
         if (!(floor >= 0) || floor > region.slope() * region.substeps()) {
-            throw new IllegalArgumentException("--min-contractive-step: expected 0 ≤ δ ≤ aS = "
+            throw new IllegalArgumentException("ContractiveStepFloor: floor expected 0 ≤ δ ≤ aS = "
                     + region.slope() * region.substeps() + " (where R's boundary stops rising) but got " + floor);
         }
         this.floor = floor;

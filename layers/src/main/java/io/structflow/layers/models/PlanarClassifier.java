@@ -1,5 +1,6 @@
-package io.structflow.examples.planar;
+package io.structflow.layers.models;
 
+import io.structflow.constraints.project.ContractiveStepFloor;
 import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The classifier of [CMOSS] §1.1: zero-padding lift, ten residual layers of one {@link Family},
@@ -52,11 +54,87 @@ public final class PlanarClassifier extends Module {
     private final Linear head;
 
     /**
+     * The shape and initial state of the network.
+     *
+     * @param width              width n of the lifted state (zero-padding lift ℝ² → ℝⁿ), ≥ 2
+     * @param layers             number of residual layers, even and ≥ 2 (the alternating family is made of pairs)
+     * @param slope              a, the negative-side slope of σ = LeakyReLU(a), in (0, 1]
+     * @param substeps           S ≥ 1, the sub-steps of each alternating layer, for the region R of (3.10)
+     * @param weightStd          standard deviation of the raw weights W of {@code A = expm(W − Wᵀ)} at
+     *                           initialisation, finite and &gt; 0
+     * @param alternatingH1      initial contractive step h₁ of each alternating pair (projected into R), ≥ 0
+     * @param alternatingH2      initial expansive step h₂ of each alternating pair (projected into R), ≥ 0
+     * @param minContractiveStep δ, a floor on h₁ of each alternating pair ({@link ContractiveStepFloor};
+     *                           0: none), in {@code [0, aS]}
+     * @param expansiveStep      initial step of the expansive layers, ≥ 0
+     * @param contractiveStep    initial step of the contractive layers, in [0, 2]
+     * @param type               FLOAT or DOUBLE
+     */
+    public record Architecture(int width, int layers, double slope, int substeps, double weightStd,
+                               double alternatingH1, double alternatingH2, double minContractiveStep,
+                               double expansiveStep, double contractiveStep, DataType type) {
+        /** Validates every component; messages name it, what was expected and what came. */
+        public Architecture {
+            if (width < 2) {
+                throw bad("width", "≥ 2 (the data are planar)", width);
+            }
+            if (layers < 2 || layers % 2 != 0) {
+                throw bad("layers", "an even number ≥ 2 (the alternating family is made of contractive/expansive "
+                        + "pairs)", layers);
+            }
+            if (!(slope > 0) || !(slope <= 1)) {
+                throw bad("slope", "0 < a ≤ 1 (LeakyReLU slope)", slope);
+            }
+            if (substeps < 1) {
+                throw bad("substeps", "≥ 1", substeps);
+            }
+            if (!(weightStd > 0) || !Double.isFinite(weightStd)) {
+                throw bad("weightStd", "a finite value > 0", weightStd);
+            }
+            nonNegative("alternatingH1", alternatingH1);
+            nonNegative("alternatingH2", alternatingH2);
+            nonNegative("minContractiveStep", minContractiveStep);
+            if (minContractiveStep > slope * substeps) {
+                throw bad("minContractiveStep", "0 ≤ δ ≤ aS = " + slope * substeps
+                        + " (where the boundary of R stops rising)", minContractiveStep);
+            }
+            nonNegative("expansiveStep", expansiveStep);
+            nonNegative("contractiveStep", contractiveStep);
+            if (contractiveStep > 2) {
+                throw bad("contractiveStep", "a value in [0, 2] (the Euler bound 2/‖A‖² of (3.5))", contractiveStep);
+            }
+            if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+                throw bad("type", "FLOAT or DOUBLE", type);
+            }
+        }
+
+        /**
+         * The network of [CMOSS] §1.1 with this implementation's chosen initial state: width 4, ten
+         * layers, σ = LeakyReLU(0.5), S = 2, weight scale 0.1, alternating pairs started at
+         * (1.0, 0.15) with h₁ ≥ 0.2, expansive steps 0.2, contractive steps 1.8, float32.
+         */
+        public static Architecture defaults() {
+            return new Architecture(4, 10, 0.5, 2, 0.1, 1.0, 0.15, 0.2, 0.2, 1.8, DataType.FLOAT);
+        }
+
+        private static IllegalArgumentException bad(String argument, String expected, Object actual) {
+            return new IllegalArgumentException("PlanarClassifier.Architecture: " + argument + " expected " + expected
+                    + " but got " + actual);
+        }
+
+        private static void nonNegative(String argument, double v) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw bad(argument, "a finite value ≥ 0", v);
+            }
+        }
+    }
+
+    /**
      * @param family   the family of residual layers
      * @param settings sizes, slope, sub-steps, initial steps and weight scale
      * @param seed     seed of the initialisation
      */
-    public PlanarClassifier(Family family, Settings settings, long seed) {
+    public PlanarClassifier(Family family, Architecture settings, long seed) {
         if (family == null || settings == null) {
             throw new IllegalArgumentException("PlanarClassifier: family and settings expected non-null but got "
                     + family + ", " + settings);

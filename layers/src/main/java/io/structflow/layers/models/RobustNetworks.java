@@ -1,4 +1,4 @@
-package io.structflow.examples.robust;
+package io.structflow.layers.models;
 
 import io.structflow.constraints.linalg.ConvOperatorNorm;
 import io.structflow.constraints.project.EulerStepBound;
@@ -12,6 +12,7 @@ import io.structflow.integrators.rungekutta.ExplicitEuler;
 import io.structflow.layers.FlowLayer;
 import io.structflow.layers.blocks.AveragePoolDownsample;
 import io.structflow.layers.blocks.DynamicalBlock;
+import io.structflow.layers.blocks.Flatten;
 import io.structflow.layers.blocks.NormalisedLinear;
 import io.structflow.layers.blocks.ResNetBlock;
 import io.structflow.layers.fields.ConvContractiveGradientField;

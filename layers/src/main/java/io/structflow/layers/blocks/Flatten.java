@@ -1,4 +1,4 @@
-package io.structflow.examples.robust;
+package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Module;

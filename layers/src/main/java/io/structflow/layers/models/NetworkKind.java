@@ -1,4 +1,4 @@
-package io.structflow.examples.robust;
+package io.structflow.layers.models;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public enum NetworkKind {
         this.constrained = constrained;
     }
 
-    /** The snake_case name used on the command line, in results.json and as checkpoint directory. */
+    /** The snake_case name, as in a list parsed by {@link #parseList}. */
     public String key() {
         return key;
     }
@@ -53,8 +53,8 @@ public enum NetworkKind {
      */
     public static List<NetworkKind> parseList(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("--networks: expected a comma-separated list of " + keys()
-                    + " or 'all' but got an empty value");
+            throw new IllegalArgumentException("NetworkKind.parseList: networks expected a comma-separated list of "
+                    + keys() + " or 'all' but got an empty value");
         }
         if (text.trim().equalsIgnoreCase("all")) {
             return List.of(values());
@@ -63,8 +63,8 @@ public enum NetworkKind {
         for (String part : text.split(",")) {
             NetworkKind k = byKey(part.trim().toLowerCase(Locale.ROOT));
             if (out.contains(k)) {
-                throw new IllegalArgumentException("--networks: expected each network once but '" + part.trim()
-                        + "' appears twice in '" + text + "'");
+                throw new IllegalArgumentException("NetworkKind.parseList: networks expected each network once but '"
+                        + part.trim() + "' appears twice in '" + text + "'");
             }
             out.add(k);
         }
@@ -77,7 +77,8 @@ public enum NetworkKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("--networks: expected one of " + keys() + " or 'all' but got '" + key + "'");
+        throw new IllegalArgumentException("NetworkKind.parseList: networks expected one of " + keys() + " or 'all' but got '"
+                + key + "'");
     }
 
     private static String keys() {

@@ -1,4 +1,4 @@
-package io.structflow.examples.planar;
+package io.structflow.layers.models;
 
 /**
  * The three families of residual networks of [CMOSS] §1.1, Table 1 and Fig. 1, each ten explicit
@@ -36,7 +36,7 @@ public enum Family {
         this.lipschitzOne = lipschitzOne;
     }
 
-    /** The name used on the command line and in results.json. */
+    /** The snake_case name, as accepted by {@link #of}. */
     public String key() {
         return key;
     }
@@ -72,6 +72,6 @@ public enum Family {
                 return f;
             }
         }
-        throw new IllegalArgumentException("family: expected alternating, expansive or contractive but got '" + key + "'");
+        throw new IllegalArgumentException("Family.of: key expected alternating, expansive or contractive but got '" + key + "'");
     }
 }

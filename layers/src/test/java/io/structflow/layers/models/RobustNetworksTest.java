@@ -1,4 +1,4 @@
-package io.structflow.examples.robust;
+package io.structflow.layers.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,10 +184,10 @@ class RobustNetworksTest {
     void badOptions_nameTheOption() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkKind.parseList("prescribed,cnn"));
-        assertTrue(e.getMessage().contains("--networks") && e.getMessage().contains("cnn"), e.getMessage());
+        assertTrue(e.getMessage().contains("networks expected") && e.getMessage().contains("cnn"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new Architecture(new int[] {4, 8, 8, 8}, 1, 2, 0.5, true, DataType.FLOAT, 1));
-        assertTrue(e.getMessage().contains("--channels"), e.getMessage());
+        assertTrue(e.getMessage().contains("channels expected"), e.getMessage());
         assertEquals(List.of(NetworkKind.values()), NetworkKind.parseList("all"));
     }
 

@@ -1,4 +1,4 @@
-package io.structflow.examples.robust;
+package io.structflow.layers.models;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,29 +25,29 @@ public record Architecture(int[] channels, int pairs, int substeps, double slope
     /** Image side of Fashion-MNIST. */
     public static final int IMAGE_SIZE = 28;
 
-    /** Validates the arguments. */
+    /** Validates the arguments; messages name the component, what was expected and what came. */
     public Architecture {
         if (channels == null || channels.length < 1 || channels.length > 3) {
-            throw new IllegalArgumentException("--channels: expected 1 to 3 stage widths (28 → 14 → 7 pixels) but got "
+            throw new IllegalArgumentException("Architecture: channels expected 1 to 3 stage widths (28 → 14 → 7 pixels) but got "
                     + (channels == null ? "null" : Arrays.toString(channels)));
         }
         for (int c : channels) {
             if (c < 1) {
-                throw new IllegalArgumentException("--channels: expected widths ≥ 1 but got " + Arrays.toString(channels));
+                throw new IllegalArgumentException("Architecture: channels expected widths ≥ 1 but got " + Arrays.toString(channels));
             }
         }
         channels = channels.clone();
         if (pairs < 1) {
-            throw new IllegalArgumentException("--pairs: expected ≥ 1 pair per stage but got " + pairs);
+            throw new IllegalArgumentException("Architecture: pairs expected ≥ 1 pair per stage but got " + pairs);
         }
         if (substeps < 1) {
-            throw new IllegalArgumentException("--substeps: expected S ≥ 1 but got " + substeps);
+            throw new IllegalArgumentException("Architecture: substeps expected S ≥ 1 but got " + substeps);
         }
         if (!(slope > 0 && slope <= 1)) {
-            throw new IllegalArgumentException("slope a: expected 0 < a ≤ 1 but got " + slope);
+            throw new IllegalArgumentException("Architecture: slope expected 0 < a ≤ 1 but got " + slope);
         }
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException("--dtype: expected float32 or float64 but got " + type);
+            throw new IllegalArgumentException("Architecture: type expected FLOAT or DOUBLE but got " + type);
         }
     }
 
