@@ -170,10 +170,9 @@ public record ImplicitSolver(Method method, double tolerance, int maxIterations)
         if (!recorded.requiresGrad()) {
             return y;
         }
-        double[][] inverse = StepJacobian.inverse(who, equation, xd, y, hd);
         long batch = y.size(0);
         long n = y.length() / batch;
-        Tensor jinv = StepJacobian.toTensor(inverse, n, y.dtype());
+        Tensor jinv = StepJacobian.inverse(who, equation, xd, y, hd).to(y.dtype());
         return y.sub(jinv.matmul(recorded.reshape(batch, n, 1)).reshape(y.shape()));
     }
 

@@ -148,14 +148,14 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
          * Parses an activation name.
          *
          * @param name {@code relu} or {@code tanh}
-         * @throws IllegalArgumentException naming {@code --activation} otherwise
+         * @throws IllegalArgumentException naming the activation otherwise
          */
         public static Activation activationNamed(String name) {
             return switch (name == null ? "" : name) {
                 case "relu" -> Activation.relu();
                 case "tanh" -> Activation.tanh();
-                default -> throw new IllegalArgumentException("--activation: expected relu or tanh but got '" + name
-                        + "'");
+                default -> throw new IllegalArgumentException("FlowDenoiser.Architecture: activation expected relu or "
+                        + "tanh but got '" + name + "'");
             };
         }
 

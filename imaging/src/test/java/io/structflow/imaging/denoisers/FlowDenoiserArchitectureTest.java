@@ -116,7 +116,7 @@ class FlowDenoiserArchitectureTest {
         assertEquals("FlowDenoiser.Architecture: stateScale expected finite and > 0 but got 0.0", scale.getMessage());
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
                 () -> FlowDenoiser.Architecture.activationNamed("sigmoid"));
-        assertEquals("--activation: expected relu or tanh but got 'sigmoid'", name.getMessage());
+        assertEquals("FlowDenoiser.Architecture: activation expected relu or tanh but got 'sigmoid'", name.getMessage());
         assertEquals("tanh", new FlowDenoiser.Architecture(2, 4, 2, 3, FlowDenoiser.Architecture.activationNamed("tanh"),
                 2).activationName());
     }

@@ -76,7 +76,7 @@ public record Architecture(int[] channels, int pairs, int substeps, double slope
         return new Architecture(channels, pairs, substeps, slope, boundedLifts, type, newSeed);
     }
 
-    /** snake_case entries for results.json and the checkpoint fingerprint. */
+    /** The components as snake_case entries, for reports and checkpoint fingerprints. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("channels", Arrays.stream(channels).boxed().toList());
