@@ -1,5 +1,5 @@
 """PyTorch twins of the Fashion-MNIST classifiers of structflow's robustness example ([CMOSS] §3.3,
-examples/src/main/java/io/structflow/examples/robust/: RobustNetworks, RobustExperiment.train).
+layers/src/main/java/io/structflow/layers/models/RobustNetworks.java; examples/.../robust/RobustExperiment.train).
 
 Cases, one full training step each (zero_grad, forward, loss, backward, optimiser step, projections)
 at batch 64 of 1×28×28 images (random images and labels, fixed seed):

@@ -6,10 +6,9 @@ import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
 import io.structflow.core.optim.Sgd;
 import io.structflow.core.train.Trainer;
-import io.structflow.examples.robust.Architecture;
-import io.structflow.examples.robust.NetworkKind;
-import io.structflow.examples.robust.RobustExperiment;
-import io.structflow.examples.robust.RobustNetworks;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
+import io.structflow.layers.models.RobustNetworks;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,7 +49,7 @@ public final class FashionMnistEpochMemory implements Callable<Integer> {
         }
         NetworkKind kind = options.kind();
         Backend.init();
-        Dataset train = RobustExperiment.trainingSet(FashionMnist.load(options.data), images, DataType.FLOAT);
+        Dataset train = FashionMnist.load(options.data).trainingSet(images, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
         double lr = kind == NetworkKind.RESNET ? 0.005 : 0.05;
         Trainer trainer = Trainer.builder(net.model(), new Sgd(net.model(), Sgd.Config.momentum(lr, 0.9)),

@@ -1,7 +1,7 @@
 package io.structflow.benchmarks;
 
 import io.structflow.core.data.FashionMnist;
-import io.structflow.examples.robust.NetworkKind;
+import io.structflow.layers.models.NetworkKind;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -2,12 +2,12 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.Backend;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
-import io.structflow.examples.robust.Architecture;
-import io.structflow.examples.robust.NetworkKind;
-import io.structflow.examples.robust.RobustExperiment;
-import io.structflow.examples.robust.RobustNetworks;
-import io.structflow.layers.robustness.PgdL2;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
+import io.structflow.layers.models.RobustNetworks;
+import io.structflow.robustness.PgdL2;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Wall-clock time of the robustness example's attack ([CMOSS] §3.3): 10-step ℓ2-PGD with a random
- * start and step 0.025·ε ({@link RobustExperiment#attack}) on the first {@code images} Fashion-MNIST
+ * start and step 0.025·ε ({@link PgdL2.Config#defaults()}, inputs clipped to [0, 1], as the
+ * robustness example attacks) on the first {@code images} Fashion-MNIST
  * test images, in batches of {@code batch}, at ε = 0.5, against a Fashion-MNIST network of
  * {@link Architecture#defaults} (weights as initialised: the cost does not depend on them). Prints
  * one JSON line.
@@ -53,15 +54,16 @@ public final class PgdTiming implements Callable<Integer> {
         }
         NetworkKind kind = options.kind();
         Backend.init();
-        RobustExperiment.Images test = RobustExperiment.testSet(FashionMnist.load(options.data), images, DataType.FLOAT);
+        Dataset test = FashionMnist.load(options.data).testSet(images, DataType.FLOAT);
+        Tensor all = Tensor.constant(test.features().dup('c'));
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
-        PgdL2 pgd = RobustExperiment.attack(RobustExperiment.PAPER_STEP, 1);
+        PgdL2 pgd = new PgdL2(PgdL2.Config.defaults().withInputBox(0, 1).withSeed(1));
         SplittableRandom rng = new SplittableRandom(1);
         long start = System.nanoTime();
         int succeeded = 0;
         for (int from = 0; from < test.size(); from += batch) {
             int to = Math.min(test.size(), from + batch);
-            Tensor x = test.x().slice(0, from, to);
+            Tensor x = all.slice(0, from, to);
             int[] labels = Arrays.copyOfRange(test.labels(), from, to);
             for (boolean s : pgd.attack(net.model(), x, labels, 0.5, rng).success()) {
                 succeeded += s ? 1 : 0;

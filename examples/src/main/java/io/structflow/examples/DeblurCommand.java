@@ -1,14 +1,14 @@
 package io.structflow.examples;
 
 import io.structflow.examples.pnp.DeblurExperiment;
-import io.structflow.examples.pnp.FlowDenoiser;
+import io.structflow.imaging.denoisers.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
-import io.structflow.examples.pnp.PatchTrainer;
+import io.structflow.imaging.denoisers.PatchTrainer;
 import io.structflow.examples.support.Plots;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.Results;
 import io.structflow.examples.support.Table;
-import io.structflow.layers.inverse.ImageIo;
+import io.structflow.imaging.ImageIo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.structflow.examples;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.examples.pnp.DenoiseExperiment;
-import io.structflow.examples.pnp.FlowDenoiser;
+import io.structflow.imaging.denoisers.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
-import io.structflow.examples.pnp.PatchTrainer;
+import io.structflow.imaging.denoisers.PatchTrainer;
 import io.structflow.examples.support.Plots;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.Results;
 import io.structflow.examples.support.Table;
-import io.structflow.layers.inverse.ImageIo;
+import io.structflow.imaging.ImageIo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.structflow.examples;
 
-import io.structflow.examples.pnp.FlowDenoiser;
+import io.structflow.imaging.denoisers.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
-import io.structflow.examples.pnp.PatchTrainer;
+import io.structflow.imaging.denoisers.PatchTrainer;
 import io.structflow.examples.support.DataTypeConverter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.structflow.examples;
 
-import io.structflow.examples.planar.Family;
+import io.structflow.layers.models.Family;
 import io.structflow.examples.planar.FamilySummary;
 import io.structflow.examples.planar.PlanarExperiment;
 import io.structflow.examples.planar.PlanarPlots;

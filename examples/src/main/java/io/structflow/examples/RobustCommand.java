@@ -1,8 +1,8 @@
 package io.structflow.examples;
 
 import io.structflow.core.data.FashionMnist;
-import io.structflow.examples.robust.Architecture;
-import io.structflow.examples.robust.NetworkKind;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
 import io.structflow.examples.robust.RobustExperiment;
 import io.structflow.examples.robust.RobustRun;
 import io.structflow.examples.robust.TrainingSettings;

@@ -3,7 +3,6 @@ package io.structflow.integrators;
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.integrators.internal.Checks;
-import io.structflow.integrators.internal.Jacobians;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -147,7 +146,7 @@ public record ImplicitSolver(Method method, double tolerance, int maxIterations)
                 r = residual(who, equation, xd, y, hd);
                 norm = r.value().amaxNumber().doubleValue();
             } else {
-                Tensor delta = Jacobians.apply(Jacobians.inverse(who, equation, xd, y, hd), r);
+                Tensor delta = StepJacobian.apply(StepJacobian.inverse(who, equation, xd, y, hd), r);
                 // damped Newton: halve the step until the residual decreases (at most 10 times)
                 double lambda = 1;
                 Tensor trial;
@@ -171,10 +170,9 @@ public record ImplicitSolver(Method method, double tolerance, int maxIterations)
         if (!recorded.requiresGrad()) {
             return y;
         }
-        double[][] inverse = Jacobians.inverse(who, equation, xd, y, hd);
         long batch = y.size(0);
         long n = y.length() / batch;
-        Tensor jinv = Jacobians.toTensor(inverse, n, y.dtype());
+        Tensor jinv = StepJacobian.inverse(who, equation, xd, y, hd).to(y.dtype());
         return y.sub(jinv.matmul(recorded.reshape(batch, n, 1)).reshape(y.shape()));
     }
 

@@ -1,6 +1,5 @@
 package io.structflow.core.autodiff;
 
-import io.structflow.core.nn.Parameter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +14,8 @@ import java.util.Set;
  * <p>{@link #grad} returns gradients of outputs with respect to chosen inputs; with
  * {@code createGraph = true} the gradient computation is itself recorded, so the result can be
  * differentiated again (second derivatives, Hessian-vector products, losses on {@code 𝕁∇H}).
- * {@link #backward} accumulates the gradient of a scalar loss into every {@link Parameter} it
- * depends on, for optimisers.
+ * {@link #backward} accumulates the gradient of a scalar loss into every {@link GradientSink} it
+ * depends on (the model's parameters), for optimisers.
  */
 public final class Autograd {
     private Autograd() {
@@ -56,7 +55,7 @@ public final class Autograd {
     }
 
     /**
-     * Accumulates {@code ∂loss/∂p} into {@link Parameter#grad()} for every parameter the scalar
+     * Accumulates {@code ∂loss/∂p} into every {@link GradientSink} p (every parameter) the scalar
      * {@code loss} depends on, then releases the graph.
      *
      * @throws ArithmeticException if the loss is NaN or infinite
@@ -72,8 +71,8 @@ public final class Autograd {
         }
         Map<Tensor, Tensor> grads = run(new Tensor[] {loss}, null, null, false, false);
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
-            if (e.getKey() instanceof Parameter p) {
-                p.accumulateGrad(e.getValue().value());
+            if (e.getKey() instanceof GradientSink sink) {
+                sink.accumulateGrad(e.getValue().value());
             }
         }
     }

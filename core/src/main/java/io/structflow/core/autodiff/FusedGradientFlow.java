@@ -1,6 +1,5 @@
 package io.structflow.core.autodiff;
 
-import io.structflow.core.nn.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +42,7 @@ public final class FusedGradientFlow {
      * @param sigma activation
      * @return [batch, n]
      */
-    public static Tensor dense(Tensor x, Tensor a, Tensor b, Tensor h, int sign, Activation sigma) {
+    public static Tensor dense(Tensor x, Tensor a, Tensor b, Tensor h, int sign, ElementwiseMap sigma) {
         checkSign(sign);
         if (a.rank() != 2) {
             throw new IllegalArgumentException("FusedGradientFlow.dense: A expected [m, n] but got shape " + Shapes.str(a.shape()));
@@ -150,7 +149,7 @@ public final class FusedGradientFlow {
      * @param sigma  activation
      * @return [batch, C, H, W]
      */
-    public static Tensor conv(Tensor x, Tensor kernel, Tensor b, Tensor h, int sign, Activation sigma) {
+    public static Tensor conv(Tensor x, Tensor kernel, Tensor b, Tensor h, int sign, ElementwiseMap sigma) {
         checkSign(sign);
         if (kernel.rank() != 4 || kernel.size(2) != kernel.size(3) || kernel.size(2) % 2 == 0) {
             throw new IllegalArgumentException("FusedGradientFlow.conv: kernel expected [O, C, k, k] with k odd but got shape "
@@ -227,13 +226,13 @@ public final class FusedGradientFlow {
     }
 
     /** The dense step from primitive ops (reference and higher-order fallback). */
-    public static Tensor composedDense(Tensor x, Tensor a, Tensor b, Tensor h, int sign, Activation sigma) {
+    public static Tensor composedDense(Tensor x, Tensor a, Tensor b, Tensor h, int sign, ElementwiseMap sigma) {
         Tensor field = sigma.apply(x.matmul(a, false, true).add(b)).matmul(a);
         return x.add(field.mul(h.reshape()).mul(sign));
     }
 
     /** The conv step from primitive ops (reference and higher-order fallback). */
-    public static Tensor composedConv(Tensor x, Tensor kernel, Tensor b, Tensor h, int sign, Activation sigma) {
+    public static Tensor composedConv(Tensor x, Tensor kernel, Tensor b, Tensor h, int sign, ElementwiseMap sigma) {
         ConvGeometry geometry = ConvGeometry.same((int) kernel.size(2));
         Tensor z = x.conv2d(kernel, geometry).add(b.reshape(1, b.size(0), 1, 1));
         Tensor field = sigma.apply(z).convTranspose2d(kernel, geometry, x.size(2), x.size(3));

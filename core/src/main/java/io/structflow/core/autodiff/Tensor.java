@@ -20,7 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (like a PyTorch tensor).
  *
  * <p>A tensor holds an ND4J {@link INDArray} that is never written after the tensor exists
- * ({@link io.structflow.core.nn.Parameter} is the one mutable holder), whether it requires a
+ * ({@code Parameter}, a {@link GradientSink}, is the one mutable holder), whether it requires a
  * gradient, and — when it was produced by an operation while {@link GradMode} was enabled — the
  * operation's {@link Backward} rule and inputs. Every backward rule is written with tensor
  * operations, so gradients computed with {@code createGraph = true} are differentiable again

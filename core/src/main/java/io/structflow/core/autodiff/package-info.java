@@ -4,7 +4,11 @@
  * {@link io.structflow.core.autodiff.GradMode}, and the primitive operations that need more than a
  * one-line rule: {@link io.structflow.core.autodiff.Convolution},
  * {@link io.structflow.core.autodiff.MatrixExponential} and the fused gradient-flow step
- * {@link io.structflow.core.autodiff.FusedGradientFlow}.
+ * {@link io.structflow.core.autodiff.FusedGradientFlow} (over any
+ * {@link io.structflow.core.autodiff.ElementwiseMap}); per-sample Jacobians of batch maps
+ * ({@link io.structflow.core.autodiff.Jacobians}). {@link io.structflow.core.autodiff.Autograd#backward}
+ * leaves gradients on {@link io.structflow.core.autodiff.GradientSink}s (the parameters of
+ * {@code core.nn}); this package imports nothing from {@code core.nn}.
  *
  * <p>Every backward rule is written with tensor operations, so gradients are differentiable.
  * Shapes are batch first. float32 is the default element type; gradient checks use float64.

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The Fashion-MNIST data set (Xiao, Rasul, Vollgraf 2017, arXiv:1708.07747): 60 000 training and
@@ -126,6 +127,33 @@ public final class FashionMnist {
     /** Test labels in 0..9, one per test image (a copy). */
     public int[] testLabels() {
         return testLabels.clone();
+    }
+
+    /**
+     * The first {@code n} training images and their labels as a classification set (copied).
+     *
+     * @param n    images, 0 or more than the set for all of them
+     * @param type element type of the features (FLOAT or DOUBLE)
+     */
+    public Dataset trainingSet(int n, DataType type) {
+        int count = n <= 0 ? trainLabels.length : Math.min(n, trainLabels.length);
+        return Dataset.classification("fashion-mnist/train[0:" + count + "]",
+                trainImages.get(NDArrayIndex.interval(0, count)).castTo(type), Arrays.copyOf(trainLabels, count));
+    }
+
+    /**
+     * The first {@code n} test images (a fixed set) and their labels as a classification set (copied).
+     *
+     * @param n    images, 1 to the size of the test set
+     * @param type element type of the features (FLOAT or DOUBLE)
+     */
+    public Dataset testSet(int n, DataType type) {
+        if (n < 1 || n > testLabels.length) {
+            throw new IllegalArgumentException("FashionMnist.testSet: n expected 1.." + testLabels.length + " but got "
+                    + n);
+        }
+        return Dataset.classification("fashion-mnist/test[0:" + n + "]",
+                testImages.get(NDArrayIndex.interval(0, n)).castTo(type), Arrays.copyOf(testLabels, n));
     }
 
     @Override

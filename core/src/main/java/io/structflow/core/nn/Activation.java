@@ -1,5 +1,6 @@
 package io.structflow.core.nn;
 
+import io.structflow.core.autodiff.ElementwiseMap;
 import io.structflow.core.autodiff.Kernel;
 import io.structflow.core.autodiff.LeakyReluKernel;
 import io.structflow.core.autodiff.NativeKernel;
@@ -11,19 +12,10 @@ import io.structflow.core.autodiff.Tensor;
  * and the range {@code [minSlope, maxSlope]} of σ', which fixes the Lipschitz constants of the
  * contractive and expansive steps ([CMOSS] (3.5), (3.7), (3.10)).
  */
-public sealed interface Activation permits Activation.LeakyRelu, Activation.Tanh {
-
-    /** σ(z), differentiable. */
-    Tensor apply(Tensor z);
+public sealed interface Activation extends ElementwiseMap permits Activation.LeakyRelu, Activation.Tanh {
 
     /** Γ(z) with Γ' = σ and Γ(0) = 0, differentiable. */
     Tensor antiderivative(Tensor z);
-
-    /** A replayable kernel computing σ(z): input {z}, output {σ(z)}. */
-    Kernel forwardKernel();
-
-    /** A replayable kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
-    Kernel backwardKernel();
 
     /** Infimum of σ' over ℝ. */
     double minSlope();

@@ -1,5 +1,6 @@
 package io.structflow.core.nn;
 
+import io.structflow.core.autodiff.GradientSink;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * optimiser gathers its parameters into one {@link ParameterBuffer}; it accumulates its gradient,
  * and it carries the {@link Constraint}s that keep it where the model's guarantees hold.
  */
-public final class Parameter extends Tensor {
+public final class Parameter extends Tensor implements GradientSink {
     private final String name;
     private INDArray grad;
     private boolean hasGrad;
@@ -51,6 +52,7 @@ public final class Parameter extends Tensor {
      * reused across steps; the accumulation is a {@link Replay}-recorded kernel, so a replayed
      * training step writes this parameter's gradient again.
      */
+    @Override
     public void accumulateGrad(INDArray g) {
         if (!java.util.Arrays.equals(g.shape(), shape())) {
             throw new IllegalArgumentException("accumulateGrad: " + name + " expected a gradient of shape "

@@ -1,6 +1,7 @@
 package io.structflow.examples.dynamics;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.layers.models.MassPreservingNetwork;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,6 @@
 package io.structflow.examples.planar;
 
+import io.structflow.layers.models.Family;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,6 +8,8 @@ import io.structflow.core.loss.Losses;
 import io.structflow.core.optim.Adam;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
+import io.structflow.layers.models.Family;
+import io.structflow.layers.models.PlanarClassifier;
 import io.structflow.layers.verify.PropertyChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +67,7 @@ public final class PlanarExperiment {
      * @param compiled train through the compiled step (true) or eagerly (false; same numbers, slower)
      */
     public Trained run(Family family, long seed, boolean compiled) {
-        PlanarClassifier model = new PlanarClassifier(family, settings, seed);
+        PlanarClassifier model = new PlanarClassifier(family, settings.architecture(), seed);
         Adam adam = new Adam(model, Adam.Config.defaults(settings.learningRate()));
         DataLoader loader = new DataLoader(train, settings.batchSize(), true, seed, false);
         long start = System.nanoTime();

@@ -4,6 +4,8 @@ import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.PlanarData;
+import io.structflow.layers.models.Family;
+import io.structflow.layers.models.PlanarClassifier;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;

@@ -1,11 +1,13 @@
 package io.structflow.examples.planar;
 
+import io.structflow.layers.models.PlanarClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Everything that defines one training run of the planar experiment except the seed.
+ * Everything that defines one training run of the planar experiment except the seed: the data
+ * and training schedule, and the network's {@link #architecture()}.
  *
  * @param dataset        the planar set
  * @param trainSize      training points (1000 in Table 1)
@@ -20,8 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param weightStd      standard deviation of the raw weights W of {@code A = expm(W − Wᵀ)} at initialisation
  * @param alternatingH1  initial contractive step h₁ of each alternating pair (projected into R)
  * @param alternatingH2  initial expansive step h₂ of each alternating pair (projected into R)
- * @param minContractiveStep δ, a floor on the contractive step h₁ of each alternating pair (0: none), see
- *                       {@link ContractiveStepFloor}
+ * @param minContractiveStep δ, a floor on the contractive step h₁ of each alternating pair (0: none)
  * @param expansiveStep  initial step of the expansive layers (≥ 0)
  * @param contractiveStep initial step of the contractive layers (in [0, 2])
  * @param type           FLOAT or DOUBLE
@@ -30,50 +31,41 @@ public record Settings(PlanarSet dataset, int trainSize, int testSize, int width
                        int substeps, int epochs, int batchSize, double learningRate, double weightStd,
                        double alternatingH1, double alternatingH2, double minContractiveStep, double expansiveStep, double contractiveStep,
                        DataType type) {
-    /** Validates every field; messages name the option, what was expected and what came. */
+    /**
+     * Validates every field; messages name the option (or, for the network's shape, the
+     * {@link PlanarClassifier.Architecture} component), what was expected and what came.
+     */
     public Settings {
         if (dataset == null) {
             throw new IllegalArgumentException("--dataset: expected disc, rings, spirals or moons but got null");
         }
         positive("--train-size", trainSize);
         positive("--test-size", testSize);
-        if (width < 2) {
-            throw new IllegalArgumentException("--width: expected ≥ 2 (the data are planar) but got " + width);
-        }
-        if (layers < 2 || layers % 2 != 0) {
-            throw new IllegalArgumentException("--layers: expected an even number ≥ 2 (the alternating family is made"
-                    + " of contractive/expansive pairs) but got " + layers);
-        }
-        if (!(slope > 0) || !(slope <= 1)) {
-            throw new IllegalArgumentException("--slope: expected 0 < a ≤ 1 (LeakyReLU slope) but got " + slope);
-        }
-        positive("--substeps", substeps);
         positive("--epochs", epochs);
         positive("--batch-size", batchSize);
-        finitePositive("--lr", learningRate);
-        finitePositive("--weight-std", weightStd);
-        nonNegative("--alternating-h1", alternatingH1);
-        nonNegative("--alternating-h2", alternatingH2);
-        nonNegative("--min-contractive-step", minContractiveStep);
-        if (minContractiveStep > slope * substeps) {
-            throw new IllegalArgumentException("--min-contractive-step: expected 0 ≤ δ ≤ aS = " + slope * substeps
-                    + " (where the boundary of R stops rising) but got " + minContractiveStep);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("--lr: expected a finite value > 0 but got " + learningRate);
         }
-        nonNegative("--expansive-step", expansiveStep);
-        nonNegative("--contractive-step", contractiveStep);
-        if (contractiveStep > 2) {
-            throw new IllegalArgumentException("--contractive-step: expected a value in [0, 2] (the Euler bound 2/‖A‖²"
-                    + " of (3.5)) but got " + contractiveStep);
-        }
-        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException("--dtype: expected float32 or float64 but got " + type);
-        }
+        new PlanarClassifier.Architecture(width, layers, slope, substeps, weightStd, alternatingH1, alternatingH2,
+                minContractiveStep, expansiveStep, contractiveStep, type);
     }
 
-    /** The settings of [CMOSS] §1.1 with this implementation's chosen defaults (see the README). */
+    /**
+     * The settings of [CMOSS] §1.1 with this implementation's chosen defaults (see the README):
+     * 1000 training and 1000 test points of the disc, 300 epochs of Adam (lr 1e-2) on batches of
+     * 256, and {@link PlanarClassifier.Architecture#defaults()}.
+     */
     public static Settings defaults() {
-        return new Settings(PlanarSet.DISC, 1000, 1000, 4, 10, 0.5, 2, 300, 256, 1e-2, 0.1,
-                1.0, 0.15, 0.2, 0.2, 1.8, DataType.FLOAT);
+        PlanarClassifier.Architecture a = PlanarClassifier.Architecture.defaults();
+        return new Settings(PlanarSet.DISC, 1000, 1000, a.width(), a.layers(), a.slope(), a.substeps(), 300, 256, 1e-2,
+                a.weightStd(), a.alternatingH1(), a.alternatingH2(), a.minContractiveStep(), a.expansiveStep(),
+                a.contractiveStep(), a.type());
+    }
+
+    /** The network's shape and initial state. */
+    public PlanarClassifier.Architecture architecture() {
+        return new PlanarClassifier.Architecture(width, layers, slope, substeps, weightStd, alternatingH1,
+                alternatingH2, minContractiveStep, expansiveStep, contractiveStep, type);
     }
 
     /** A copy with another number of epochs. */
@@ -116,18 +108,6 @@ public record Settings(PlanarSet dataset, int trainSize, int testSize, int width
     private static void positive(String name, int v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + ": expected ≥ 1 but got " + v);
-        }
-    }
-
-    private static void finitePositive(String name, double v) {
-        if (!(v > 0) || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(name + ": expected a finite value > 0 but got " + v);
-        }
-    }
-
-    private static void nonNegative(String name, double v) {
-        if (!(v >= 0) || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(name + ": expected a finite value ≥ 0 but got " + v);
         }
     }
 }

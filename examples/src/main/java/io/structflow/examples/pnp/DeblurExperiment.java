@@ -1,15 +1,18 @@
 package io.structflow.examples.pnp;
 
+import io.structflow.constraints.linalg.MatrixFreeOperatorNorm;
+import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.layers.inverse.BlurOperator;
-import io.structflow.layers.inverse.DataFidelity;
-import io.structflow.layers.inverse.Denoiser;
-import io.structflow.layers.inverse.ImageIo;
-import io.structflow.layers.inverse.ImageMetrics;
-import io.structflow.layers.inverse.IterationSettings;
-import io.structflow.layers.inverse.PlugAndPlay;
-import io.structflow.layers.inverse.PowerIteration;
-import io.structflow.layers.inverse.Reconstruction;
+import io.structflow.imaging.BlurOperator;
+import io.structflow.imaging.DataFidelity;
+import io.structflow.imaging.Denoiser;
+import io.structflow.imaging.ImageIo;
+import io.structflow.imaging.ImageMetrics;
+import io.structflow.imaging.IterationSettings;
+import io.structflow.imaging.PlugAndPlay;
+import io.structflow.imaging.Reconstruction;
+import io.structflow.imaging.denoisers.FlowDenoiser;
+import io.structflow.imaging.denoisers.PatchTrainer;
 import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -110,8 +113,9 @@ public final class DeblurExperiment {
                                 double denoiserPsnr, double trainSeconds) {
         BlurOperator blur = BlurOperator.motion(config.blurLength(), config.blurAngle());
         Tensor blurred = ImageIo.addGaussianNoise(blur.apply(clean), config.noiseSigma(), seed + 41);
-        double l = PowerIteration.largestEigenvalueOfNormal(blur, clean.shape(),
-                new PowerIteration.Settings(500, 1e-9, seed)).value();
+        double sigma = new MatrixFreeOperatorNorm(blur::apply, blur::adjoint, clean.shape(),
+                new NormEstimateSettings(500, 20, 1e-5, seed)).estimate();
+        double l = sigma * sigma;
         double tau = config.stepFraction() * 2 / blur.lipschitzUpperBound();
         PlugAndPlay pnp = new PlugAndPlay(new DataFidelity(blur, blurred), gamma, tau);
         Reconstruction r = pnp.run(blurred, new IterationSettings(config.maxIterations(), config.tolerance()), clean, 1);

@@ -2,7 +2,7 @@ package io.structflow.examples.pnp;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.FashionMnist;
-import io.structflow.layers.inverse.ImageIo;
+import io.structflow.imaging.ImageIo;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * side, since the convolutional gradient fields act on a fixed image size).
  *
  * <p>{@link Source#SKIMAGE}: natural images of Debian's {@code python3-skimage}
- * ({@link ImageIo#SKIMAGE_DATA}), read as gray in [0, 1]; training on {@link #SKIMAGE_TRAIN},
+ * ({@link #SKIMAGE_DATA}), read as gray in [0, 1]; training on {@link #SKIMAGE_TRAIN},
  * testing on {@link #SKIMAGE_TEST}. {@link Source#FMNIST}: Fashion-MNIST, training on the first
  * training images, testing on the first test images (28×28 each). {@link Source#DIRECTORY}: any
  * directory with a {@code train/} and a {@code test/} folder of PNG or JPEG images
@@ -34,6 +34,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record ImageSets(Source source, List<Tensor> train, List<String> trainNames, List<Tensor> test,
                         List<String> testNames) {
+    /** Where Debian's {@code python3-skimage} puts its sample images. */
+    public static final Path SKIMAGE_DATA = Path.of("/usr/lib/python3/dist-packages/skimage/data");
+
+    /** The hint appended to a missing skimage image's message. */
+    public static final String INSTALL_HINT = "natural test images come with Debian's python3-skimage "
+            + "(apt-get install -y python3-skimage) under " + SKIMAGE_DATA + "/ (camera.png, astronaut.png, coffee.png, …); "
+            + "Fashion-MNIST, a small alternative, loads with io.structflow.core.data.FashionMnist";
+
     /** Training images of the skimage set (natural photographs and textures). */
     public static final List<String> SKIMAGE_TRAIN = List.of("astronaut.png", "brick.png", "chelsea.png", "coffee.png",
             "grass.png", "gravel.png", "moon.png");
@@ -136,11 +144,11 @@ public record ImageSets(Source source, List<Tensor> train, List<String> trainNam
         if (source == Source.SKIMAGE) {
             List<Tensor> train = new ArrayList<>();
             for (String name : SKIMAGE_TRAIN) {
-                train.add(ImageIo.readGray(ImageIo.SKIMAGE_DATA.resolve(name), type));
+                train.add(readSkimage(name, type));
             }
             List<Tensor> test = new ArrayList<>();
             for (String name : SKIMAGE_TEST) {
-                test.add(centreCrop(ImageIo.readGray(ImageIo.SKIMAGE_DATA.resolve(name), type), testSide, name));
+                test.add(centreCrop(readSkimage(name, type), testSide, name));
             }
             return new ImageSets(source, train, SKIMAGE_TRAIN, test, SKIMAGE_TEST);
         }
@@ -201,6 +209,16 @@ public record ImageSets(Source source, List<Tensor> train, List<String> trainNam
 
     /** Where the skimage images are looked for (for messages). */
     public static Path skimageDirectory() {
-        return ImageIo.SKIMAGE_DATA;
+        return SKIMAGE_DATA;
+    }
+
+    /** One skimage image as gray {@code [1, 1, H, W]}; a missing file's message carries {@link #INSTALL_HINT}. */
+    static Tensor readSkimage(String name, DataType type) throws IOException {
+        Path file = SKIMAGE_DATA.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new FileNotFoundException("--data skimage: expected the image " + file + " but it is missing; "
+                    + INSTALL_HINT);
+        }
+        return ImageIo.readGray(file, type);
     }
 }

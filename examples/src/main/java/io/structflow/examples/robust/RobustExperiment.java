@@ -15,9 +15,11 @@ import io.structflow.core.train.Checkpoint;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
 import io.structflow.layers.blocks.Lipschitz;
-import io.structflow.layers.robustness.PgdL2;
-import io.structflow.layers.robustness.RobustnessEvaluator;
-import io.structflow.layers.robustness.RobustnessReport;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.RobustNetworks;
+import io.structflow.robustness.PgdL2;
+import io.structflow.robustness.RobustnessEvaluator;
+import io.structflow.robustness.RobustnessReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Training and evaluation of one network of [CMOSS] §3.3: resumable training with the hinge loss
@@ -62,25 +62,10 @@ public final class RobustExperiment {
         }
     }
 
-    /**
-     * The first {@code n} training images (all when {@code n} is 0 or exceeds the set) as a data set.
-     */
-    public static Dataset trainingSet(FashionMnist data, int n, DataType type) {
-        int[] labels = data.trainLabels();
-        int count = n <= 0 ? labels.length : Math.min(n, labels.length);
-        INDArray x = data.trainImages().get(NDArrayIndex.interval(0, count)).castTo(type);
-        return Dataset.classification("fashion-mnist/train[0:" + count + "]", x,
-                java.util.Arrays.copyOf(labels, count));
-    }
-
-    /** The first {@code n} test images (a fixed set), {@code 1 ≤ n ≤ 10000}. */
+    /** The first {@code n} test images (a fixed set, {@link FashionMnist#testSet}), {@code 1 ≤ n ≤ 10000}. */
     public static Images testSet(FashionMnist data, int n, DataType type) {
-        int[] labels = data.testLabels();
-        if (n < 1 || n > labels.length) {
-            throw new IllegalArgumentException("--test-images: expected 1.." + labels.length + " but got " + n);
-        }
-        INDArray x = data.testImages().get(NDArrayIndex.interval(0, n)).castTo(type).dup('c');
-        return new Images(Tensor.constant(x), java.util.Arrays.copyOf(labels, n));
+        Dataset test = data.testSet(n, type);
+        return new Images(Tensor.constant(test.features().dup('c')), test.labels());
     }
 
     /**

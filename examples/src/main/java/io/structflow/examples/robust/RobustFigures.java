@@ -1,6 +1,7 @@
 package io.structflow.examples.robust;
 
 import io.structflow.examples.support.Plots;
+import io.structflow.layers.models.NetworkKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,7 +5,10 @@ import io.structflow.core.data.FashionMnist;
 import io.structflow.core.train.Checkpoint;
 import io.structflow.examples.support.Results;
 import io.structflow.examples.support.Table;
-import io.structflow.layers.robustness.RobustnessReport;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
+import io.structflow.layers.models.RobustNetworks;
+import io.structflow.robustness.RobustnessReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -81,7 +84,7 @@ public final class RobustRun {
      */
     public static List<NetworkResult> run(Options o, PrintStream log) throws IOException {
         FashionMnist data = FashionMnist.load(o.dataDir());
-        Dataset train = RobustExperiment.trainingSet(data, o.trainImages(), o.arch().type());
+        Dataset train = data.trainingSet(o.trainImages(), o.arch().type());
         RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
         log.printf("Fashion-MNIST: %d training images, %d fixed test images; %s%n", train.size(), test.size(), o.arch());
         List<NetworkResult> results = new ArrayList<>();

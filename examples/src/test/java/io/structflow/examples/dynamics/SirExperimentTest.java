@@ -7,6 +7,7 @@ import io.structflow.core.autodiff.Tensor;
 import io.structflow.layers.FlowLayer;
 import io.structflow.layers.Property;
 import io.structflow.layers.fields.MassPreservingField;
+import io.structflow.layers.models.MassPreservingNetwork;
 import io.structflow.layers.verify.PropertyChecks;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,8 @@ import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.core.Backend;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.Dataset;
+import io.structflow.layers.models.Family;
+import io.structflow.layers.models.PlanarClassifier;
 import io.structflow.layers.verify.PropertyChecks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,19 +32,19 @@ class PlanarClassifierTest {
         Settings s = edge();
         Tensor x = PlanarExperiment.all(s.dataset().test(200, 1, DataType.DOUBLE));
         for (Family f : new Family[] {Family.ALTERNATING, Family.CONTRACTIVE}) {
-            PlanarClassifier model = new PlanarClassifier(f, s, 3);
+            PlanarClassifier model = new PlanarClassifier(f, s.architecture(), 3);
             assertEquals(0.0, model.stepViolation(), f + " steps outside their set");
             double ratio = PropertyChecks.lipschitzRatio(model::features, x, 0.5, 8, 5, 1.0, 0).value();
             assertTrue(ratio <= 1 + 1e-10, f + ": Lipschitz ratio " + ratio);
         }
-        PlanarClassifier expansive = new PlanarClassifier(Family.EXPANSIVE, s, 3);
+        PlanarClassifier expansive = new PlanarClassifier(Family.EXPANSIVE, s.architecture(), 3);
         double ratio = PropertyChecks.lipschitzRatio(expansive::features, x, 0.5, 4, 5, 1.0, 0).value();
         assertTrue(ratio > 1.5, "expansive steps of 0.5 should expand some pair, ratio " + ratio);
     }
 
     @Test
     void alternatingSteps_areProjectedOntoTheBoundaryOfR() {
-        PlanarClassifier model = new PlanarClassifier(Family.ALTERNATING, edge(), 3);
+        PlanarClassifier model = new PlanarClassifier(Family.ALTERNATING, edge().architecture(), 3);
         NonExpansiveStepRegion r = new NonExpansiveStepRegion(0.5, 2);
         double[] h = model.steps();
         assertEquals(10, h.length);
@@ -55,12 +57,12 @@ class PlanarClassifierTest {
     @Test
     void finalTime_isTheSumOfTheStepLengths() {
         Settings s = Settings.defaults();
-        PlanarClassifier model = new PlanarClassifier(Family.CONTRACTIVE, s, 1);
+        PlanarClassifier model = new PlanarClassifier(Family.CONTRACTIVE, s.architecture(), 1);
         double[] expected = new double[10];
         java.util.Arrays.fill(expected, s.contractiveStep());
         assertArrayEquals(expected, model.steps(), 1e-6);
         assertEquals(10 * s.contractiveStep(), model.finalTime(), 1e-5);
-        PlanarClassifier alternating = new PlanarClassifier(Family.ALTERNATING, s, 1);
+        PlanarClassifier alternating = new PlanarClassifier(Family.ALTERNATING, s.architecture(), 1);
         double sum = 0;
         for (double h : alternating.steps()) {
             sum += h;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.core.Backend;
+import io.structflow.layers.models.Family;
+import io.structflow.layers.models.PlanarClassifier;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +34,7 @@ class PlanarExperimentTest {
         for (Family f : Family.values()) {
             RunResult r = TRAINED.get(f).result();
             assertTrue(r.testAccuracy() > 0.85, f + ": test accuracy " + r.testAccuracy() + " (chance 0.5)");
-            double untrained = PlanarExperiment.accuracy(new PlanarClassifier(f, experiment.settings(), 11),
+            double untrained = PlanarExperiment.accuracy(new PlanarClassifier(f, experiment.settings().architecture(), 11),
                     experiment.test());
             assertTrue(untrained < 0.8, f + ": the untrained network already scores " + untrained);
         }

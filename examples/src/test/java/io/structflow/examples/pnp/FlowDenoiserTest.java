@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.Backend;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.layers.inverse.Denoiser;
-import io.structflow.layers.inverse.ImageIo;
-import io.structflow.layers.inverse.ImageMetrics;
+import io.structflow.imaging.Denoiser;
+import io.structflow.imaging.ImageIo;
+import io.structflow.imaging.ImageMetrics;
+import io.structflow.imaging.denoisers.FlowDenoiser;
+import io.structflow.imaging.denoisers.PatchTrainer;
 import io.structflow.layers.verify.Check;
 import io.structflow.layers.verify.PropertyChecks;
 import org.junit.jupiter.api.BeforeAll;

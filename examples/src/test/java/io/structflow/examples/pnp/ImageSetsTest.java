@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.structflow.core.Backend;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.layers.inverse.ImageIo;
+import io.structflow.imaging.ImageIo;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,29 @@ class ImageSetsTest {
             }
         }
         assertEquals(16, sets.testSide());
+    }
+
+    @Test
+    void readSkimage_camera_whenInstalled() throws Exception {
+        assumeTrue(Files.isRegularFile(ImageSets.SKIMAGE_DATA.resolve("camera.png")), "python3-skimage not installed");
+        Tensor x = ImageSets.readSkimage("camera.png", DataType.DOUBLE);
+        assertArrayEquals(new long[] {1, 1, 512, 512}, x.shape());
+        double[] v = x.toDoubleArray();
+        double min = 1;
+        double max = 0;
+        for (double p : v) {
+            min = Math.min(min, p);
+            max = Math.max(max, p);
+        }
+        assertTrue(min >= 0 && max <= 1 && max - min > 0.5, min + " … " + max);
+    }
+
+    @Test
+    void readSkimage_missingImage_namesPathAndInstallHint() {
+        FileNotFoundException e = assertThrows(FileNotFoundException.class,
+                () -> ImageSets.readSkimage("no-such-image.png", DataType.DOUBLE));
+        assertTrue(e.getMessage().contains(ImageSets.SKIMAGE_DATA.resolve("no-such-image.png").toString())
+                && e.getMessage().contains("apt-get install -y python3-skimage"), e.getMessage());
     }
 
     @Test

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.structflow.core.Backend;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
-import io.structflow.layers.robustness.RobustnessReport;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
+import io.structflow.layers.models.RobustNetworks;
+import io.structflow.robustness.RobustnessReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,7 @@ class RobustTrainingTest {
 
     @Test
     void certifiedAccuracy_isPositive_andNeverAboveRobustAccuracy(@TempDir Path dir) throws IOException {
-        Dataset train = RobustExperiment.trainingSet(data, 1536, DataType.FLOAT);
+        Dataset train = data.trainingSet(1536, DataType.FLOAT);
         RobustExperiment.Images test = RobustExperiment.testSet(data, 128, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10);
         TrainingSettings s = new TrainingSettings(1, 32, 0.05, 0.9, 4, 0.1, 0.15, 0, 1, true);
@@ -70,7 +73,7 @@ class RobustTrainingTest {
 
     @Test
     void training_resumesFromTheCheckpoint_andRefusesAnotherConfiguration(@TempDir Path dir) throws IOException {
-        Dataset train = RobustExperiment.trainingSet(data, 256, DataType.FLOAT);
+        Dataset train = data.trainingSet(256, DataType.FLOAT);
         TrainingSettings one = new TrainingSettings(1, 64, 0.01, 0.9, 4, 0.1, 0.15, 1e-4, 2, true);
         RobustExperiment.TrainingOutcome first = RobustExperiment.train(
                 RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, one, dir, false);

@@ -42,7 +42,7 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
         AT_MOST_ONE
     }
 
-    private final LinearOperator operator;
+    private final WeightOperator operator;
     private final Parameter weight;
     private final Parameter alpha;
     private final Scale scale;
@@ -50,7 +50,7 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
     private final OperatorNorm norm;
     private final long in;
 
-    private NormalisedLinear(LinearOperator operator, long in, long out, Scale scale, boolean normBounded,
+    private NormalisedLinear(WeightOperator operator, long in, long out, Scale scale, boolean normBounded,
                              long seed, DataType type) {
         String where = getClass().getSimpleName();
         Checks.atLeast(where, "in", 1, (int) in);
@@ -85,12 +85,12 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
      * @param scale how α is treated
      */
     public static NormalisedLinear dense(int in, int out, Scale scale, long seed, DataType type) {
-        return new NormalisedLinear(new LinearOperator.Dense(), in, out, scale, true, seed, type);
+        return new NormalisedLinear(new WeightOperator.Dense(), in, out, scale, true, seed, type);
     }
 
     /** The plain dense lift {@code y = Wx}: no scale, no norm bound. */
     public static NormalisedLinear plainDense(int in, int out, long seed, DataType type) {
-        return new NormalisedLinear(new LinearOperator.Dense(), in, out, Scale.NONE, false, seed, type);
+        return new NormalisedLinear(new WeightOperator.Dense(), in, out, Scale.NONE, false, seed, type);
     }
 
     /**
@@ -105,14 +105,14 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
      */
     public static NormalisedLinear conv(int inChannels, int outChannels, int kernelSize, long height, long width,
                                         Scale scale, long seed, DataType type) {
-        return new NormalisedLinear(new LinearOperator.Conv(kernelSize, height, width), inChannels, outChannels,
+        return new NormalisedLinear(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels,
                 scale, true, seed, type);
     }
 
     /** The plain convolutional lift {@code y = conv2d(x, K)}; {@code normBounded} adds {@code ‖K‖₂ ≤ 1}. */
     public static NormalisedLinear plainConv(int inChannels, int outChannels, int kernelSize, long height, long width,
                                              boolean normBounded, long seed, DataType type) {
-        return new NormalisedLinear(new LinearOperator.Conv(kernelSize, height, width), inChannels, outChannels,
+        return new NormalisedLinear(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels,
                 Scale.NONE, normBounded, seed, type);
     }
 

@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * iterations.
  */
 public final class ResNetBlock extends Module implements LipschitzBounded, Structured {
-    private final LinearOperator operator;
+    private final WeightOperator operator;
     private final boolean naive;
     private final long features;
     private final Parameter a;
@@ -40,7 +40,7 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
     private final OperatorNorm normA;
     private final OperatorNorm normB;
 
-    private ResNetBlock(LinearOperator operator, boolean naive, int features, int hidden, long seed, DataType type) {
+    private ResNetBlock(WeightOperator operator, boolean naive, int features, int hidden, long seed, DataType type) {
         Checks.atLeast("ResNetBlock", "features", 1, features);
         Checks.atLeast("ResNetBlock", "hidden", 1, hidden);
         Checks.notNull("ResNetBlock", "type", type);
@@ -64,25 +64,25 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
 
     /** Plain dense block {@code x + AᵀReLU(Bx + b)}, A and B with orthonormal rows or columns initially. */
     public static ResNetBlock dense(int width, int hidden, long seed, DataType type) {
-        return new ResNetBlock(new LinearOperator.Dense(), false, width, hidden, seed, type);
+        return new ResNetBlock(new WeightOperator.Dense(), false, width, hidden, seed, type);
     }
 
     /** Naive constrained dense block {@code ½(x + AᵀReLU(Bx + b))}, {@code ‖A‖₂, ‖B‖₂ ≤ 1}. */
     public static ResNetBlock naiveDense(int width, int hidden, long seed, DataType type) {
-        return new ResNetBlock(new LinearOperator.Dense(), true, width, hidden, seed, type);
+        return new ResNetBlock(new WeightOperator.Dense(), true, width, hidden, seed, type);
     }
 
     /** Plain convolutional block on {@code [batch, channels, height, width]} images, {@code k×k} kernels (k odd). */
     public static ResNetBlock conv(int channels, int hiddenChannels, int kernelSize, long height, long width, long seed,
                                    DataType type) {
-        return new ResNetBlock(new LinearOperator.Conv(kernelSize, height, width), false, channels, hiddenChannels, seed,
+        return new ResNetBlock(new WeightOperator.Conv(kernelSize, height, width), false, channels, hiddenChannels, seed,
                 type);
     }
 
     /** Naive constrained convolutional block, operator norms ≤ 1 on {@code height × width} images. */
     public static ResNetBlock naiveConv(int channels, int hiddenChannels, int kernelSize, long height, long width,
                                         long seed, DataType type) {
-        return new ResNetBlock(new LinearOperator.Conv(kernelSize, height, width), true, channels, hiddenChannels, seed,
+        return new ResNetBlock(new WeightOperator.Conv(kernelSize, height, width), true, channels, hiddenChannels, seed,
                 type);
     }
 

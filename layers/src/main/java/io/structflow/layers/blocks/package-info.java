@@ -22,6 +22,10 @@
  *       <td>volume, exact inverse</td><td>§4.2</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.ResNetBlock}</td><td>{@code x + AᵀReLU(Bx + b)} and
  *       {@code ½(x + AᵀReLU(Bx + b))}, ‖A‖, ‖B‖ ≤ 1</td><td>none / 1-Lipschitz</td><td>§3.3 (reference)</td></tr>
+ *   <tr><td>{@link io.structflow.layers.blocks.ChannelProjection}</td><td>{@code z ↦ z₁} (first channel),
+ *       the adjoint of the channel lift</td><td>Lipschitz 1</td><td>§1.1</td></tr>
+ *   <tr><td>{@link io.structflow.layers.blocks.Flatten}</td><td>{@code [B, C, H, W] → [B, C·H·W]}</td>
+ *       <td>isometry</td><td>§3.3</td></tr>
  * </table>
  * {@link io.structflow.layers.blocks.Lipschitz#bound} multiplies the bounds of the layers of a
  * {@code Sequential}, for the margin certificate (3.1).

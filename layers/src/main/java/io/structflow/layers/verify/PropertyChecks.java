@@ -1,6 +1,7 @@
 package io.structflow.layers.verify;
 
 import io.structflow.core.autodiff.GradMode;
+import io.structflow.core.autodiff.Jacobians;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.Invertible;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.core.autodiff.Jacobians;
 import io.structflow.core.autodiff.Tensor;
 import java.util.SplittableRandom;
 import java.util.function.Function;

@@ -1,0 +1,19 @@
+package io.structflow.core.autodiff;
+
+/**
+ * A scalar function σ applied elementwise, with the two replayable kernels a fused operation
+ * ({@link FusedGradientFlow}) runs in place of the composed tensor ops: σ(z) and
+ * {@code σ'(z) ⊙ u}. Activations of layers refine it with what structure-preserving layers need
+ * (an antiderivative, the range of σ').
+ */
+public interface ElementwiseMap {
+
+    /** σ(z), differentiable. */
+    Tensor apply(Tensor z);
+
+    /** A replayable kernel computing σ(z): input {z}, output {σ(z)}. */
+    Kernel forwardKernel();
+
+    /** A replayable kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
+    Kernel backwardKernel();
+}
