@@ -16,8 +16,7 @@ import io.structflow.layers.blocks.Flatten;
 import io.structflow.layers.blocks.NormalisedLinear;
 import io.structflow.layers.blocks.ResNetBlock;
 import io.structflow.layers.fields.ConvContractiveGradientField;
-import io.structflow.layers.fields.ConvGradientField;
-import io.structflow.layers.fields.FusedEulerField;
+import io.structflow.layers.fields.GradientFlowField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -129,12 +128,12 @@ public final class RobustNetworks {
                                     rng.nextLong(), arch.type())
                             : DynamicalBlock.flexibleConv(c, arch.pairs(), arch.slope(), arch.substeps(), side, side,
                                     rng.nextLong(), arch.type());
-                    List<FusedEulerField> fields = new ArrayList<>(block.contractiveFields());
+                    List<GradientFlowField> fields = new ArrayList<>(block.contractiveFields());
                     for (int i = 0; i < block.pairs(); i++) {
                         fields.add(i * 2 + 1, block.expansiveFields().get(i));
                     }
-                    for (FusedEulerField f : fields) {
-                        Parameter k = ((ConvGradientField) f).kernel();
+                    for (GradientFlowField f : fields) {
+                        Parameter k = f.weightParameter();
                         orthogonalInit(k, rng);
                         kernels.add(k);
                     }
