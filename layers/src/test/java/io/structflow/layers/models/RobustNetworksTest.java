@@ -149,13 +149,19 @@ class RobustNetworksTest {
                     }
                 }
             }
+            // the certified projection onto ‖Q‖ ≤ 1 lands strictly inside: Q = λQ₀, Q₀ orthogonal, λ ∈ [1 − 1e-5, 1]
+            double lambdaSquared = 0;
+            for (int o = 0; o < c; o++) {
+                lambdaSquared += q[o][0] * q[o][0];
+            }
+            assertTrue(lambdaSquared <= 1 && lambdaSquared >= 1 - 2e-5, "λ² = " + lambdaSquared);
             for (int i = 0; i < c; i++) {
                 for (int j = 0; j < c; j++) {
                     double dot = 0;
                     for (int o = 0; o < c; o++) {
                         dot += q[o][i] * q[o][j];
                     }
-                    assertEquals(i == j ? 1 : 0, dot, 1e-9, "QᵀQ = I");
+                    assertEquals(i == j ? lambdaSquared : 0, dot, 1e-9, "QᵀQ = λ²I");
                 }
             }
             int side = c == 4 ? 28 : c == 8 ? 14 : 7;   // stages of ARCH: channels 4-8-12 on 28, 14, 7
@@ -173,7 +179,11 @@ class RobustNetworksTest {
             }
             try (GradMode.Scope s = GradMode.noGrad()) {
                 double[] y = block.forward(Tensor.of(DataType.DOUBLE, x, 2, c, side, side)).toDoubleArray();
-                assertArrayEquals(x, y, 1e-12, "block(Qᵀu) = Qᵀu for u ≥ 0");
+                double[] expected = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    expected[i] = 0.5 * (1 + lambdaSquared) * x[i];
+                }
+                assertArrayEquals(expected, y, 1e-12, "block(Qᵀu) = ½(1 + λ²)Qᵀu for u ≥ 0 (the identity when λ = 1)");
             }
             checked++;
         }
