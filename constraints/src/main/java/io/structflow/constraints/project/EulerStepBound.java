@@ -6,6 +6,8 @@ import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The step bound of the explicit Euler step of a contractive gradient field, [CMOSS] (3.5):
@@ -105,5 +107,16 @@ public final class EulerStepBound implements Constraint {
         if (moved) {
             StoredValues.write(p, h);
         }
+    }
+
+    /** The state of the norm estimator (its warm start), which the next projection depends on. */
+    @Override
+    public Map<String, INDArray> state() {
+        return norm.state();
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> saved) {
+        norm.loadState(saved);
     }
 }

@@ -7,6 +7,8 @@ import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The operator-norm bound {@code ‖𝒜_W‖₂ ≤ c}, enforced by the rescaling
@@ -107,5 +109,16 @@ public final class SpectralNormBound implements Constraint {
     /** The estimator (for its iteration count). */
     public OperatorNorm norm() {
         return norm;
+    }
+
+    /** The state of the norm estimator (its warm start), which the next projection depends on. */
+    @Override
+    public Map<String, INDArray> state() {
+        return norm.state();
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> saved) {
+        norm.loadState(saved);
     }
 }

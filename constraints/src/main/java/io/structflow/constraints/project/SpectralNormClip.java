@@ -4,6 +4,7 @@ import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -88,5 +89,16 @@ public final class SpectralNormClip implements Constraint {
     /** The norm estimated first by the last call (before any change), NaN before the first. */
     public double lastNorm() {
         return lastNorm;
+    }
+
+    /** The state of the norm estimator (its warm start), which the next projection depends on. */
+    @Override
+    public Map<String, INDArray> state() {
+        return rescaling.norm().state();
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> saved) {
+        rescaling.norm().loadState(saved);
     }
 }

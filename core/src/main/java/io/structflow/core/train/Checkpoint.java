@@ -516,7 +516,7 @@ public final class Checkpoint {
                     + " but the optimiser is " + kind);
         }
         List<ConstraintSlots> saved = savedConstraintState(live);
-        List<ConstraintSlots> before = saved.stream().map(c -> new ConstraintSlots(c.constraint(),
+        List<ConstraintSlots> before = saved.stream().map(c -> new ConstraintSlots(c.key(), c.constraint(),
                 c.constraint().state())).toList();
         try {
             saved.forEach(ConstraintSlots::load);
@@ -528,10 +528,15 @@ public final class Checkpoint {
         live.forEach((name, p) -> p.updateInPlace(parameters.get(name)));
     }
 
-    /** A constraint and the state to give it. */
-    private record ConstraintSlots(Constraint constraint, Map<String, INDArray> slots) {
+    /** A constraint, its key {@code "<parameter>/<index>/"} and the state to give it. */
+    private record ConstraintSlots(String key, Constraint constraint, Map<String, INDArray> slots) {
         void load() {
-            constraint.loadState(slots);
+            try {
+                constraint.loadState(slots);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("constraint " + key.substring(0, key.length() - 1) + " ("
+                        + constraint.describe() + "): " + e.getMessage(), e);
+            }
         }
     }
 
@@ -544,7 +549,8 @@ public final class Checkpoint {
         live.forEach((name, p) -> {
             List<Constraint> cs = p.constraints();
             for (int i = 0; i < cs.size(); i++) {
-                byKey.put(name + SEPARATOR + i + SEPARATOR, new ConstraintSlots(cs.get(i), new LinkedHashMap<>()));
+                String key = name + SEPARATOR + i + SEPARATOR;
+                byKey.put(key, new ConstraintSlots(key, cs.get(i), new LinkedHashMap<>()));
             }
         });
         for (Map.Entry<String, INDArray> e : constraintState.entrySet()) {
