@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -565,6 +566,48 @@ public final class Checkpoint {
             c.slots().put(key.substring(second + 1), e.getValue());
         }
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * The first difference, bit for bit, between the training state in this checkpoint and in
+     * {@code other}: optimiser class, progress, then every parameter, optimiser-state and
+     * constraint-state array (names, element types, shapes, values); empty when they are
+     * identical. The files' paths are not compared.
+     */
+    public Optional<String> firstDifference(Checkpoint other) {
+        if (!optimizerName.equals(other.optimizerName)) {
+            return Optional.of("optimizer " + optimizerName + " vs " + other.optimizerName);
+        }
+        if (!progress.equals(other.progress)) {
+            return Optional.of("progress " + progress + " vs " + other.progress);
+        }
+        return firstDifference("parameter", parameters, other.parameters)
+                .or(() -> firstDifference("optimizer state", optimizerState, other.optimizerState))
+                .or(() -> firstDifference("constraint state", constraintState, other.constraintState));
+    }
+
+    private static Optional<String> firstDifference(String kind, Map<String, INDArray> a, Map<String, INDArray> b) {
+        if (!List.copyOf(a.keySet()).equals(List.copyOf(b.keySet()))) {
+            return Optional.of(kind + " names " + a.keySet() + " vs " + b.keySet());
+        }
+        for (Map.Entry<String, INDArray> e : a.entrySet()) {
+            INDArray x = e.getValue();
+            INDArray y = b.get(e.getKey());
+            if (x.dataType() != y.dataType() || !Arrays.equals(x.shape(), y.shape())) {
+                return Optional.of(kind + " " + e.getKey() + ": " + x.dataType() + Shapes.str(x.shape()) + " vs "
+                        + y.dataType() + Shapes.str(y.shape()));
+            }
+            byte[] xb = encode(e.getKey(), x);
+            byte[] yb = encode(e.getKey(), y);
+            int i = Arrays.mismatch(xb, yb);
+            if (i >= 0) {
+                int header = xb.length - (int) x.length() * (x.dataType() == DataType.FLOAT ? 4 : 8);
+                long index = (i - header) / (x.dataType() == DataType.FLOAT ? 4 : 8);
+                return Optional.of(kind + " " + e.getKey() + " differs at flat index " + index + ": "
+                        + x.reshape(x.length()).getDouble(index) + " vs " + y.reshape(y.length()).getDouble(index));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

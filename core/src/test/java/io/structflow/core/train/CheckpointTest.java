@@ -154,15 +154,22 @@ class CheckpointTest {
         }
     }
 
-    private static void assertSameContent(Checkpoint expected, Checkpoint actual, String what) {
-        assertEquals(expected.progress(), actual.progress(), what);
-        assertEquals(expected.optimizerName(), actual.optimizerName(), what);
-        for (var pair : List.of(List.of(expected.parameters(), actual.parameters()),
-                List.of(expected.optimizerState(), actual.optimizerState()),
-                List.of(expected.constraintState(), actual.constraintState()))) {
-            assertEquals(pair.get(0).keySet(), pair.get(1).keySet(), what);
-            pair.get(0).forEach((n, a) -> assertEquals(a, pair.get(1).get(n), what + ": " + n));
-        }
+    @Test
+    void firstDifference_isEmptyForTheSameStateAndNamesTheFirstDifferingValue() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        Adam adam = trained(model);
+        Checkpoint a = Checkpoint.load(saved(model, adam));
+        Path copy = tmp.resolve("copy.zip");
+        Checkpoint.save(copy, model, adam, PROGRESS);
+        assertEquals(java.util.Optional.empty(), a.firstDifference(Checkpoint.load(copy)));
+
+        Parameter bias = model.namedParameters().get("0.bias");
+        double[] b = bias.toDoubleArray();
+        b[2] = Math.nextUp((float) b[2]);
+        bias.updateInPlace(org.nd4j.linalg.factory.Nd4j.create(b, bias.shape(), 'c').castTo(DataType.FLOAT));
+        Checkpoint.save(copy, model, adam, PROGRESS);
+        String d = a.firstDifference(Checkpoint.load(copy)).orElseThrow();
+        assertTrue(d.startsWith("parameter 0.bias differs at flat index 2: "), d);
     }
 
     @Test
@@ -193,7 +200,8 @@ class CheckpointTest {
                         && !e.getMessage().contains("\n"), "byte " + i + ": " + e.getMessage());
                 continue;
             }
-            assertSameContent(original, read, "byte " + i + " flipped, yet the checkpoint loaded");
+            assertEquals(java.util.Optional.empty(), original.firstDifference(read),
+                    "byte " + i + " flipped, yet the checkpoint loaded");
         }
         assertTrue(refused > bytes.length / 2, refused + " of " + bytes.length + " flips refused");
         assertTrue(namedEntries.containsAll(List.of("meta.json", "parameters/0.weight", "optimizer/0.weight/exp_avg",
