@@ -535,8 +535,8 @@ public final class Checkpoint {
             try {
                 constraint.loadState(slots);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("constraint " + key.substring(0, key.length() - 1) + " ("
-                        + constraint.describe() + "): " + e.getMessage(), e);
+                throw new IllegalArgumentException("constraint " + key.substring(0, key.length() - 1) + ": "
+                        + e.getMessage(), e);
             }
         }
     }
