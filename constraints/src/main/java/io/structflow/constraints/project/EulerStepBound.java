@@ -4,10 +4,7 @@ import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
-import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The step bound of the explicit Euler step of a contractive gradient field, [CMOSS] (3.5):
@@ -25,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * then at most {@code 1 + 2·relativeTolerance}. When A also carries a {@link SpectralNormBound}, either order is
  * safe: rescaling A only lowers ‖A‖ and so only enlarges the admissible interval.
  */
-public final class EulerStepBound implements Constraint {
+public final class EulerStepBound implements NormEstimatingConstraint {
     private final Parameter weight;
     private final OperatorNorm norm;
     private final double relativeTolerance;
@@ -109,14 +106,9 @@ public final class EulerStepBound implements Constraint {
         }
     }
 
-    /** The state of the norm estimator (its warm start), which the next projection depends on. */
+    /** The estimator of ‖A‖₂ (for its iteration count). */
     @Override
-    public Map<String, INDArray> state() {
-        return norm.state();
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> saved) {
-        norm.loadState(saved);
+    public OperatorNorm norm() {
+        return norm;
     }
 }

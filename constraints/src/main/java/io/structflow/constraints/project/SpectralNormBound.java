@@ -5,10 +5,7 @@ import io.structflow.constraints.linalg.ConvOperatorNorm;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.ConvGeometry;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Parameter;
-import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The operator-norm bound {@code ‖𝒜_W‖₂ ≤ c}, enforced by the rescaling
@@ -26,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * move a point the previous projection left on the boundary. Reference: Miyato et al., ICLR 2018; Sedghi, Gupta &amp; Long, "The singular values
  * of convolutional layers", ICLR 2019.
  */
-public final class SpectralNormBound implements Constraint {
+public final class SpectralNormBound implements NormEstimatingConstraint {
     private final double bound;
     private final OperatorNorm norm;
     private final double relativeTolerance;
@@ -107,18 +104,8 @@ public final class SpectralNormBound implements Constraint {
     }
 
     /** The estimator (for its iteration count). */
+    @Override
     public OperatorNorm norm() {
         return norm;
-    }
-
-    /** The state of the norm estimator (its warm start), which the next projection depends on. */
-    @Override
-    public Map<String, INDArray> state() {
-        return norm.state();
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> saved) {
-        norm.loadState(saved);
     }
 }

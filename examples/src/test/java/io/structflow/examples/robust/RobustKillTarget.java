@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The training process {@link RobustKillTest} kills: a small non-expansive network of the robust
  * experiment (spectral-norm and Euler step bounds with warm-started norm estimates) trained for
- * {@value #EPOCHS} epochs on 256 Fashion-MNIST images with a checkpoint after every epoch in
- * {@code <out>/net}, then evaluated, with {@code results.json} written to {@code <out>}. Prints
- * {@code done} when complete.
+ * {@value #EPOCHS} epochs on the training images of a Fashion-MNIST directory with a checkpoint
+ * after every epoch in {@code <out>/net}, then evaluated on its test images, with
+ * {@code results.json} written to {@code <out>}. Arguments: {@code <out> <data directory>}.
+ * Prints {@code done} when complete.
  */
 final class RobustKillTarget {
     static final int EPOCHS = 4;
@@ -28,9 +29,9 @@ final class RobustKillTarget {
     public static void main(String[] args) throws IOException {
         Backend.init();
         Path out = Path.of(args[0]);
-        FashionMnist data = FashionMnist.load();
-        Dataset train = RobustExperiment.trainingSet(data, 256, DataType.FLOAT);
-        RobustExperiment.Images test = RobustExperiment.testSet(data, 32, DataType.FLOAT);
+        FashionMnist data = FashionMnist.load(Path.of(args[1]));
+        Dataset train = RobustExperiment.trainingSet(data, 0, DataType.FLOAT);
+        RobustExperiment.Images test = RobustExperiment.testSet(data, data.testLabels().length, DataType.FLOAT);
         RobustNetworks.Network net = RobustNetworks.build(NetworkKind.NON_EXPANSIVE, ARCH, FashionMnist.NUM_CLASSES);
         RobustExperiment.TrainingOutcome t = RobustExperiment.train(net, ARCH, train, SETTINGS,
                 out.resolve(NETWORK_DIR), false);
