@@ -177,7 +177,7 @@ class RobustKillTest {
         }
     }
 
-    /** Where the killed run was: before the first checkpoint, during a save, between saves, or after training. */
+    /** Where the killed run was: before the first checkpoint, during a save, between saves, or during the evaluation. */
     private static String moment(Path dir) throws IOException {
         Path net = dir.resolve(RobustKillTarget.NETWORK_DIR);
         if (!temporaryFiles(net).isEmpty()) {
@@ -186,7 +186,7 @@ class RobustKillTest {
         if (!Files.exists(net.resolve(Checkpoint.FILE_NAME))) {
             return "before the first checkpoint";
         }
-        return checkpoint(dir).progress().epoch() == RobustKillTarget.EPOCHS ? "after training" : "between saves";
+        return checkpoint(dir).progress().epoch() == RobustKillTarget.EPOCHS ? "during the evaluation" : "between saves";
     }
 
     private void assertCompleted(Process run, Path dir) throws IOException {
