@@ -59,7 +59,7 @@ class LipschitzTrainingTest {
     }
 
     /** Points of the disc lifted to ℝ⁴ by zero padding; label 1 inside radius 1/√2. */
-    private static Tensor[] data(long seed, int n, int[] labels) {
+    static Tensor[] data(long seed, int n, int[] labels) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] x = new double[n * 4];
         for (int i = 0; i < n; i++) {

@@ -35,14 +35,21 @@ public final class ImageIo {
      * @param file a PNG (or any format {@link ImageIO} reads)
      * @param type float32 or float64
      * @throws FileNotFoundException naming the path if the file is missing
-     * @throws IOException           if the file cannot be decoded
+     * @throws IOException           naming the file if it cannot be decoded (not an image, or a
+     *                               damaged one)
      */
     public static Tensor readGray(Path file, DataType type) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new FileNotFoundException("ImageIo.readGray: file expected an existing image file but got "
                     + file.toAbsolutePath());
         }
-        BufferedImage image = ImageIO.read(file.toFile());
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("ImageIo.readGray: " + file.toAbsolutePath() + " is damaged or not an image ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+        }
         if (image == null) {
             throw new IOException("ImageIo.readGray: " + file.toAbsolutePath() + " is not an image format javax.imageio can read");
         }

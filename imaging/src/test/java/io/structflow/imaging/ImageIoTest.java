@@ -166,4 +166,27 @@ class ImageIoTest {
         assertEquals(128 / 255.0, v[5], 1e-12);
         assertEquals(1, v[5 * 7], 0, "below a shorter image is white");
     }
+
+    @Test
+    void readGrayDirectory_nonImagesAndDamagedImages_areOneLineNamingTheFile() throws Exception {
+        Path text = Files.createDirectories(dir.resolve("text"));
+        Path notes = Files.writeString(text.resolve("notes.png"), "not a picture");
+        java.io.IOException t = assertThrows(java.io.IOException.class, () -> ImageIo.readGrayDirectory(text, D));
+        assertEquals("ImageIo.readGray: " + notes.toAbsolutePath() + " is not an image format javax.imageio can read",
+                t.getMessage());
+
+        Path cut = Files.createDirectories(dir.resolve("cut"));
+        ImageIo.writeGray(Tensor.of(D, new double[64 * 64], 1, 1, 64, 64).add(0.5), cut.resolve("half.png"));
+        byte[] png = Files.readAllBytes(cut.resolve("half.png"));
+        Files.write(cut.resolve("half.png"), java.util.Arrays.copyOf(png, png.length / 2));
+        java.io.IOException c = assertThrows(java.io.IOException.class, () -> ImageIo.readGrayDirectory(cut, D));
+        assertTrue(c.getMessage().startsWith("ImageIo.readGray: " + cut.resolve("half.png").toAbsolutePath())
+                && !c.getMessage().contains("\n"), c.getMessage());
+
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("readme.txt"), "images elsewhere");
+        FileNotFoundException none = assertThrows(FileNotFoundException.class, () -> ImageIo.readGrayDirectory(other, D));
+        assertTrue(none.getMessage().startsWith("ImageIo.imageFiles: no PNG or JPEG file in " + other.toAbsolutePath()),
+                none.getMessage());
+    }
 }

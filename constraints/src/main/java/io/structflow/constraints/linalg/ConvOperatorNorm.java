@@ -1,7 +1,9 @@
 package io.structflow.constraints.linalg;
 
 import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.internal.SplitMix64;
 import io.structflow.constraints.internal.StoredValues;
+import io.structflow.constraints.internal.WarmStart;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Convolution;
 import io.structflow.core.autodiff.GradMode;
@@ -11,7 +13,7 @@ import io.structflow.core.nn.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,7 +43,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
     private final long height;
     private final long width;
     private final NormEstimateSettings settings;
-    private final SplittableRandom rng;
+    private final SplitMix64 rng;
     private double[] v;
     private int products;
     private INDArray recordedKernel;
@@ -67,7 +69,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
         this.height = height;
         this.width = width;
         this.settings = settings;
-        this.rng = new SplittableRandom(settings.seed());
+        this.rng = new SplitMix64(settings.seed());
     }
 
     @Override
@@ -237,5 +239,17 @@ public final class ConvOperatorNorm implements OperatorNorm {
         if (v != null) {
             DenseSpectralNorm.mixRandom(rng, v);
         }
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return new WarmStart(v, rng.position()).toState();
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> saved) {
+        WarmStart w = WarmStart.fromState("ConvOperatorNorm", saved);
+        v = w.vector();
+        rng.setPosition(w.position());
     }
 }

@@ -1,10 +1,12 @@
 package io.structflow.constraints.linalg;
 
 import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.internal.SplitMix64;
 import io.structflow.constraints.internal.StoredValues;
+import io.structflow.constraints.internal.WarmStart;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -24,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class DenseSpectralNorm implements OperatorNorm {
     private final NormEstimateSettings settings;
-    private final SplittableRandom rng;
+    private final SplitMix64 rng;
     private double[] v;
     private int products;
 
@@ -36,7 +38,7 @@ public final class DenseSpectralNorm implements OperatorNorm {
     /** With the given stopping rule. */
     public DenseSpectralNorm(NormEstimateSettings settings) {
         this.settings = settings;
-        this.rng = new SplittableRandom(settings.seed());
+        this.rng = new SplitMix64(settings.seed());
     }
 
     @Override
@@ -118,7 +120,7 @@ public final class DenseSpectralNorm implements OperatorNorm {
     }
 
     /** Adds to {@code v}, in place, a random vector of the same Euclidean norm. */
-    static void mixRandom(SplittableRandom rng, double[] v) {
+    static void mixRandom(SplitMix64 rng, double[] v) {
         double[] r = randomVector(rng, v.length);
         double squared = 0;
         double randomSquared = 0;
@@ -132,7 +134,7 @@ public final class DenseSpectralNorm implements OperatorNorm {
         }
     }
 
-    static double[] randomVector(SplittableRandom rng, int n) {
+    static double[] randomVector(SplitMix64 rng, int n) {
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
             r[i] = rng.nextDouble() - 0.5;
@@ -179,5 +181,17 @@ public final class DenseSpectralNorm implements OperatorNorm {
         if (v != null) {
             mixRandom(rng, v);
         }
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return new WarmStart(v, rng.position()).toState();
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> saved) {
+        WarmStart w = WarmStart.fromState("DenseSpectralNorm", saved);
+        v = w.vector();
+        rng.setPosition(w.position());
     }
 }

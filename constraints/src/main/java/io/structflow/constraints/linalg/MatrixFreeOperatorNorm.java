@@ -1,12 +1,12 @@
 package io.structflow.constraints.linalg;
 
 import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.internal.SplitMix64;
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
-import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.function.UnaryOperator;
 
 /**
  * The operator 2-norm {@code ‖𝒜‖₂} of a linear map given only by its action {@code x ↦ 𝒜x} and
@@ -29,7 +29,7 @@ public final class MatrixFreeOperatorNorm {
     private final long[] sampleShape;
     private final int size;
     private final NormEstimateSettings settings;
-    private final SplittableRandom rng;
+    private final SplitMix64 rng;
     private double[] v;
     private int products;
 
@@ -67,7 +67,7 @@ public final class MatrixFreeOperatorNorm {
         this.adjoint = adjoint;
         this.size = (int) n;
         this.settings = settings;
-        this.rng = new SplittableRandom(settings.seed());
+        this.rng = new SplitMix64(settings.seed());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.structflow.constraints.linalg;
 
 import io.structflow.core.nn.Parameter;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,6 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * W changes little) a few products suffice. The estimate approaches {@code ‖𝒜_W‖₂} from below:
  * every estimate is a lower bound, never a bound to rely on. Certified upper bounds, which claims
  * and certificates use, come from {@link #upperBound} and {@link #certifiedAtMost}.
+ *
+ * <p>The warm-start vector and the random generator are state: the next estimate depends on
+ * them. {@link #state()} and {@link #loadState(Map)} export and restore it, so that the
+ * constraints holding an estimator resume exactly from a checkpoint.
  */
 public interface OperatorNorm {
     /**
@@ -63,4 +68,18 @@ public interface OperatorNorm {
 
     /** Products with {@code 𝒜ᵀ𝒜} used by the last {@link #estimate} call. */
     int lastProducts();
+
+    /**
+     * Copies of the state the next estimate depends on, as checkpoint slots (see
+     * {@link io.structflow.constraints.internal.WarmStart}).
+     */
+    Map<String, INDArray> state();
+
+    /**
+     * Replaces the state by {@code saved}, as exported by {@link #state()}.
+     *
+     * @throws IllegalArgumentException naming the slot if {@code saved} does not fit; the state
+     *         is then unchanged
+     */
+    void loadState(Map<String, INDArray> saved);
 }

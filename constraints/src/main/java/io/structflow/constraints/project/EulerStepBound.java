@@ -5,7 +5,6 @@ import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
@@ -26,7 +25,7 @@ import java.util.List;
  * A does not grow after this constraint ran, so A's own constraints must run first (they do in
  * a {@code FlowLayer}, which registers its field before its step).
  */
-public final class EulerStepBound implements Constraint {
+public final class EulerStepBound implements NormEstimatingConstraint {
     private final Parameter weight;
     private final OperatorNorm norm;
     private final double relativeTolerance;
@@ -118,5 +117,11 @@ public final class EulerStepBound implements Constraint {
         if (moved) {
             StoredValues.write(p, h);
         }
+    }
+
+    /** The estimator of ‖A‖₂ (for its iteration count). */
+    @Override
+    public OperatorNorm norm() {
+        return norm;
     }
 }

@@ -6,7 +6,6 @@ import io.structflow.constraints.linalg.ConvOperatorNorm;
 import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.ConvGeometry;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
@@ -33,7 +32,7 @@ import java.util.List;
  * the current weights. Reference: Miyato et al., ICLR 2018; Sedghi, Gupta &amp; Long, "The
  * singular values of convolutional layers", ICLR 2019.
  */
-public final class SpectralNormBound implements Constraint {
+public final class SpectralNormBound implements NormEstimatingConstraint {
     /** Relative margin μ by which a certified projection lands inside c. */
     static final double MARGIN = 1e-6;
     private static final int MAX_RESCALES = 8;
@@ -176,6 +175,7 @@ public final class SpectralNormBound implements Constraint {
     }
 
     /** The estimator (for its iteration count). */
+    @Override
     public OperatorNorm norm() {
         return norm;
     }

@@ -2,7 +2,6 @@ package io.structflow.constraints.project;
 
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.linalg.OperatorNorm;
-import io.structflow.core.nn.Constraint;
 import io.structflow.core.nn.Guarantee;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
@@ -33,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * leaves the other singular values to the gradient (the denoiser's measurements are in
  * {@code docs/experiments/denoise.md}).
  */
-public final class SpectralNormClip implements Constraint {
+public final class SpectralNormClip implements NormEstimatingConstraint {
     private final SpectralNormBound rescaling;
     private final int maxClips;
     private double lastNorm = Double.NaN;
@@ -108,5 +107,11 @@ public final class SpectralNormClip implements Constraint {
     /** The norm estimated first by the last call (before any change), NaN before the first. */
     public double lastNorm() {
         return lastNorm;
+    }
+
+    /** The estimator (for its iteration count). */
+    @Override
+    public OperatorNorm norm() {
+        return rescaling.norm();
     }
 }

@@ -143,4 +143,58 @@ class OperatorNormTest {
         assertThrows(IllegalArgumentException.class, () -> new NormEstimateSettings(0, 20, 1e-6, 0));
         assertThrows(IllegalArgumentException.class, () -> new NormEstimateSettings(100, 1, 1e-6, 0));
     }
+    /**
+     * Runs estimate, refresh, estimate on {@code later} perturbations of {@code w} and returns
+     * the estimates, bit for bit.
+     */
+    private static double[] continueOn(OperatorNorm norm, Tensor w, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] out = new double[6];
+        for (int i = 0; i < out.length; i += 2) {
+            Tensor next = w.add(Tensor.randn(D, rng, w.shape()).mul(1e-3));
+            out[i] = norm.estimate(next.value());
+            norm.refreshWarmStart();
+            out[i + 1] = norm.estimate(next.value());
+        }
+        return out;
+    }
+
+    @Test
+    void state_loadedIntoAFreshEstimator_continuesBitForBit() {
+        Tensor w = Tensor.randn(D, new SplittableRandom(5), 12, 9);
+        Tensor k = Tensor.randn(D, new SplittableRandom(6), 3, 2, 3, 3);
+        java.util.List<java.util.function.Supplier<OperatorNorm>> makers = java.util.List.of(
+                () -> new DenseSpectralNorm(new NormEstimateSettings(3, 4, 1e-10, 7)),
+                () -> new ConvOperatorNorm(ConvGeometry.same(3), 5, 5, new NormEstimateSettings(3, 4, 1e-10, 7)));
+        Tensor[] weights = {w, k};
+        for (int m = 0; m < 2; m++) {
+            OperatorNorm running = makers.get(m).get();
+            continueOn(running, weights[m], 1);
+            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> saved = running.state();
+            double[] expected = continueOn(running, weights[m], 2);
+
+            OperatorNorm restored = makers.get(m).get();
+            restored.loadState(saved);
+            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(continueOn(restored, weights[m], 2)),
+                    running.describe() + ": few products per estimate, so the warm start matters");
+            OperatorNorm cold = makers.get(m).get();
+            assertTrue(!java.util.Arrays.equals(expected, continueOn(cold, weights[m], 2)),
+                    running.describe() + ": without the state the estimates differ (the test is sensitive)");
+        }
+    }
+
+    @Test
+    void loadState_badSlots_areRefusedNamingTheSlotAndKeepTheState() {
+        DenseSpectralNorm norm = new DenseSpectralNorm();
+        norm.estimate(Tensor.randn(D, new SplittableRandom(5), 4, 3).value());
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> before = norm.state();
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> norm.loadState(java.util.Map.of()));
+        assertEquals("DenseSpectralNorm.loadState: slot random_position expected an int64 array [1] but got none",
+                missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> norm.loadState(java.util.Map.of("v", org.nd4j.linalg.factory.Nd4j.zeros(3))));
+        assertTrue(unknown.getMessage().contains("\"v\""), unknown.getMessage());
+        assertEquals(before, norm.state());
+    }
 }

@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers see either the old content or the complete new content, never a
@@ -23,10 +27,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * deleted and the previous target, if any, is left untouched. The temporary file is created with
  * the default permissions of a new file (the process umask), not the owner-only permissions of
  * {@link Files#createTempFile}, so the target ends up readable as any other file would be.
+ *
+ * <p>The temporary file of target {@code F} is named {@code .F.<hex>.tmp}. A process killed
+ * during a write leaves it behind; {@link #deleteTemporaries(Path)} removes such leftovers and
+ * is meant for the start of a program that writes {@code F}, while no other process writes it.
  */
 public final class AtomicFiles {
 
     private static final int MAX_NAME_ATTEMPTS = 100;
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
     private AtomicFiles() {
     }
@@ -65,8 +75,8 @@ public final class AtomicFiles {
         try {
             FileChannel channel = null;
             for (int attempt = 0; channel == null; attempt++) {
-                Path candidate = dir.resolve("." + absolute.getFileName() + "."
-                        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+                Path candidate = dir.resolve(temporaryName(absolute.getFileName().toString(),
+                        Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)));
                 try {
                     channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     tmp = candidate;
@@ -95,6 +105,52 @@ public final class AtomicFiles {
             }
             throw failure;
         }
+    }
+
+    /** The name of a temporary file of target {@code name}: {@code .<name>.<hex>.tmp}. */
+    private static String temporaryName(String name, String hex) {
+        return temporaryPrefix(name) + hex + TEMPORARY_SUFFIX;
+    }
+
+    private static String temporaryPrefix(String name) {
+        return "." + name + ".";
+    }
+
+    /**
+     * Deletes the temporary files that interrupted {@link #write} calls for {@code target} left
+     * in its directory (named as described in the class comment; no other file is touched).
+     * Call it only while no other process writes {@code target}: it would delete that writer's
+     * temporary file.
+     *
+     * @param target the file whose leftovers to delete; its directory need not exist
+     * @return the files deleted, in no particular order
+     * @throws IOException if the directory cannot be listed or a leftover cannot be deleted
+     */
+    public static List<Path> deleteTemporaries(Path target) throws IOException {
+        if (target == null || target.toAbsolutePath().getFileName() == null) {
+            throw new IllegalArgumentException("AtomicFiles.deleteTemporaries: target expected a file path but got "
+                    + target);
+        }
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        List<Path> deleted = new ArrayList<>();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return deleted;
+        }
+        String prefix = temporaryPrefix(absolute.getFileName().toString());
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(TEMPORARY_SUFFIX)
+                        && name.length() > prefix.length() + TEMPORARY_SUFFIX.length()
+                        && HEX.matcher(name.substring(prefix.length(), name.length() - TEMPORARY_SUFFIX.length())).matches()
+                        && Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                    deleted.add(f);
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Makes the rename durable where the platform allows opening a directory (Linux, macOS). */

@@ -1,5 +1,8 @@
 package io.structflow.core.nn;
 
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * A set that a parameter must stay in for a guarantee to hold (orthogonal, spectral norm ≤ c,
  * a step inside its stability region, …), enforced by projection after every optimiser step.
@@ -8,6 +11,12 @@ package io.structflow.core.nn;
  * {@link #violation} is 0 inside the set and positive outside. Implementations live in
  * {@code structflow-constraints}; {@link io.structflow.core.optim.Optimizer#step()} applies
  * every constraint of every parameter, in the order they were attached.
+ *
+ * <p>A constraint whose projection depends on more than the parameter's value (the warm-start
+ * vector of a norm estimate, a random generator's position) exports that state with
+ * {@link #state()} and takes it back with {@link #loadState(Map)}; checkpoints save it under the
+ * parameter's dotted name and the constraint's index, so that a resumed run projects exactly as
+ * an uninterrupted one. The defaults describe a constraint that keeps no state.
  */
 public interface Constraint {
     /** Short description with the constant(s), e.g. {@code "spectral norm ≤ 1"}. */
@@ -41,5 +50,28 @@ public interface Constraint {
      */
     default boolean preserves(Guarantee earlier) {
         return false;
+    }
+
+    /**
+     * Copies of the state that later calls depend on besides the parameter's value, by slot name
+     * (a name without {@code "/"}), as float32, float64 or int64 arrays; empty (the default) for
+     * a constraint that keeps none.
+     */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /**
+     * Replaces the state by {@code saved}, as exported by {@link #state()} (an empty map for a
+     * checkpoint that holds none); the arrays are copied.
+     *
+     * @throws IllegalArgumentException naming this constraint and the slot if {@code saved} does
+     *         not fit; the state is then unchanged
+     */
+    default void loadState(Map<String, INDArray> saved) {
+        if (!saved.isEmpty()) {
+            throw new IllegalArgumentException(describe() + ": expected no saved state (this constraint keeps none) "
+                    + "but got slots " + saved.keySet());
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.Batch;
 import io.structflow.core.data.DataLoader;
+import io.structflow.core.io.AtomicFiles;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.core.optim.LearningRateSchedule;
@@ -37,12 +38,14 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * accumulated in double, callbacks at the end of each epoch, a JSON-lines metrics log, an
  * optional progress bar and constraint report, and atomic checkpoints.
  *
- * <p><b>Resume.</b> With a checkpoint directory, {@link #fit()} first looks for
- * {@value Checkpoint#FILE_NAME} there and, if present, restores parameters, optimiser state,
- * counters and the metrics log's length, and continues at the saved epoch and batch. Because
- * the loader's batch order depends only on (seed, epoch), a run killed and resumed ends with the
- * same parameters as an uninterrupted run: the same operations run on the same values in the
- * same order.
+ * <p><b>Resume.</b> With a checkpoint directory, {@link #fit()} first deletes the temporary
+ * files of checkpoint saves that a killed process left there, then looks for
+ * {@value Checkpoint#FILE_NAME} and, if present, restores parameters, optimiser state,
+ * constraint state (warm starts of norm estimates), counters and the metrics log's length, and
+ * continues at the saved epoch and batch. Because the loader's batch order depends only on
+ * (seed, epoch), a run killed and resumed ends with the same parameters as an uninterrupted run:
+ * the same operations run on the same values in the same order. A checkpoint that holds more
+ * training than the configured epochs is refused rather than reported under the shorter count.
  *
  * <p><b>Metrics log.</b> One JSON object per line: at every epoch end
  * {@code {"event":"epoch","epoch":e,"step":s,"loss":…,"lr":…, <callback metrics>}}, and with
@@ -111,16 +114,25 @@ public final class Trainer {
      *         that step's update, so the parameters are those after the previous step) or a
      *         gradient is (naming the parameter)
      * @throws IOException if the checkpoint cannot be read or written, or the log written
-     * @throws IllegalArgumentException if the checkpoint does not fit the model or optimiser
+     * @throws IllegalArgumentException if the checkpoint does not fit the model or optimiser, or
+     *         holds more training than the configured number of epochs
      */
     public List<EpochResult> fit() throws IOException {
         Checkpoint.Progress start = new Checkpoint.Progress(0, 0, 0, loader.seed(), optimizer.learningRate(), 0, 0, 0);
         Path ckpt = checkpointFile();
         if (ckpt != null) {
             Files.createDirectories(checkpointDir);
+            AtomicFiles.deleteTemporaries(ckpt);
             if (Files.exists(ckpt)) {
                 Checkpoint saved = Checkpoint.load(ckpt);
                 Checkpoint.Progress p = saved.progress();
+                int needed = p.epoch() + (p.stepInEpoch() > 0 ? 1 : 0);
+                if (needed > epochs) {
+                    throw new IllegalArgumentException("checkpoint " + ckpt + ": holds " + p.epoch() + " trained epoch(s)"
+                            + (p.stepInEpoch() > 0 ? " and " + p.stepInEpoch() + " batch(es) of the next" : "")
+                            + " but the trainer is asked for " + epochs + " epoch(s); ask for at least " + needed
+                            + ", or " + Checkpoint.START_OVER);
+                }
                 if (loader.shuffle() && p.loaderSeed() != loader.seed()) {
                     throw new IllegalArgumentException("checkpoint " + ckpt + ": written with loader seed "
                             + p.loaderSeed() + " but the loader's seed is " + loader.seed()

@@ -242,4 +242,30 @@ class IdxReaderTest {
 
         assertMessageContains(e, file.toString(), "labels expected shape [N]", "[1, 2]");
     }
+    @Test
+    void read_randomBytes_isRejectedNamingTheFile() throws Exception {
+        byte[] noise = new byte[1000];
+        new java.util.Random(3).nextBytes(noise);
+        noise[0] = 0x13; // not the two zero bytes an IDX magic number starts with
+        Path file = write(dir.resolve("noise.idx"), noise);
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(file));
+
+        assertMessageContains(e, file.toString(), "bad magic number");
+    }
+
+    @Test
+    void read_emptyFile_isTruncated() throws Exception {
+        Path file = write(dir.resolve("empty.idx"), new byte[0]);
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(file));
+
+        assertMessageContains(e, file.toString(), "truncated", "4-byte IDX magic number");
+    }
+    @Test
+    void read_directory_isRejectedNamingIt() {
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(dir));
+
+        assertMessageContains(e, dir.toString(), "expected an IDX file but got a directory");
+    }
 }

@@ -127,4 +127,18 @@ class AtomicFilesTest {
 
         assertTrue(Files.notExists(target.getParent()));
     }
+    @Test
+    void deleteTemporaries_deletesOnlyTheTargetsLeftovers() throws Exception {
+        Path target = dir.resolve("results.json");
+        Path leftover = Files.write(dir.resolve(".results.json.7fa3.tmp"), new byte[0]);
+        List<Path> kept = List.of(Files.write(target, new byte[] {1}),
+                Files.write(dir.resolve(".results.json.notes.tmp"), new byte[0]),
+                Files.write(dir.resolve(".other.json.7fa3.tmp"), new byte[0]),
+                Files.write(dir.resolve("results.json.7fa3.tmp"), new byte[0]));
+        assertEquals(List.of(leftover), AtomicFiles.deleteTemporaries(target));
+        assertTrue(!Files.exists(leftover));
+        kept.forEach(f -> assertTrue(Files.exists(f), f + " kept"));
+        assertEquals(List.of(), AtomicFiles.deleteTemporaries(dir.resolve("missing/results.json")),
+                "a missing directory has no leftovers");
+    }
 }

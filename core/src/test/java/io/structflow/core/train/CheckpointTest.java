@@ -20,15 +20,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Round trip, and every way a checkpoint can be wrong: missing, truncated, garbage, foreign, failed save. */
+/**
+ * Round trip, and every way a checkpoint can be wrong: missing, empty, truncated, garbage, a
+ * flipped byte, an altered entry, another version, foreign, failed save.
+ */
 class CheckpointTest {
     private static final Checkpoint.Progress PROGRESS = new Checkpoint.Progress(3, 2, 23, 7, 0.005, 1.25, 64, 120);
 
@@ -117,10 +122,11 @@ class CheckpointTest {
         assertTrue(f.getMessage().contains("meta.json"), f.getMessage());
 
         Path shortEntry = tmp.resolve("short.zip");
-        String meta = "{\"format\":\"structflow-checkpoint\",\"version\":1,\"optimizer\":\"Adam\","
+        String meta = "{\"format\":\"structflow-checkpoint\",\"version\":2,\"optimizer\":\"Adam\","
                 + "\"progress\":{\"epoch\":0,\"stepInEpoch\":0,\"globalStep\":0,\"loaderSeed\":0,\"learningRate\":0.1,"
                 + "\"lossSum\":0,\"lossCount\":0,\"metricsBytes\":0},"
-                + "\"parameters\":[{\"name\":\"w\",\"dtype\":\"FLOAT\",\"shape\":[2]}],\"optimizerState\":[]}";
+                + "\"parameters\":[{\"name\":\"w\",\"dtype\":\"FLOAT\",\"shape\":[2]}],\"optimizerState\":[],"
+                + "\"constraintState\":[]}";
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(shortEntry))) {
             zip.putNextEntry(new ZipEntry("meta.json"));
             zip.write(meta.getBytes());
@@ -130,6 +136,178 @@ class CheckpointTest {
         }
         IOException s = assertThrows(IOException.class, () -> Checkpoint.load(shortEntry));
         assertTrue(s.getMessage().contains("parameters/w") && s.getMessage().contains("expected 8 bytes"), s.getMessage());
+    }
+
+    /** A copy of {@code src} at {@code dst} with each entry's bytes replaced by {@code edit(name, bytes)}. */
+    private static void rewrite(Path src, Path dst, BiFunction<String, byte[], byte[]> edit) throws IOException {
+        try (ZipFile in = new ZipFile(src.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(dst))) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                byte[] bytes;
+                try (var s = in.getInputStream(e)) {
+                    bytes = s.readAllBytes();
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(edit.apply(e.getName(), bytes));
+                out.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void firstDifference_isEmptyForTheSameStateAndNamesTheFirstDifferingValue() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        Adam adam = trained(model);
+        Checkpoint a = Checkpoint.load(saved(model, adam));
+        Path copy = tmp.resolve("copy.zip");
+        Checkpoint.save(copy, model, adam, PROGRESS);
+        assertEquals(java.util.Optional.empty(), a.firstDifference(Checkpoint.load(copy)));
+
+        Parameter bias = model.namedParameters().get("0.bias");
+        double[] b = bias.toDoubleArray();
+        b[2] = Math.nextUp((float) b[2]);
+        bias.updateInPlace(org.nd4j.linalg.factory.Nd4j.create(b, bias.shape(), 'c').castTo(DataType.FLOAT));
+        Checkpoint.save(copy, model, adam, PROGRESS);
+        String d = a.firstDifference(Checkpoint.load(copy)).orElseThrow();
+        assertTrue(d.startsWith("parameter 0.bias differs at flat index 2: "), d);
+    }
+
+    @Test
+    void load_anyFlippedByte_isRefusedNamingTheFileOrLeavesTheContentUnchanged() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        model.parameters().get(0).constrain(new CountingConstraint());
+        Path file = saved(model, trained(model));
+        Checkpoint original = Checkpoint.load(file);
+        byte[] bytes = Files.readAllBytes(file);
+        Path flipped = tmp.resolve("flipped.zip");
+        int refused = 0;
+        java.util.Set<String> namedEntries = new java.util.TreeSet<>();
+        java.util.regex.Pattern damaged = java.util.regex.Pattern.compile("entry \"([^\"]+)\" is damaged");
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] copy = bytes.clone();
+            copy[i] ^= 0x5A;
+            Files.write(flipped, copy);
+            Checkpoint read;
+            try {
+                read = Checkpoint.load(flipped);
+            } catch (IOException e) {
+                refused++;
+                java.util.regex.Matcher m = damaged.matcher(e.getMessage());
+                if (m.find()) {
+                    namedEntries.add(m.group(1));
+                }
+                assertTrue(e.getMessage().startsWith("checkpoint " + flipped + ": ") && e.getMessage().contains("--fresh")
+                        && !e.getMessage().contains("\n"), "byte " + i + ": " + e.getMessage());
+                continue;
+            }
+            assertEquals(java.util.Optional.empty(), original.firstDifference(read),
+                    "byte " + i + " flipped, yet the checkpoint loaded");
+        }
+        assertTrue(refused > bytes.length / 2, refused + " of " + bytes.length + " flips refused");
+        assertTrue(namedEntries.containsAll(List.of("meta.json", "parameters/0.weight", "optimizer/0.weight/exp_avg",
+                "constraints/0.weight/0/count")), "flips inside entries name them: " + namedEntries);
+    }
+
+    @Test
+    void load_entryReplacedWithItsCrcRecomputed_failsTheDigest() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        Path file = saved(model, trained(model));
+        Path altered = tmp.resolve("altered.zip");
+        rewrite(file, altered, (name, bytes) -> {
+            if (name.equals("parameters/0.bias")) {
+                bytes[bytes.length - 1] ^= 1; // the lowest bit of the last value; the zip gets a fresh CRC
+            }
+            return bytes;
+        });
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(altered));
+        assertTrue(e.getMessage().contains(altered.toString()) && e.getMessage().contains("SHA-256")
+                && e.getMessage().contains("--fresh"), e.getMessage());
+    }
+
+    @Test
+    void load_otherFormatVersionOrEmptyFile_isRefusedNamingBoth() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        Path file = saved(model, trained(model));
+        Path old = tmp.resolve("old.zip");
+        rewrite(file, old, (name, bytes) -> name.equals("meta.json")
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replace("\"version\" : 2", "\"version\" : 1")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8) : bytes);
+        IOException v = assertThrows(IOException.class, () -> Checkpoint.load(old));
+        assertEquals("checkpoint " + old + ": expected format version 2 but got 1; delete the checkpoint, or rerun with"
+                + " --fresh, to start over", v.getMessage());
+
+        Path empty = tmp.resolve("empty.zip");
+        Files.write(empty, new byte[0]);
+        IOException z = assertThrows(IOException.class, () -> Checkpoint.load(empty));
+        assertEquals("checkpoint " + empty + ": the file is empty (0 bytes); delete the checkpoint, or rerun with"
+                + " --fresh, to start over", z.getMessage());
+
+        Path notJson = tmp.resolve("manifest.zip");
+        rewrite(file, notJson, (name, bytes) -> name.equals("meta.json") ? "{\"format\": ".getBytes() : bytes);
+        IOException m = assertThrows(IOException.class, () -> Checkpoint.load(notJson));
+        assertTrue(m.getMessage().startsWith("checkpoint " + notJson + ": meta.json is not valid JSON")
+                && !m.getMessage().contains("\n"), m.getMessage());
+    }
+
+    @Test
+    void saveLoadRestore_constraintState_roundTripsAndIsRefusedByAnotherModel() throws IOException {
+        Module model = TrainerTest.mlp(4, 1);
+        CountingConstraint counting = new CountingConstraint();
+        model.parameters().get(1).constrain(counting);
+        Adam adam = trained(model);
+        assertEquals(1, counting.count(), "the optimiser step projected once");
+        Path file = saved(model, adam);
+        Checkpoint ckpt = Checkpoint.load(file);
+        assertEquals(java.util.Set.of("0.bias/0/count"), ckpt.constraintState().keySet());
+
+        Module same = TrainerTest.mlp(4, 2);
+        CountingConstraint fresh = new CountingConstraint();
+        same.parameters().get(1).constrain(fresh);
+        ckpt.restore(same, new Adam(same, Adam.Config.defaults(0.01)));
+        assertEquals(1, fresh.count(), "restored");
+
+        Module unconstrained = TrainerTest.mlp(4, 2);
+        double[] before = unconstrained.parameters().get(1).toDoubleArray();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ckpt.restore(unconstrained, new Adam(unconstrained, Adam.Config.defaults(0.01))));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("\"0.bias/0/count\""),
+                e.getMessage());
+        assertArrayEquals(before, unconstrained.parameters().get(1).toDoubleArray(), 0.0, "nothing restored");
+
+        Module stateless = TrainerTest.mlp(4, 2);
+        stateless.parameters().get(1).constrain(new io.structflow.core.nn.Constraint() {
+            @Override
+            public String describe() {
+                return "stateless";
+            }
+
+            @Override
+            public void validate(Parameter p) {
+                // any parameter
+            }
+
+            @Override
+            public double violation(Parameter p) {
+                return 0;
+            }
+
+            @Override
+            public void projectInPlace(Parameter p) {
+                // the whole space
+            }
+        });
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> ckpt.restore(stateless, new Adam(stateless, Adam.Config.defaults(0.01))));
+        assertTrue(s.getMessage().contains("stateless") && s.getMessage().contains("count"), s.getMessage());
+
+        Module twoStateful = TrainerTest.mlp(4, 2);
+        CountingConstraint kept = new CountingConstraint();
+        twoStateful.parameters().get(1).constrain(kept);
+        twoStateful.parameters().get(2).constrain(new CountingConstraint());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ckpt.restore(twoStateful, new Adam(twoStateful, Adam.Config.defaults(0.01))));
+        assertTrue(missing.getMessage().contains("counting"), missing.getMessage());
+        assertEquals(0, kept.count(), "the state loaded into the first constraint is rolled back");
     }
 
     @Test

@@ -195,6 +195,51 @@ class TrainerTest {
     }
 
     @Test
+    void resume_statefulConstraint_equalsUninterruptedRunBitForBit() throws IOException {
+        Dataset data = PlanarData.twoMoons(128, 0.15, 5, DataType.FLOAT);
+        Function<Module, Optimizer> sgd = m -> {
+            m.parameters().get(0).constrain(new CountingConstraint());
+            return new Sgd(m, new Sgd.Config(0.1, 0.9, false, 0));
+        };
+        Module reference = mlp(8, 1);
+        trainer(reference, sgd.apply(reference), data, null, 4, 0, 0, null).fit();
+
+        Path dir = tmp.resolve("stateful");
+        Module first = mlp(8, 1); // dies in epoch 1, after the checkpoint of epoch 0
+        assertThrows(IllegalStateException.class, trainer(first, sgd.apply(first), data, dir, 4, 0, 6, null)::fit);
+
+        Module resumed = mlp(8, 2);
+        trainer(resumed, sgd.apply(resumed), data, dir, 4, 0, 0, null).fit();
+        assertSameParameters(reference, resumed, 0.0);
+    }
+
+    @Test
+    void fit_checkpointWithMoreEpochsThanAsked_isRefusedNamingBoth() throws IOException {
+        Dataset data = PlanarData.twoMoons(64, 0.1, 6, DataType.FLOAT);
+        Path dir = tmp.resolve("longer");
+        Module m = mlp(8, 1);
+        trainer(m, new Sgd(m, Sgd.Config.plain(0.1)), data, dir, 3, 0, 0, null).fit();
+        Module n = mlp(8, 1);
+        Trainer shorter = trainer(n, new Sgd(n, Sgd.Config.plain(0.1)), data, dir, 2, 0, 0, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, shorter::fit);
+        assertEquals("checkpoint " + dir.resolve(Checkpoint.FILE_NAME) + ": holds 3 trained epoch(s) but the trainer is"
+                + " asked for 2 epoch(s); ask for at least 3, or delete the checkpoint, or rerun with --fresh, to start"
+                + " over", e.getMessage());
+    }
+
+    @Test
+    void fit_temporaryFilesOfKilledSaves_areDeletedOnStart() throws IOException {
+        Dataset data = PlanarData.twoMoons(64, 0.1, 6, DataType.FLOAT);
+        Path dir = Files.createDirectories(tmp.resolve("leftovers"));
+        Path leftover = Files.write(dir.resolve(".checkpoint.zip.1f3a9c.tmp"), new byte[0]);
+        Path unrelated = Files.write(dir.resolve(".other.zip.1f3a9c.tmp"), new byte[0]);
+        Module m = mlp(8, 1);
+        trainer(m, new Sgd(m, Sgd.Config.plain(0.1)), data, dir, 1, 0, 0, null).fit();
+        assertTrue(!Files.exists(leftover), "the leftover of a killed save is deleted");
+        assertTrue(Files.exists(unrelated), "other files are kept");
+    }
+
+    @Test
     void resume_withAnotherLoaderSeed_isRefused() throws IOException {
         Dataset data = PlanarData.twoMoons(64, 0.1, 6, DataType.FLOAT);
         Module m = mlp(8, 1);

@@ -94,7 +94,9 @@ public final class RobustExperiment {
      * @param settings the optimiser, loss and schedule
      * @param dir      the network's checkpoint directory (created)
      * @param progress whether to show a progress bar
-     * @throws IllegalArgumentException if {@code dir} holds a checkpoint of another configuration
+     * @throws IllegalArgumentException if {@code dir} holds a checkpoint of another configuration,
+     *         or one with more epochs than {@code settings} asks for
+     * @throws IOException naming the file if the checkpoint or its {@code config.json} is damaged
      */
     public static TrainingOutcome train(RobustNetworks.Network network, Architecture arch, Dataset train,
                                         TrainingSettings settings, Path dir, boolean progress) throws IOException {
@@ -108,9 +110,10 @@ public final class RobustExperiment {
         Map<String, Object> canonical = JSON.readValue(JSON.writeValueAsBytes(fingerprint), Map.class);
         Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
         Path config = dir.resolve(FINGERPRINT);
+        AtomicFiles.deleteTemporaries(config);
         int before = 0;
         if (Files.exists(ckpt)) {
-            Map<?, ?> saved = Files.exists(config) ? JSON.readValue(config.toFile(), Map.class) : Map.of();
+            Map<?, ?> saved = Files.exists(config) ? readFingerprint(config) : Map.of();
             if (!canonical.equals(saved)) {
                 throw new IllegalArgumentException("--out: " + dir + " holds a checkpoint of another configuration ("
                         + saved + ", now " + canonical + "); use another --out directory or --fresh to discard it");
@@ -142,6 +145,18 @@ public final class RobustExperiment {
         long t0 = System.nanoTime();
         List<EpochResult> epochs = trainer.fit();
         return new TrainingOutcome(before, epochs, (System.nanoTime() - t0) / 1e9, settings.compiled());
+    }
+
+    /** The saved fingerprint; a file that is not a JSON object is an IOException of one line naming it. */
+    private static Map<?, ?> readFingerprint(Path config) throws IOException {
+        try {
+            return JSON.readValue(config.toFile(), Map.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(config + ": expected the JSON object of a checkpoint's configuration but "
+                    + e.getOriginalMessage().lines().findFirst().orElse("could not parse it")
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")") + "; delete it, or rerun with --fresh, to start over");
+        }
     }
 
     /**

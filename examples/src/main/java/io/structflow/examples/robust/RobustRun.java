@@ -2,6 +2,7 @@ package io.structflow.examples.robust;
 
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
+import io.structflow.core.io.AtomicFiles;
 import io.structflow.core.train.Checkpoint;
 import io.structflow.examples.support.Results;
 import io.structflow.examples.support.Table;
@@ -92,6 +93,7 @@ public final class RobustRun {
             Path dir = o.out().resolve(kind.key());
             if (o.fresh()) {
                 Files.deleteIfExists(dir.resolve(Checkpoint.FILE_NAME));
+                AtomicFiles.deleteTemporaries(dir.resolve(Checkpoint.FILE_NAME));
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);

@@ -19,13 +19,15 @@ public final class Results {
     }
 
     /**
-     * Writes {@code values} as {@code dir/results.json}, creating {@code dir}.
+     * Writes {@code values} as {@code dir/results.json}, creating {@code dir} and deleting the
+     * temporary files that a process killed while writing it left there.
      *
      * @return the file written
      */
     public static Path write(Path dir, Map<String, ?> values) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("results.json");
+        AtomicFiles.deleteTemporaries(file);
         byte[] bytes = JSON.writeValueAsBytes(values);
         AtomicFiles.write(file, out -> out.write(bytes));
         return file;

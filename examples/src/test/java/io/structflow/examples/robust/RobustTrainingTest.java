@@ -1,5 +1,6 @@
 package io.structflow.examples.robust;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,5 +110,58 @@ class RobustTrainingTest {
         IllegalArgumentException init = assertThrows(IllegalArgumentException.class, () -> RobustExperiment.train(
                 RobustNetworks.build(NetworkKind.PRESCRIBED, SMALL, 10), SMALL, train, one.withEpochs(2), dir, false));
         assertTrue(init.getMessage().contains("some_earlier_scheme"), init.getMessage());
+    }
+    @Test
+    void resume_afterOneEpoch_equalsUninterruptedRunBitForBit(@TempDir Path dir) throws IOException {
+        Dataset train = data.trainingSet(256, DataType.FLOAT);
+        TrainingSettings two = new TrainingSettings(2, 64, 0.05, 0.9, 1, 0.5, 0.15, 1e-4, 3, true);
+        for (NetworkKind kind : new NetworkKind[] {NetworkKind.NON_EXPANSIVE, NetworkKind.FLEXIBLE}) {
+            RobustNetworks.Network reference = RobustNetworks.build(kind, SMALL, 10);
+            RobustExperiment.train(reference, SMALL, train, two, dir.resolve(kind.key() + "-whole"), false);
+
+            Path resumedDir = dir.resolve(kind.key() + "-resumed");
+            RobustExperiment.train(RobustNetworks.build(kind, SMALL, 10), SMALL, train, two.withEpochs(1), resumedDir,
+                    false);
+            RobustNetworks.Network resumed = RobustNetworks.build(kind, SMALL, 10);
+            RobustExperiment.train(resumed, SMALL, train, two, resumedDir, false);
+            reference.model().namedParameters().forEach((n, p) -> assertArrayEquals(p.toDoubleArray(),
+                    resumed.model().namedParameters().get(n).toDoubleArray(), 0.0, kind.key() + ": parameter " + n));
+        }
+    }
+
+    @Test
+    void train_fewerEpochsThanTheCheckpointHolds_isRefusedNamingBoth(@TempDir Path dir) throws IOException {
+        Dataset train = data.trainingSet(128, DataType.FLOAT);
+        TrainingSettings two = new TrainingSettings(2, 64, 0.01, 0.9, 4, 0.1, 0.15, 0, 2, true);
+        RobustExperiment.train(RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10), SMALL, train, two, dir, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10), SMALL, train, two.withEpochs(1), dir, false));
+        assertTrue(e.getMessage().contains("holds 2 trained epoch(s)") && e.getMessage().contains("asked for 1 epoch(s)")
+                && e.getMessage().contains("--fresh"), e.getMessage());
+    }
+
+    @Test
+    void train_garbageConfigJson_isOneLineNamingTheFile(@TempDir Path dir) throws IOException {
+        Dataset train = data.trainingSet(128, DataType.FLOAT);
+        TrainingSettings one = new TrainingSettings(1, 64, 0.01, 0.9, 4, 0.1, 0.15, 0, 2, true);
+        RobustExperiment.train(RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10), SMALL, train, one, dir, false);
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"network\": \"non_expansive\",\n  garbage");
+        IOException e = assertThrows(IOException.class, () -> RobustExperiment.train(
+                RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10), SMALL, train, one, dir, false));
+        assertTrue(e.getMessage().startsWith(config + ": expected the JSON object of a checkpoint's configuration but ")
+                && e.getMessage().contains("line 2") && e.getMessage().contains("--fresh")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void train_leftoverTemporaryFiles_areDeletedOnStart(@TempDir Path dir) throws IOException {
+        Dataset train = data.trainingSet(128, DataType.FLOAT);
+        TrainingSettings one = new TrainingSettings(1, 64, 0.01, 0.9, 4, 0.1, 0.15, 0, 2, true);
+        Files.createDirectories(dir);
+        Path checkpointLeftover = Files.write(dir.resolve(".checkpoint.zip.5d2e.tmp"), new byte[0]);
+        Path configLeftover = Files.write(dir.resolve(".config.json.5d2e.tmp"), new byte[0]);
+        RobustExperiment.train(RobustNetworks.build(NetworkKind.NON_EXPANSIVE, SMALL, 10), SMALL, train, one, dir, false);
+        assertTrue(!Files.exists(checkpointLeftover) && !Files.exists(configLeftover), "leftovers deleted");
     }
 }
