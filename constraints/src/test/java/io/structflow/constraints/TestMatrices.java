@@ -63,6 +63,11 @@ public final class TestMatrices {
 
     /** Largest singular value of an m×n matrix (row-major) as √λ_max(MᵀM), by Jacobi. */
     public static double largestSingularValue(double[] w, int m, int n) {
+        return singularValues(w, m, n)[0];
+    }
+
+    /** The n values √max(λᵢ(MᵀM), 0) of an m×n matrix (row-major), descending, by Jacobi. */
+    public static double[] singularValues(double[] w, int m, int n) {
         double[][] g = new double[n][n];
         for (int a = 0; a < n; a++) {
             for (int b = 0; b < n; b++) {
@@ -73,11 +78,8 @@ public final class TestMatrices {
                 g[a][b] = s;
             }
         }
-        double max = 0;
-        for (double e : symmetricEigenvalues(g)) {
-            max = Math.max(max, e);
-        }
-        return Math.sqrt(max);
+        return java.util.Arrays.stream(symmetricEigenvalues(g)).map(e -> -Math.sqrt(Math.max(e, 0))).sorted()
+                .map(s -> -s).toArray();
     }
 
     /** U diag(s) Vᵀ with random orthogonal U [m, m] and V [n, n] (float64). */

@@ -93,6 +93,21 @@ public final class ConvOperatorNorm implements OperatorNorm {
         return Math.sqrt(r.value());
     }
 
+    /**
+     * Block Lanczos on {@code 𝒦ᵀ𝒦} ({@link OperatorNorm#topSingularValues}), one conv2d and one
+     * convTranspose2d per product; k ≤ C·H·W with C the kernel's input channels.
+     */
+    @Override
+    public double[] topSingularValues(INDArray kernel, int k) {
+        if (kernel.rank() != 4) {
+            throw Messages.badArgument("ConvOperatorNorm.topSingularValues", "kernel",
+                    "[outChannels, inChannels, kH, kW]", java.util.Arrays.toString(kernel.shape()));
+        }
+        int n = (int) (kernel.size(1) * height * width);
+        return Lanczos.topSingularValues("ConvOperatorNorm.topSingularValues", x -> gramProduct(kernel, x), n, k,
+                settings);
+    }
+
     /** {@code convTranspose2d(conv2d(x, K), K)}: 𝒦ᵀ𝒦 applied to images x. */
     private Tensor gram(Tensor x, INDArray kernel) {
         Tensor k = Tensor.constant(kernel);

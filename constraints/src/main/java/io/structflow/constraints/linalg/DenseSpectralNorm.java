@@ -7,6 +7,7 @@ import io.structflow.constraints.internal.WarmStart;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -61,8 +62,16 @@ public final class DenseSpectralNorm implements OperatorNorm {
         if (v == null || v.length != n) {
             v = randomVector(rng, n);
         }
+        Lanczos.Result r = Lanczos.largest(gram(w, m, n), v, settings);
+        products = r.products();
+        v = r.vector();
+        return Math.sqrt(r.value());
+    }
+
+    /** {@code x ↦ WᵀWx} for W {@code [m, n]} stored row-major in {@code w}; one buffer of m reused. */
+    private static UnaryOperator<double[]> gram(double[] w, int m, int n) {
         double[] u = new double[m];
-        Lanczos.Result r = Lanczos.largest(x -> {
+        return x -> {
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int j = 0; j < n; j++) {
@@ -77,10 +86,20 @@ public final class DenseSpectralNorm implements OperatorNorm {
                 }
             }
             return out;
-        }, v, settings);
-        products = r.products();
-        v = r.vector();
-        return Math.sqrt(r.value());
+        };
+    }
+
+    /** Block Lanczos on WᵀW ({@link OperatorNorm#topSingularValues}); k ≤ n, and values past min(m, n) are 0. */
+    @Override
+    public double[] topSingularValues(INDArray weight, int k) {
+        if (weight.rank() != 2) {
+            throw Messages.badArgument("DenseSpectralNorm.topSingularValues", "weight", "a matrix [m, n]",
+                    java.util.Arrays.toString(weight.shape()));
+        }
+        int m = (int) weight.size(0);
+        int n = (int) weight.size(1);
+        return Lanczos.topSingularValues("DenseSpectralNorm.topSingularValues", gram(StoredValues.read(weight), m, n),
+                n, k, settings);
     }
 
     /** Gram iteration on W itself ({@link GramIteration}). */

@@ -1,6 +1,12 @@
 package io.structflow.constraints.linalg;
 
+import io.structflow.constraints.internal.Messages;
+import io.structflow.constraints.internal.SplitMix64;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * The largest eigenpair of a symmetric positive semi-definite operator M (here {@code 𝒜ᵀ𝒜}) by
@@ -9,7 +15,8 @@ import java.util.function.UnaryOperator;
  * the power iterate's Rayleigh quotient and converges like {@code exp(−2k√gap)} instead of
  * {@code (1 − gap)^k} — which matters for convolution operators, whose top singular values
  * cluster. Every Ritz value is a lower bound of λ_max. Reference: Golub &amp; Van Loan,
- * <i>Matrix Computations</i>, 4th ed., §10.1–10.3.
+ * <i>Matrix Computations</i>, 4th ed., §10.1–10.3. {@link #top} gives the k largest eigenvalues
+ * the same way with a block of k vectors.
  */
 final class Lanczos {
     private Lanczos() {
@@ -82,6 +89,124 @@ final class Lanczos {
             }
         }
         return new Result(theta, x, products);
+    }
+
+    /**
+     * The {@code k} largest singular values {@code σ₁ ≥ … ≥ σ_k} of an operator 𝒜, as
+     * {@code √max(θᵢ, 0)} for the k largest Ritz values θᵢ of {@code 𝒜ᵀ𝒜} from {@link #top}: each
+     * at most the singular value of its rank, not a certified bound. Cold-started from k vectors of
+     * a generator seeded with {@code settings.seed()}, so the same operator gives the same values.
+     *
+     * @param where the calling method, for the message when k is out of range
+     * @param gram  {@code x ↦ 𝒜ᵀ𝒜x} on vectors of length n; not mutating x
+     * @param n     the input dimension of 𝒜
+     * @param k     how many, {@code 1 ≤ k ≤ n}
+     */
+    static double[] topSingularValues(String where, UnaryOperator<double[]> gram, int n, int k,
+                                      NormEstimateSettings settings) {
+        if (k < 1 || k > n) {
+            throw Messages.badArgument(where, "k", "1 ≤ k ≤ " + n + " (the operator's input dimension)", k);
+        }
+        double[] theta = top(gram, n, k, new SplitMix64(settings.seed()), settings);
+        double[] sigma = new double[k];
+        for (int i = 0; i < k; i++) {
+            sigma[i] = Math.sqrt(Math.max(theta[i], 0));
+        }
+        return sigma;
+    }
+
+    /**
+     * The {@code count} largest Ritz values {@code θ₁ ≥ … ≥ θ_count} of a symmetric positive
+     * semi-definite M on ℝⁿ by block Lanczos with full reorthogonalisation and thick restarts. A
+     * block of {@code count} random vectors (so that an eigenvalue of multiplicity up to count
+     * shows all its copies, which one start vector cannot) and then, block by block, M times the
+     * newest vectors extend an orthonormal basis Q of at most {@code max(krylovDimension, 3·count)}
+     * vectors (and n); the Ritz values are the eigenvalues of {@code QᵀMQ}, and a restart keeps the
+     * count leading Ritz vectors and continues from their residuals. Stops when every kept pair
+     * has {@code ‖My − θy‖ ≤ tolerance·θ₁}, when Q spans ℝⁿ or M maps it into itself, or after
+     * about {@code maxProducts} products. By Cauchy interlacing {@code θᵢ ≤ λᵢ(M)} for every i.
+     * Reference: Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., §10.3.6 (block Lanczos);
+     * Wu &amp; Simon, SIAM J. Matrix Anal. Appl. 22 (2000) (thick restart).
+     *
+     * @param count {@code 1 ≤ count ≤ n}
+     * @return count values, descending
+     */
+    static double[] top(UnaryOperator<double[]> m, int n, int count, SplitMix64 rng,
+                        NormEstimateSettings settings) {
+        int limit = Math.min(n, Math.max(settings.krylovDimension(), 3 * count));
+        List<double[]> basis = new ArrayList<>();
+        List<double[]> images = new ArrayList<>();
+        List<double[]> candidates = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            candidates.add(DenseSpectralNorm.randomVector(rng, n));
+        }
+        int products = 0;
+        while (true) {
+            int before = basis.size();
+            for (double[] c : candidates) {
+                if (basis.size() == limit || products >= settings.maxProducts() && basis.size() >= count) {
+                    break;
+                }
+                double[] q = c.clone();
+                double size = norm(q);
+                for (int pass = 0; pass < 2; pass++) {
+                    for (double[] b : basis) {
+                        axpy(-dot(b, q), b, q);
+                    }
+                }
+                double left = norm(q);
+                if (left > 1e-10 * size) {
+                    basis.add(scale(q, 1 / left));
+                    images.add(m.apply(q));
+                    products++;
+                }
+            }
+            boolean grew = basis.size() > before;
+            if (grew && basis.size() < limit && products < settings.maxProducts()) {
+                candidates = new ArrayList<>(images.subList(before, basis.size()));
+                continue;
+            }
+            int p = basis.size();
+            double[][] h = new double[p][p];
+            for (int i = 0; i < p; i++) {
+                for (int j = i; j < p; j++) {
+                    h[i][j] = 0.5 * (dot(basis.get(i), images.get(j)) + dot(basis.get(j), images.get(i)));
+                    h[j][i] = h[i][j];
+                }
+            }
+            double[][] vectors = new double[p][p];
+            double[] values = jacobi(h, vectors);
+            int[] order = IntStream.range(0, p).boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> values[i]).reversed())
+                    .mapToInt(Integer::intValue).toArray();
+            double[] theta = new double[count];
+            List<double[]> ritz = new ArrayList<>();
+            List<double[]> ritzImages = new ArrayList<>();
+            List<double[]> residuals = new ArrayList<>();
+            boolean converged = true;
+            double thetaMax = Math.max(values[order[0]], 0);
+            for (int r = 0; r < count; r++) {
+                theta[r] = values[order[r]];
+                double[] y = new double[n];
+                double[] my = new double[n];
+                for (int i = 0; i < p; i++) {
+                    axpy(vectors[i][order[r]], basis.get(i), y);
+                    axpy(vectors[i][order[r]], images.get(i), my);
+                }
+                double[] residual = my.clone();
+                axpy(-theta[r], y, residual);
+                converged &= norm(residual) <= settings.tolerance() * thetaMax;
+                ritz.add(y);
+                ritzImages.add(my);
+                residuals.add(residual);
+            }
+            if (converged || !grew || p == n || products >= settings.maxProducts()) {
+                return theta;
+            }
+            basis = ritz;
+            images = ritzImages;
+            candidates = residuals;
+        }
     }
 
     /** Eigenvalues of a small symmetric matrix (destroyed) by cyclic Jacobi; eigenvectors in the columns of {@code v}. */

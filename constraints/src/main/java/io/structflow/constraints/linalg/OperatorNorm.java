@@ -43,6 +43,21 @@ public interface OperatorNorm {
      */
     boolean certifiedAtMost(INDArray weight, double bound);
 
+    /**
+     * The {@code k} largest singular values {@code σ₁ ≥ … ≥ σ_k} of the operator of {@code weight}:
+     * the square roots of the k largest Ritz values of {@code 𝒜ᵀ𝒜} by block Lanczos. Estimates,
+     * not bounds: each is at most the singular value of its rank (a lower bound in the Ritz sense,
+     * by Cauchy interlacing) and converges to it; claims and certificates use {@link #upperBound}.
+     * Cold-started from seeded random vectors, so the same weight gives the same values; the warm
+     * start of {@link #estimate} is neither used nor changed.
+     *
+     * @param weight the weight's value (not mutated)
+     * @param k      how many, {@code 1 ≤ k ≤} the operator's input dimension (n for {@code W [m, n]},
+     *               {@code C·H·W} for a kernel on {@code C×H×W} images); values past the rank are 0
+     * @return k values, descending
+     */
+    double[] topSingularValues(INDArray weight, int k);
+
     /** Throws an {@link IllegalArgumentException} naming {@code where} if {@code weight} does not fit this operator. */
     void validate(String where, Parameter weight);
 

@@ -1,7 +1,8 @@
 /**
  * Linear algebra the constraints need: a differentiable linear solve (for the Cayley
  * parametrisation) and operator-norm estimators by warm-started power iteration, for dense
- * weights and for convolution operators with padding and stride.
+ * weights and for convolution operators with padding and stride; the top k singular values by
+ * block Lanczos ({@link io.structflow.constraints.linalg.OperatorNorm#topSingularValues}, estimates).
  *
  * <table>
  *   <caption>Estimators</caption>

@@ -1,5 +1,6 @@
 package io.structflow.constraints.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,71 @@ class OperatorNormTest {
         double exact = TestMatrices.largestSingularValue(matrix, m[0], 2 * 14 * 14);
         double u = new ConvOperatorNorm(g, 14, 14).upperBound(k.value());
         assertTrue(u >= exact && u <= 1.03 * exact, "bound " + u + " vs exact " + exact);
+    }
+
+    @Test
+    void denseTopSingularValues_constructedValuesWithARepeatedOne_matchAndStayBelow() {
+        double[] s = {3.0, 2.4, 2.4, 1.0, 0.5, 0.1, 0.0};
+        Tensor w = TestMatrices.withSingularValues(13, 9, 7, s);
+        DenseSpectralNorm norm = new DenseSpectralNorm();
+        double[] top = norm.topSingularValues(w.value(), 5);
+        assertEquals(5, top.length);
+        for (int i = 0; i < top.length; i++) {
+            assertEquals(s[i], top[i], 1e-9 * s[0], "σ" + (i + 1));
+            assertTrue(top[i] <= s[i] * (1 + 1e-12) + 1e-12, "a Ritz value is a lower bound: σ" + (i + 1) + " " + top[i]);
+        }
+        assertArrayEquals(top, norm.topSingularValues(w.value(), 5), "cold-started from a seed: deterministic");
+    }
+
+    @Test
+    void denseTopSingularValues_clusteredLargeSpectrum_convergeThroughRestarts() {
+        double[] s = new double[60];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = i < 4 ? new double[] {1.0, 0.99, 0.99, 0.98}[i] : 0.95 * Math.pow(0.97, i);
+        }
+        Tensor w = TestMatrices.withSingularValues(15, 80, 60, s);
+        double[] top = new DenseSpectralNorm().topSingularValues(w.value(), 6);
+        for (int i = 0; i < top.length; i++) {
+            assertEquals(s[i], top[i], 1e-8, "σ" + (i + 1));
+        }
+    }
+
+    @Test
+    void denseTopSingularValues_allOfAWideMatrix_endInZeros() {
+        Tensor w = TestMatrices.withSingularValues(14, 3, 5, 2.0, 1.0, 0.5);
+        double[] all = new DenseSpectralNorm().topSingularValues(w.value(), 5);
+        assertArrayEquals(new double[] {2.0, 1.0, 0.5, 0.0, 0.0}, all, 1e-7);
+    }
+
+    /** Padding 1 with stride 1 (tight settings) and 2 (the convolution defaults), k of 72 values. */
+    @Test
+    void convTopSingularValues_strides1And2_matchExplicitMatrixAndStayBelow() {
+        NormEstimateSettings[] settings = {NormEstimateSettings.defaults(), NormEstimateSettings.convolution()};
+        double[] tolerance = {1e-7, 1e-4};
+        for (int stride = 1; stride <= 2; stride++) {
+            Tensor k = Tensor.randn(D, new SplittableRandom(6 + stride), 1 + stride, 2, 3, 3);
+            ConvGeometry g = new ConvGeometry(stride, stride, 1, 1);
+            int[] m = new int[1];
+            double[] exact = TestMatrices.singularValues(convMatrix(k, g, 2, 6, 6, m), m[0], 72);
+            double[] top = new ConvOperatorNorm(g, 6, 6, settings[stride - 1]).topSingularValues(k.value(), 6);
+            for (int i = 0; i < top.length; i++) {
+                String what = "stride " + stride + ", σ" + (i + 1);
+                assertEquals(exact[i], top[i], tolerance[stride - 1] * exact[0], what);
+                assertTrue(top[i] <= exact[i] + 1e-10 * exact[0], "a Ritz value is a lower bound: " + what);
+            }
+        }
+    }
+
+    @Test
+    void topSingularValues_kOutOfRange_throwsNamingK() {
+        Tensor w = Tensor.randn(D, new SplittableRandom(9), 4, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DenseSpectralNorm().topSingularValues(w.value(), 4));
+        assertEquals("DenseSpectralNorm.topSingularValues: k expected 1 ≤ k ≤ 3 (the operator's input dimension) "
+                + "but got 4", e.getMessage());
+        Tensor kernel = Tensor.randn(D, new SplittableRandom(10), 1, 1, 3, 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> new ConvOperatorNorm(new ConvGeometry(1, 1, 1, 1), 2, 2).topSingularValues(kernel.value(), 0));
     }
 
     @Test

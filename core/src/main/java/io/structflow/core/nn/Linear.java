@@ -29,6 +29,26 @@ public final class Linear extends Module {
         bias = withBias ? register("bias", Parameter.of("bias", Tensor.uniform(type, rng, -bound, bound, out))) : null;
     }
 
+    private Linear(Parameter weight, Parameter bias) {
+        this.weight = register("weight", weight);
+        this.bias = bias == null ? null : register("bias", bias);
+    }
+
+    /**
+     * The map with the given weights, copied: later changes to the arguments do not reach the layer.
+     *
+     * @param weight W, {@code [out, in]}
+     * @param bias   b, {@code [out]} of W's element type, or null for a map without bias
+     */
+    public static Linear fromWeights(Tensor weight, Tensor bias) {
+        GivenWeights given = new GivenWeights("Linear.fromWeights");
+        given.require("weight", weight, "out", "in");
+        if (bias != null) {
+            given.require("bias", bias, "out");
+        }
+        return new Linear(Parameter.of("weight", weight), bias == null ? null : Parameter.of("bias", bias));
+    }
+
     /** W, {@code [out, in]}. */
     public Parameter weight() {
         return weight;

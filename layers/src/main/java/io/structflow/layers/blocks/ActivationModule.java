@@ -2,6 +2,7 @@ package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,11 +25,29 @@ public final class ActivationModule extends SympNetModule {
      * @param sigma     σ
      */
     public ActivationModule(int dimension, Half half, Activation sigma, long seed, DataType type) {
-        super(dimension, half);
+        this(half, sigma, Tensor.randn(type, new SplittableRandom(seed),
+                Checks.atLeast("ActivationModule", "dimension", 1, dimension)).mul(1.0 / Math.sqrt(dimension)));
+    }
+
+    /** Copies the tensor, already checked, into the parameter. */
+    private ActivationModule(Half half, Activation sigma, Tensor a) {
+        super((int) a.size(0), half);
         Checks.notNull("ActivationModule", "sigma", sigma);
         this.sigma = sigma;
-        SplittableRandom rng = new SplittableRandom(seed);
-        scale = register("a", Parameter.of("a", Tensor.randn(type, rng, dimension).mul(1.0 / Math.sqrt(dimension))));
+        scale = register("a", Parameter.of("a", a));
+    }
+
+    /**
+     * The module with the given weight, copied into the parameter of the same name.
+     *
+     * @param half  the half moved
+     * @param sigma σ
+     * @param a     {@code [d]}
+     * @throws IllegalArgumentException naming the argument if its shape or element type is wrong
+     */
+    public static ActivationModule fromWeights(Half half, Activation sigma, Tensor a) {
+        new GivenWeights("ActivationModule.fromWeights").require("a", a, "d");
+        return new ActivationModule(half, sigma, a);
     }
 
     /** a, {@code [d]}. */

@@ -3,6 +3,7 @@ package io.structflow.layers.blocks;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.Invertible;
 import io.structflow.layers.Property;
@@ -65,9 +66,43 @@ public final class AdditiveCoupling extends Module implements Structured, Invert
         Checks.notNull("AdditiveCoupling.perceptron", "sigma", sigma);
         int split = width / 2;
         SplittableRandom rng = new SplittableRandom(seed);
-        Perceptron f = new Perceptron(width - split, hidden, split, sigma, rng, type);
-        Perceptron g = new Perceptron(split, hidden, width - split, sigma, rng, type);
+        Perceptron f = Perceptron.random(width - split, hidden, split, sigma, rng, type);
+        Perceptron g = Perceptron.random(split, hidden, width - split, sigma, rng, type);
         return new AdditiveCoupling(width, split, f, g);
+    }
+
+    /**
+     * The block with one-hidden-layer perceptrons {@code f(u) = W₂σ(W₁u + b₁) + b₂} and g of the
+     * same form, from given weights, copied; its {@link #namedParameters()} are
+     * {@code f.W1, f.b1, f.W2, f.b2, g.W1, g.b1, g.W2, g.b2}. With d₁ = split the size of x₁ and d₂
+     * that of x₂ (n = d₁ + d₂):
+     *
+     * @param sigma σ of both perceptrons
+     * @param fW1   {@code [hf, d₂]}
+     * @param fb1   {@code [hf]}
+     * @param fW2   {@code [d₁, hf]}
+     * @param fb2   {@code [d₁]}
+     * @param gW1   {@code [hg, d₁]}
+     * @param gb1   {@code [hg]}
+     * @param gW2   {@code [d₂, hg]}
+     * @param gb2   {@code [d₂]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static AdditiveCoupling fromWeights(Activation sigma, Tensor fW1, Tensor fb1, Tensor fW2, Tensor fb2,
+                                               Tensor gW1, Tensor gb1, Tensor gW2, Tensor gb2) {
+        Checks.notNull("AdditiveCoupling.fromWeights", "sigma", sigma);
+        GivenWeights given = new GivenWeights("AdditiveCoupling.fromWeights");
+        given.require("fW1", fW1, "hf", "d₂");
+        given.require("fb1", fb1, "hf");
+        given.require("fW2", fW2, "d₁", "hf");
+        given.require("fb2", fb2, "d₁");
+        given.require("gW1", gW1, "hg", "d₁");
+        given.require("gb1", gb1, "hg");
+        given.require("gW2", gW2, "d₂", "hg");
+        given.require("gb2", gb2, "d₂");
+        int split = (int) given.size("d₁");
+        return new AdditiveCoupling(split + (int) given.size("d₂"), split, new Perceptron(sigma, fW1, fb1, fW2, fb2),
+                new Perceptron(sigma, gW1, gb1, gW2, gb2));
     }
 
     /** n. */

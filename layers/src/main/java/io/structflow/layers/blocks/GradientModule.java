@@ -2,6 +2,7 @@ package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
@@ -30,14 +31,41 @@ public final class GradientModule extends SympNetModule {
      * @param sigma     σ (tanh in the pendulum experiment)
      */
     public GradientModule(int dimension, int width, Half half, Activation sigma, long seed, DataType type) {
-        super(dimension, half);
-        Checks.atLeast("GradientModule", "width", 1, width);
+        this(dimension, width, half, sigma, new SplittableRandom(seed), type);
+    }
+
+    private GradientModule(int dimension, int width, Half half, Activation sigma, SplittableRandom rng, DataType type) {
+        this(half, sigma, Init.xavierUniform(type, rng, Checks.atLeast("GradientModule", "width", 1, width),
+                        Checks.atLeast("GradientModule", "dimension", 1, dimension)),
+                Tensor.randn(type, rng, width).mul(1.0 / Math.sqrt(width)), Tensor.zeros(type, width));
+    }
+
+    /** Copies the tensors, already checked, into parameters. */
+    private GradientModule(Half half, Activation sigma, Tensor K, Tensor a, Tensor b) {
+        super((int) K.size(1), half);
         Checks.notNull("GradientModule", "sigma", sigma);
         this.sigma = sigma;
-        SplittableRandom rng = new SplittableRandom(seed);
-        kernel = register("K", Parameter.of("K", Init.xavierUniform(type, rng, width, dimension)));
-        scale = register("a", Parameter.of("a", Tensor.randn(type, rng, width).mul(1.0 / Math.sqrt(width))));
-        bias = register("b", Parameter.of("b", Tensor.zeros(type, width)));
+        kernel = register("K", Parameter.of("K", K));
+        scale = register("a", Parameter.of("a", a));
+        bias = register("b", Parameter.of("b", b));
+    }
+
+    /**
+     * The module with the given weights, copied into the parameters of the same names.
+     *
+     * @param half  the half moved
+     * @param sigma σ
+     * @param K     {@code [width, d]}
+     * @param a     {@code [width]}
+     * @param b     {@code [width]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static GradientModule fromWeights(Half half, Activation sigma, Tensor K, Tensor a, Tensor b) {
+        GivenWeights given = new GivenWeights("GradientModule.fromWeights");
+        given.require("K", K, "width", "d");
+        given.require("a", a, "width");
+        given.require("b", b, "width");
+        return new GradientModule(half, sigma, K, a, b);
     }
 
     /** K, {@code [width, d]}. */

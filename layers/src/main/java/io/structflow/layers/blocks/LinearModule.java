@@ -1,6 +1,7 @@
 package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,10 +25,31 @@ public final class LinearModule extends SympNetModule {
      * @param half      the half moved
      */
     public LinearModule(int dimension, Half half, long seed, DataType type) {
-        super(dimension, half);
-        SplittableRandom rng = new SplittableRandom(seed);
-        a = register("A", Parameter.of("A", Tensor.randn(type, rng, dimension, dimension).mul(0.1 / Math.sqrt(dimension))));
-        c = register("c", Parameter.of("c", Tensor.zeros(type, dimension)));
+        this(half, Tensor.randn(type, new SplittableRandom(seed),
+                        Checks.atLeast("LinearModule", "dimension", 1, dimension), dimension)
+                        .mul(0.1 / Math.sqrt(dimension)), Tensor.zeros(type, dimension));
+    }
+
+    /** Copies the tensors, already checked, into parameters. */
+    private LinearModule(Half half, Tensor A, Tensor c) {
+        super((int) A.size(0), half);
+        a = register("A", Parameter.of("A", A));
+        this.c = register("c", Parameter.of("c", c));
+    }
+
+    /**
+     * The module with the given weights, copied into the parameters of the same names.
+     *
+     * @param half the half moved
+     * @param A    {@code [d, d]} (S = A + Aᵀ)
+     * @param c    {@code [d]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static LinearModule fromWeights(Half half, Tensor A, Tensor c) {
+        GivenWeights given = new GivenWeights("LinearModule.fromWeights");
+        given.require("A", A, "d", "d");
+        given.require("c", c, "d");
+        return new LinearModule(half, A, c);
     }
 
     /** A, {@code [d, d]} (S = A + Aᵀ). */

@@ -4,6 +4,7 @@ import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -50,31 +51,85 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
     private final OperatorNorm norm;
     private final long in;
 
-    private NormalisedLinear(WeightOperator operator, long in, long out, Scale scale, boolean normBounded,
-                             long seed, DataType type) {
-        String where = getClass().getSimpleName();
-        Checks.atLeast(where, "in", 1, (int) in);
-        Checks.atLeast(where, "out", 1, (int) out);
-        Checks.notNull(where, "scale", scale);
+    /** Copies the tensors, already checked; projects them onto their constraints (the identity inside). */
+    private NormalisedLinear(WeightOperator operator, Tensor weight, Scale scale, Tensor alpha, boolean normBounded) {
         this.operator = operator;
-        this.in = in;
+        this.in = weight.size(1);
         this.scale = scale;
         this.normBounded = normBounded;
         this.norm = operator.newNorm();
-        SplittableRandom rng = new SplittableRandom(seed);
-        weight = register("weight", Parameter.of("weight", Init.orthogonal(type, rng, operator.weightShape(out, in))));
+        this.weight = register("weight", Parameter.of("weight", weight));
         if (normBounded) {
-            weight.constrain(operator.normBound(1.0));
-            weight.projectInPlace();
+            this.weight.constrain(operator.normBound(1.0));
+            this.weight.projectInPlace();
         }
         if (scale == Scale.NONE) {
-            alpha = null;
+            this.alpha = null;
         } else {
-            alpha = register("alpha", Parameter.of("alpha", Tensor.ones(type, 1)));
+            this.alpha = register("alpha", Parameter.of("alpha", alpha));
             if (scale == Scale.AT_MOST_ONE) {
-                alpha.constrain(new StepBox(-1, 1));
+                this.alpha.constrain(new StepBox(-1, 1));
+                this.alpha.projectInPlace();
             }
         }
+    }
+
+    /** W (or K) with orthonormal rows or columns from the seed, α = 1. */
+    private static NormalisedLinear random(WeightOperator operator, long in, long out, Scale scale, boolean normBounded,
+                                           long seed, DataType type) {
+        Checks.atLeast("NormalisedLinear", "in", 1, (int) in);
+        Checks.atLeast("NormalisedLinear", "out", 1, (int) out);
+        Checks.notNull("NormalisedLinear", "scale", scale);
+        Tensor weight = Init.orthogonal(type, new SplittableRandom(seed), operator.weightShape(out, in));
+        return new NormalisedLinear(operator, weight, scale, scale == Scale.NONE ? null : Tensor.ones(type, 1),
+                normBounded);
+    }
+
+    /**
+     * The dense layer with the given weights, copied into the parameters of the same names; with
+     * {@code normBounded} W is projected onto {@code ‖W‖₂ ≤ 1}, with {@link Scale#AT_MOST_ONE} α onto
+     * {@code [−1, 1]} (both the identity inside).
+     *
+     * @param scale       how α is treated
+     * @param normBounded whether {@code ‖W‖₂ ≤ 1} is enforced
+     * @param weight      W, {@code [out, in]}
+     * @param alpha       α as {@code [1]}; null exactly for {@link Scale#NONE}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static NormalisedLinear denseFromWeights(Scale scale, boolean normBounded, Tensor weight, Tensor alpha) {
+        GivenWeights given = new GivenWeights("NormalisedLinear.denseFromWeights");
+        given.require("weight", weight, "out", "in");
+        return new NormalisedLinear(new WeightOperator.Dense(), weight, scale, checkedAlpha(given, scale, alpha),
+                normBounded);
+    }
+
+    /**
+     * The convolutional layer on {@code height × width} images with the given kernel, copied (see
+     * {@link #denseFromWeights} for the projections).
+     *
+     * @param weight K, {@code [out, in, k, k]}, k odd
+     * @param alpha  α as {@code [1]}; null exactly for {@link Scale#NONE}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static NormalisedLinear convFromWeights(long height, long width, Scale scale, boolean normBounded,
+                                                   Tensor weight, Tensor alpha) {
+        GivenWeights given = new GivenWeights("NormalisedLinear.convFromWeights");
+        int k = WeightOperator.Conv.checkedKernel(given, "weight", weight);
+        return new NormalisedLinear(new WeightOperator.Conv(k, height, width), weight, scale,
+                checkedAlpha(given, scale, alpha), normBounded);
+    }
+
+    private static Tensor checkedAlpha(GivenWeights given, Scale scale, Tensor alpha) {
+        if (scale == null) {
+            throw given.bad("scale", "a Scale", "null");
+        }
+        if (scale == Scale.NONE) {
+            if (alpha != null) {
+                throw given.bad("alpha", "null with Scale.NONE", java.util.Arrays.toString(alpha.shape()));
+            }
+            return null;
+        }
+        return given.require("alpha", alpha, "1");
     }
 
     /**
@@ -85,12 +140,12 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
      * @param scale how α is treated
      */
     public static NormalisedLinear dense(int in, int out, Scale scale, long seed, DataType type) {
-        return new NormalisedLinear(new WeightOperator.Dense(), in, out, scale, true, seed, type);
+        return random(new WeightOperator.Dense(), in, out, scale, true, seed, type);
     }
 
     /** The plain dense lift {@code y = Wx}: no scale, no norm bound. */
     public static NormalisedLinear plainDense(int in, int out, long seed, DataType type) {
-        return new NormalisedLinear(new WeightOperator.Dense(), in, out, Scale.NONE, false, seed, type);
+        return random(new WeightOperator.Dense(), in, out, Scale.NONE, false, seed, type);
     }
 
     /**
@@ -105,15 +160,15 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
      */
     public static NormalisedLinear conv(int inChannels, int outChannels, int kernelSize, long height, long width,
                                         Scale scale, long seed, DataType type) {
-        return new NormalisedLinear(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels,
-                scale, true, seed, type);
+        return random(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels, scale, true, seed,
+                type);
     }
 
     /** The plain convolutional lift {@code y = conv2d(x, K)}; {@code normBounded} adds {@code ‖K‖₂ ≤ 1}. */
     public static NormalisedLinear plainConv(int inChannels, int outChannels, int kernelSize, long height, long width,
                                              boolean normBounded, long seed, DataType type) {
-        return new NormalisedLinear(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels,
-                Scale.NONE, normBounded, seed, type);
+        return random(new WeightOperator.Conv(kernelSize, height, width), inChannels, outChannels, Scale.NONE,
+                normBounded, seed, type);
     }
 
     /** W or K. */

@@ -21,13 +21,23 @@ final class Perceptron extends Module {
     private final Activation sigma;
     private final int in;
 
-    Perceptron(int in, int hidden, int out, Activation sigma, SplittableRandom rng, DataType type) {
-        this.in = in;
+    /**
+     * Copies the tensors, already checked: W₁ {@code [hidden, in]}, b₁ {@code [hidden]},
+     * W₂ {@code [out, hidden]}, b₂ {@code [out]}.
+     */
+    Perceptron(Activation sigma, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        this.in = (int) w1.size(1);
         this.sigma = sigma;
-        w1 = register("W1", Parameter.of("W1", Init.xavierUniform(type, rng, hidden, in)));
-        b1 = register("b1", Parameter.of("b1", Tensor.zeros(type, hidden)));
-        w2 = register("W2", Parameter.of("W2", Init.xavierUniform(type, rng, out, hidden)));
-        b2 = register("b2", Parameter.of("b2", Tensor.zeros(type, out)));
+        this.w1 = register("W1", Parameter.of("W1", w1));
+        this.b1 = register("b1", Parameter.of("b1", b1));
+        this.w2 = register("W2", Parameter.of("W2", w2));
+        this.b2 = register("b2", Parameter.of("b2", b2));
+    }
+
+    /** Xavier-uniform weights, zero biases. */
+    static Perceptron random(int in, int hidden, int out, Activation sigma, SplittableRandom rng, DataType type) {
+        return new Perceptron(sigma, Init.xavierUniform(type, rng, hidden, in), Tensor.zeros(type, hidden),
+                Init.xavierUniform(type, rng, out, hidden), Tensor.zeros(type, out));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.structflow.layers.blocks;
 import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -40,50 +41,91 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
     private final OperatorNorm normA;
     private final OperatorNorm normB;
 
-    private ResNetBlock(WeightOperator operator, boolean naive, int features, int hidden, long seed, DataType type) {
-        Checks.atLeast("ResNetBlock", "features", 1, features);
-        Checks.atLeast("ResNetBlock", "hidden", 1, hidden);
-        Checks.notNull("ResNetBlock", "type", type);
+    /** Copies the tensors, already checked; the naive block projects A and B onto norm ≤ 1 (the identity inside). */
+    private ResNetBlock(WeightOperator operator, boolean naive, Tensor A, Tensor B, Tensor b) {
         this.operator = operator;
         this.naive = naive;
-        this.features = features;
-        SplittableRandom rng = new SplittableRandom(seed);
-        long[] shape = operator.weightShape(hidden, features);
-        a = register("A", Parameter.of("A", Init.orthogonal(type, rng, shape)));
-        b = register("B", Parameter.of("B", Init.orthogonal(type, rng, shape)));
-        bias = register("b", Parameter.of("b", Tensor.zeros(type, hidden)));
+        this.features = A.size(1);
+        a = register("A", Parameter.of("A", A));
+        this.b = register("B", Parameter.of("B", B));
+        bias = register("b", Parameter.of("b", b));
         normA = operator.newNorm();
         normB = operator.newNorm();
         if (naive) {
             a.constrain(operator.normBound(1.0));
-            b.constrain(operator.normBound(1.0));
+            this.b.constrain(operator.normBound(1.0));
             a.projectInPlace();
-            b.projectInPlace();
+            this.b.projectInPlace();
         }
+    }
+
+    /** A and B with orthonormal rows or columns from the seed, b = 0. */
+    private static ResNetBlock random(WeightOperator operator, boolean naive, int features, int hidden, long seed,
+                                      DataType type) {
+        Checks.atLeast("ResNetBlock", "features", 1, features);
+        Checks.atLeast("ResNetBlock", "hidden", 1, hidden);
+        Checks.notNull("ResNetBlock", "type", type);
+        SplittableRandom rng = new SplittableRandom(seed);
+        long[] shape = operator.weightShape(hidden, features);
+        return new ResNetBlock(operator, naive, Init.orthogonal(type, rng, shape), Init.orthogonal(type, rng, shape),
+                Tensor.zeros(type, hidden));
+    }
+
+    /**
+     * The dense block with the given weights, copied into the parameters of the same names; the
+     * naive block projects A and B onto {@code ‖·‖₂ ≤ 1} (the identity inside).
+     *
+     * @param naive true for {@code ½(x + AᵀReLU(Bx + b))} with the norm bounds, false for the plain block
+     * @param A     {@code [hidden, n]}
+     * @param B     {@code [hidden, n]}
+     * @param b     {@code [hidden]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static ResNetBlock denseFromWeights(boolean naive, Tensor A, Tensor B, Tensor b) {
+        GivenWeights given = new GivenWeights("ResNetBlock.denseFromWeights");
+        given.require("A", A, "hidden", "n");
+        given.require("B", B, "hidden", "n");
+        given.require("b", b, "hidden");
+        return new ResNetBlock(new WeightOperator.Dense(), naive, A, B, b);
+    }
+
+    /**
+     * The convolutional block on {@code [batch, C, height, width]} images with the given kernels,
+     * copied (see {@link #denseFromWeights} for the projections).
+     *
+     * @param A {@code [hidden, C, k, k]}, k odd
+     * @param B {@code [hidden, C, k, k]}
+     * @param b {@code [hidden]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static ResNetBlock convFromWeights(boolean naive, long height, long width, Tensor A, Tensor B, Tensor b) {
+        GivenWeights given = new GivenWeights("ResNetBlock.convFromWeights");
+        int k = WeightOperator.Conv.checkedKernel(given, "A", A);
+        given.require("B", B, "out", "in", "k", "k");
+        given.require("b", b, "out");
+        return new ResNetBlock(new WeightOperator.Conv(k, height, width), naive, A, B, b);
     }
 
     /** Plain dense block {@code x + AᵀReLU(Bx + b)}, A and B with orthonormal rows or columns initially. */
     public static ResNetBlock dense(int width, int hidden, long seed, DataType type) {
-        return new ResNetBlock(new WeightOperator.Dense(), false, width, hidden, seed, type);
+        return random(new WeightOperator.Dense(), false, width, hidden, seed, type);
     }
 
     /** Naive constrained dense block {@code ½(x + AᵀReLU(Bx + b))}, {@code ‖A‖₂, ‖B‖₂ ≤ 1}. */
     public static ResNetBlock naiveDense(int width, int hidden, long seed, DataType type) {
-        return new ResNetBlock(new WeightOperator.Dense(), true, width, hidden, seed, type);
+        return random(new WeightOperator.Dense(), true, width, hidden, seed, type);
     }
 
     /** Plain convolutional block on {@code [batch, channels, height, width]} images, {@code k×k} kernels (k odd). */
     public static ResNetBlock conv(int channels, int hiddenChannels, int kernelSize, long height, long width, long seed,
                                    DataType type) {
-        return new ResNetBlock(new WeightOperator.Conv(kernelSize, height, width), false, channels, hiddenChannels, seed,
-                type);
+        return random(new WeightOperator.Conv(kernelSize, height, width), false, channels, hiddenChannels, seed, type);
     }
 
     /** Naive constrained convolutional block, operator norms ≤ 1 on {@code height × width} images. */
     public static ResNetBlock naiveConv(int channels, int hiddenChannels, int kernelSize, long height, long width,
                                         long seed, DataType type) {
-        return new ResNetBlock(new WeightOperator.Conv(kernelSize, height, width), true, channels, hiddenChannels, seed,
-                type);
+        return random(new WeightOperator.Conv(kernelSize, height, width), true, channels, hiddenChannels, seed, type);
     }
 
     /** A. */

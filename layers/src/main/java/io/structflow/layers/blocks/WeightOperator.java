@@ -7,6 +7,7 @@ import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.GivenWeights;
 
 /**
  * The linear map a weight defines in the blocks of this package: a dense matrix
@@ -81,6 +82,20 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
                 throw new IllegalArgumentException("convolution: image size expected height, width ≥ 1 but got "
                         + height + "×" + width);
             }
+        }
+
+        /**
+         * Checks a given kernel {@code [out, in, k, k]} with k odd and returns k.
+         *
+         * @param argument the kernel's name in the caller's signature
+         */
+        static int checkedKernel(GivenWeights given, String argument, Tensor kernel) {
+            given.require(argument, kernel, "out", "in", "k", "k");
+            long k = given.size("k");
+            if (k % 2 == 0) {
+                throw given.bad(argument, "an odd kernel size k (\"same\" padding (k−1)/2)", k);
+            }
+            return (int) k;
         }
 
         ConvGeometry geometry() {

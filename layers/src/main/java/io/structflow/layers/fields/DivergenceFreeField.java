@@ -2,6 +2,7 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
 import io.structflow.integrators.PartitionedField;
@@ -41,16 +42,53 @@ public final class DivergenceFreeField extends Module implements PartitionedFiel
      * @param rng       seeded generator
      */
     public DivergenceFreeField(int dimension, int m, Activation sigma, DataType type, SplittableRandom rng) {
-        String name = "DivergenceFreeField";
-        this.d = FieldChecks.even(name, "dimension", dimension) / 2;
-        FieldChecks.positive(name, "m", m);
-        this.sigma = Objects.requireNonNull(sigma, name + ": sigma");
-        this.type = FieldChecks.floating(name, type);
-        FieldChecks.rng(name, rng);
-        u1 = register("u1", new Linear(d, m, true, type, rng));
-        u2 = register("u2", new Linear(m, d, true, type, rng));
-        v1 = register("v1", new Linear(d, m, true, type, rng));
-        v2 = register("v2", new Linear(m, d, true, type, rng));
+        this(sigma, new Linear(FieldChecks.even("DivergenceFreeField", "dimension", dimension) / 2,
+                        FieldChecks.positive("DivergenceFreeField", "m", m), true,
+                        FieldChecks.floating("DivergenceFreeField", type), FieldChecks.rng("DivergenceFreeField", rng)),
+                new Linear(m, dimension / 2, true, type, rng), new Linear(dimension / 2, m, true, type, rng),
+                new Linear(m, dimension / 2, true, type, rng));
+    }
+
+    private DivergenceFreeField(Activation sigma, Linear u1, Linear u2, Linear v1, Linear v2) {
+        this.sigma = Objects.requireNonNull(sigma, "DivergenceFreeField: sigma");
+        this.d = (int) u1.weight().size(1);
+        this.type = u1.weight().dtype();
+        this.u1 = register("u1", u1);
+        this.u2 = register("u2", u2);
+        this.v1 = register("v1", v1);
+        this.v2 = register("v2", v2);
+    }
+
+    /**
+     * The field with the given weights, copied; its {@link #namedParameters()} are
+     * {@code u1.weight, u1.bias, u2.weight, u2.bias, v1.weight, v1.bias, v2.weight, v2.bias}.
+     *
+     * @param sigma    σ
+     * @param u1Weight U₁, {@code [m, d]}
+     * @param u1Bias   c₁, {@code [m]}
+     * @param u2Weight U₂, {@code [d, m]}
+     * @param u2Bias   c₂, {@code [d]}
+     * @param v1Weight V₁, {@code [k, d]} (k may differ from m)
+     * @param v1Bias   e₁, {@code [k]}
+     * @param v2Weight V₂, {@code [d, k]}
+     * @param v2Bias   e₂, {@code [d]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static DivergenceFreeField fromWeights(Activation sigma, Tensor u1Weight, Tensor u1Bias, Tensor u2Weight,
+                                                  Tensor u2Bias, Tensor v1Weight, Tensor v1Bias, Tensor v2Weight,
+                                                  Tensor v2Bias) {
+        GivenWeights given = new GivenWeights("DivergenceFreeField.fromWeights");
+        given.require("u1Weight", u1Weight, "m", "d");
+        given.require("u1Bias", u1Bias, "m");
+        given.require("u2Weight", u2Weight, "d", "m");
+        given.require("u2Bias", u2Bias, "d");
+        given.require("v1Weight", v1Weight, "k", "d");
+        given.require("v1Bias", v1Bias, "k");
+        given.require("v2Weight", v2Weight, "d", "k");
+        given.require("v2Bias", v2Bias, "d");
+        return new DivergenceFreeField(sigma, Linear.fromWeights(u1Weight, u1Bias),
+                Linear.fromWeights(u2Weight, u2Bias), Linear.fromWeights(v1Weight, v1Bias),
+                Linear.fromWeights(v2Weight, v2Bias));
     }
 
     @Override

@@ -48,6 +48,14 @@ public final class FieldChecks {
         return value;
     }
 
+    /** Requires {@code value ≥ 2} (a state dimension with a pair of components). */
+    public static int atLeastTwo(String where, String argument, int value) {
+        if (value < 2) {
+            throw new IllegalArgumentException(where + ": " + argument + " expected ≥ 2 but got " + value);
+        }
+        return value;
+    }
+
     /** Requires an even {@code value ≥ 2} (a state {@code [q, p]}). */
     public static int even(String where, String argument, int value) {
         if (value < 2 || value % 2 != 0) {

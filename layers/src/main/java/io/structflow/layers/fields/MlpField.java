@@ -2,6 +2,7 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
 import java.util.Objects;
@@ -29,13 +30,39 @@ public final class MlpField extends Module implements LayerField {
      * @param rng   seeded generator
      */
     public MlpField(int n, int m, Activation sigma, DataType type, SplittableRandom rng) {
-        this.n = FieldChecks.positive("MlpField", "n", n);
-        FieldChecks.positive("MlpField", "m", m);
+        this(sigma, new Linear(FieldChecks.positive("MlpField", "n", n), FieldChecks.positive("MlpField", "m", m), true,
+                FieldChecks.floating("MlpField", type), FieldChecks.rng("MlpField", rng)),
+                new Linear(m, n, true, type, rng));
+    }
+
+    private MlpField(Activation sigma, Linear inner, Linear outer) {
         this.sigma = Objects.requireNonNull(sigma, "MlpField: sigma");
-        this.type = FieldChecks.floating("MlpField", type);
-        FieldChecks.rng("MlpField", rng);
-        inner = register("inner", new Linear(n, m, true, type, rng));
-        outer = register("outer", new Linear(m, n, true, type, rng));
+        this.n = (int) inner.weight().size(1);
+        this.type = inner.weight().dtype();
+        this.inner = register("inner", inner);
+        this.outer = register("outer", outer);
+    }
+
+    /**
+     * The field with the given weights, copied; its {@link #namedParameters()} are
+     * {@code inner.weight, inner.bias, outer.weight, outer.bias}.
+     *
+     * @param sigma       σ
+     * @param innerWeight W₁, {@code [m, n]}
+     * @param innerBias   b₁, {@code [m]}
+     * @param outerWeight W₂, {@code [n, m]}
+     * @param outerBias   b₂, {@code [n]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static MlpField fromWeights(Activation sigma, Tensor innerWeight, Tensor innerBias, Tensor outerWeight,
+                                       Tensor outerBias) {
+        GivenWeights given = new GivenWeights("MlpField.fromWeights");
+        given.require("innerWeight", innerWeight, "m", "n");
+        given.require("innerBias", innerBias, "m");
+        given.require("outerWeight", outerWeight, "n", "m");
+        given.require("outerBias", outerBias, "n");
+        return new MlpField(sigma, Linear.fromWeights(innerWeight, innerBias),
+                Linear.fromWeights(outerWeight, outerBias));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.SkewField;
@@ -33,17 +34,41 @@ public final class ProjectedSphereField extends Module implements SkewField, Lay
      * @param rng   seeded generator
      */
     public ProjectedSphereField(int n, int k, Activation sigma, DataType type, SplittableRandom rng) {
-        if (n < 2) {
-            throw new IllegalArgumentException("ProjectedSphereField: n expected ≥ 2 but got " + n);
-        }
-        this.n = n;
-        FieldChecks.positive("ProjectedSphereField", "k", k);
+        this(sigma, Tensor.randn(FieldChecks.floating("ProjectedSphereField", type),
+                        FieldChecks.rng("ProjectedSphereField", rng),
+                        FieldChecks.positive("ProjectedSphereField", "k", k),
+                        FieldChecks.atLeastTwo("ProjectedSphereField", "n", n)).mul(1 / Math.sqrt(n)),
+                Tensor.randn(type, rng, k).mul(0.1), Tensor.randn(type, rng, k, n).mul(1 / Math.sqrt(k)));
+    }
+
+    /** Copies the tensors, already checked, into parameters. */
+    private ProjectedSphereField(Activation sigma, Tensor C, Tensor d, Tensor B) {
         this.sigma = Objects.requireNonNull(sigma, "ProjectedSphereField: sigma");
-        this.type = FieldChecks.floating("ProjectedSphereField", type);
-        FieldChecks.rng("ProjectedSphereField", rng);
-        c = register("C", Parameter.of("C", Tensor.randn(type, rng, k, n).mul(1 / Math.sqrt(n))));
-        d = register("d", Parameter.of("d", Tensor.randn(type, rng, k).mul(0.1)));
-        bOut = register("B", Parameter.of("B", Tensor.randn(type, rng, k, n).mul(1 / Math.sqrt(k))));
+        this.n = (int) C.size(1);
+        this.type = C.dtype();
+        c = register("C", Parameter.of("C", C));
+        this.d = register("d", Parameter.of("d", d));
+        bOut = register("B", Parameter.of("B", B));
+    }
+
+    /**
+     * The field with the given weights, copied into the parameters of the same names.
+     *
+     * @param sigma Σ
+     * @param C     {@code [k, n]}, n ≥ 2
+     * @param d     {@code [k]}
+     * @param B     {@code [k, n]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static ProjectedSphereField fromWeights(Activation sigma, Tensor C, Tensor d, Tensor B) {
+        GivenWeights given = new GivenWeights("ProjectedSphereField.fromWeights");
+        given.require("C", C, "k", "n");
+        if (given.size("n") < 2) {
+            throw given.bad("C", "n ≥ 2 columns", given.size("n"));
+        }
+        given.require("d", d, "k");
+        given.require("B", B, "k", "n");
+        return new ProjectedSphereField(sigma, C, d, B);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.SeparableHamiltonian;
@@ -39,18 +41,50 @@ public final class SeparableHamiltonianField extends Module implements Separable
      * @param rng       seeded generator
      */
     public SeparableHamiltonianField(int dimension, int m, Activation sigma, DataType type, SplittableRandom rng) {
-        String name = "SeparableHamiltonianField";
-        this.d = FieldChecks.even(name, "dimension", dimension) / 2;
-        FieldChecks.positive(name, "m", m);
-        this.sigma = Objects.requireNonNull(sigma, name + ": sigma");
-        this.type = FieldChecks.floating(name, type);
-        FieldChecks.rng(name, rng);
-        kineticWeight = register("A", Parameter.of("A", io.structflow.core.nn.Init.orthogonal(type, rng, m, d)));
-        kineticBias = register("a", Parameter.of("a", Tensor.uniform(type, rng, -0.1, 0.1, m)));
-        u = register("u", Parameter.of("u", Tensor.uniform(type, rng, -1, 1, m)));
-        potentialWeight = register("B", Parameter.of("B", io.structflow.core.nn.Init.orthogonal(type, rng, m, d)));
-        potentialBias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, m)));
-        v = register("v", Parameter.of("v", Tensor.uniform(type, rng, -1, 1, m)));
+        this(sigma, Init.orthogonal(FieldChecks.floating("SeparableHamiltonianField", type),
+                        FieldChecks.rng("SeparableHamiltonianField", rng),
+                        FieldChecks.positive("SeparableHamiltonianField", "m", m),
+                        FieldChecks.even("SeparableHamiltonianField", "dimension", dimension) / 2),
+                Tensor.uniform(type, rng, -0.1, 0.1, m), Tensor.uniform(type, rng, -1, 1, m),
+                Init.orthogonal(type, rng, m, dimension / 2), Tensor.uniform(type, rng, -0.1, 0.1, m),
+                Tensor.uniform(type, rng, -1, 1, m));
+    }
+
+    /** Copies the tensors, already checked, into parameters. */
+    private SeparableHamiltonianField(Activation sigma, Tensor A, Tensor a, Tensor u, Tensor B, Tensor b, Tensor v) {
+        this.sigma = Objects.requireNonNull(sigma, "SeparableHamiltonianField: sigma");
+        this.d = (int) A.size(1);
+        this.type = A.dtype();
+        kineticWeight = register("A", Parameter.of("A", A));
+        kineticBias = register("a", Parameter.of("a", a));
+        this.u = register("u", Parameter.of("u", u));
+        potentialWeight = register("B", Parameter.of("B", B));
+        potentialBias = register("b", Parameter.of("b", b));
+        this.v = register("v", Parameter.of("v", v));
+    }
+
+    /**
+     * The field with the given weights, copied into the parameters of the same names.
+     *
+     * @param sigma σ = γ'
+     * @param A     {@code [m, d]}, of K
+     * @param a     {@code [m]}
+     * @param u     {@code [m]}
+     * @param B     {@code [k, d]}, of U (k may differ from m)
+     * @param b     {@code [k]}
+     * @param v     {@code [k]}
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static SeparableHamiltonianField fromWeights(Activation sigma, Tensor A, Tensor a, Tensor u, Tensor B,
+                                                        Tensor b, Tensor v) {
+        GivenWeights given = new GivenWeights("SeparableHamiltonianField.fromWeights");
+        given.require("A", A, "m", "d");
+        given.require("a", a, "m");
+        given.require("u", u, "m");
+        given.require("B", B, "k", "d");
+        given.require("b", b, "k");
+        given.require("v", v, "k");
+        return new SeparableHamiltonianField(sigma, A, a, u, B, b, v);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.SkewField;
@@ -33,18 +34,43 @@ public final class TriangularSkewField extends Module implements SkewField, Laye
      * @param rng   seeded generator
      */
     public TriangularSkewField(int n, int k, Activation sigma, DataType type, SplittableRandom rng) {
-        if (n < 2) {
-            throw new IllegalArgumentException("TriangularSkewField: n expected ≥ 2 but got " + n);
-        }
-        this.n = n;
-        FieldChecks.positive("TriangularSkewField", "k", k);
+        this(sigma, Tensor.randn(FieldChecks.floating("TriangularSkewField", type),
+                        FieldChecks.rng("TriangularSkewField", rng),
+                        FieldChecks.positive("TriangularSkewField", "k", k),
+                        FieldChecks.atLeastTwo("TriangularSkewField", "n", n)).mul(1 / Math.sqrt(n)),
+                Tensor.randn(type, rng, k).mul(0.1),
+                Tensor.randn(type, rng, StrictUpperTriangle.entries(n), k).mul(1 / Math.sqrt(k)));
+    }
+
+    /** Copies the tensors, already checked, into parameters. */
+    private TriangularSkewField(Activation sigma, Tensor C, Tensor b, Tensor B) {
         this.sigma = Objects.requireNonNull(sigma, "TriangularSkewField: sigma");
-        this.type = FieldChecks.floating("TriangularSkewField", type);
-        FieldChecks.rng("TriangularSkewField", rng);
-        int entries = n * (n - 1) / 2;
-        c = register("C", Parameter.of("C", Tensor.randn(type, rng, k, n).mul(1 / Math.sqrt(n))));
-        b = register("b", Parameter.of("b", Tensor.randn(type, rng, k).mul(0.1)));
-        bOut = register("B", Parameter.of("B", Tensor.randn(type, rng, entries, k).mul(1 / Math.sqrt(k))));
+        this.n = (int) C.size(1);
+        this.type = C.dtype();
+        c = register("C", Parameter.of("C", C));
+        this.b = register("b", Parameter.of("b", b));
+        bOut = register("B", Parameter.of("B", B));
+    }
+
+    /**
+     * The field with the given weights, copied into the parameters of the same names.
+     *
+     * @param sigma Σ
+     * @param C     {@code [k, n]}, n ≥ 2
+     * @param b     {@code [k]}
+     * @param B     {@code [n(n−1)/2, k]}: row p gives the p-th strictly upper entry of A
+     * @throws IllegalArgumentException naming the argument whose shape or element type is wrong
+     */
+    public static TriangularSkewField fromWeights(Activation sigma, Tensor C, Tensor b, Tensor B) {
+        GivenWeights given = new GivenWeights("TriangularSkewField.fromWeights");
+        given.require("C", C, "k", "n");
+        if (given.size("n") < 2) {
+            throw given.bad("C", "n ≥ 2 columns", given.size("n"));
+        }
+        given.define("n(n−1)/2", StrictUpperTriangle.entries((int) given.size("n")));
+        given.require("b", b, "k");
+        given.require("B", B, "n(n−1)/2", "k");
+        return new TriangularSkewField(sigma, C, b, B);
     }
 
     @Override
@@ -62,26 +88,8 @@ public final class TriangularSkewField extends Module implements SkewField, Laye
     public Tensor skew(Tensor z) {
         checkInput("TriangularSkewField.skew", z);
         Tensor v = sigma.apply(z.matmul(c, false, true).add(b)).matmul(bOut, false, true);
-        Tensor a = upperTriangle(v, z.size(0));
+        Tensor a = StrictUpperTriangle.fill(v, n);
         return a.sub(a.permute(0, 2, 1));
-    }
-
-    /**
-     * A {@code [batch, n, n]}, strictly upper triangular, its row i the {@code n − 1 − i} entries of
-     * {@code v} that follow rows 0..i−1, after {@code i + 1} zeros: one concatenation of slices,
-     * O(batch·n²) work.
-     */
-    private Tensor upperTriangle(Tensor v, long batch) {
-        Tensor[] pieces = new Tensor[2 * n - 1];
-        long offset = 0;
-        for (int i = 0; i < n; i++) {
-            pieces[2 * i] = Tensor.zeros(type, batch, i + 1);
-            if (i < n - 1) {
-                pieces[2 * i + 1] = v.slice(1, offset, offset + n - 1 - i);
-                offset += n - 1 - i;
-            }
-        }
-        return Tensor.concat(1, pieces).reshape(batch, n, n);
     }
 
     @Override
