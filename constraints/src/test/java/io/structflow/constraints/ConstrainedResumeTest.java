@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.constraints.linalg.DenseSpectralNorm;
+import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.data.DataLoader;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.loss.Losses;
@@ -41,19 +43,29 @@ class ConstrainedResumeTest {
         return (dir == null ? b : b.checkpointDir(dir)).build();
     }
 
+    /**
+     * The classifier with, on A0, an extra estimated norm bound: its projections depend on the
+     * estimator's warm start (the certified bounds are deterministic in the weight and keep none).
+     */
+    private static Module classifier(long seed) {
+        Module m = new LipschitzTrainingTest.Classifier(seed, true);
+        m.namedParameters().get("A0").constrain(SpectralNormBound.estimated(0.9, new DenseSpectralNorm(), 1e-6));
+        return m;
+    }
+
     @Test
     void resume_afterKill_equalsUninterruptedRunBitForBit() throws IOException {
-        Module reference = new LipschitzTrainingTest.Classifier(1, true);
+        Module reference = classifier(1);
         trainer(reference, null, 0).fit();
 
         Path dir = tmp.resolve("run");
-        Module killed = new LipschitzTrainingTest.Classifier(1, true);
+        Module killed = classifier(1);
         Trainer dying = trainer(killed, dir, 9); // dies in epoch 1, after the checkpoint of epoch 0
         assertThrows(IllegalStateException.class, dying::fit);
         assertTrue(Checkpoint.load(dir.resolve(Checkpoint.FILE_NAME)).constraintState().keySet()
-                .contains("A0/0/warm_start"), "the spectral bound's warm start is saved");
+                .contains("A0/1/warm_start"), "the estimated spectral bound's warm start is saved");
 
-        Module resumed = new LipschitzTrainingTest.Classifier(2, true);
+        Module resumed = classifier(2);
         trainer(resumed, dir, 0).fit();
         reference.namedParameters().forEach((n, p) -> assertArrayEquals(p.toDoubleArray(),
                 resumed.namedParameters().get(n).toDoubleArray(), 0.0, "parameter " + n));
