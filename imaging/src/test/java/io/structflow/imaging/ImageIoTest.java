@@ -186,7 +186,8 @@ class ImageIoTest {
         Path other = Files.createDirectories(dir.resolve("other"));
         Files.writeString(other.resolve("readme.txt"), "images elsewhere");
         FileNotFoundException none = assertThrows(FileNotFoundException.class, () -> ImageIo.readGrayDirectory(other, D));
-        assertTrue(none.getMessage().startsWith("ImageIo.imageFiles: no PNG or JPEG file in " + other.toAbsolutePath()),
+        assertTrue(none.getMessage().startsWith("ImageIo.imageFiles: directory expected a PNG or JPEG file but got none in "
+                + other.toAbsolutePath()),
                 none.getMessage());
     }
 }
