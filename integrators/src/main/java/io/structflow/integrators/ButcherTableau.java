@@ -34,6 +34,10 @@ public record ButcherTableau(String name, int order, double[][] a, double[] b) {
     public static final ButcherTableau MIDPOINT = new ButcherTableau("ExplicitMidpoint", 2,
             new double[][] {{0, 0}, {0.5, 0}}, new double[] {0, 1});
 
+    /** Ralston's third-order method (minimum error bound among three-stage order-3 tableaux), Math. Comp. 16 (1962). */
+    public static final ButcherTableau RALSTON3 = new ButcherTableau("Ralston3", 3,
+            new double[][] {{0, 0, 0}, {0.5, 0, 0}, {0, 0.75, 0}}, new double[] {2.0 / 9, 1.0 / 3, 4.0 / 9});
+
     /** The classical fourth-order Runge–Kutta method. */
     public static final ButcherTableau RK4 = new ButcherTableau("RK4", 4,
             new double[][] {{0, 0, 0, 0}, {0.5, 0, 0, 0}, {0, 0.5, 0, 0}, {0, 0, 1, 0}},
