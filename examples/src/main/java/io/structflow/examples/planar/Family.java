@@ -72,6 +72,6 @@ public enum Family {
                 return f;
             }
         }
-        throw new IllegalArgumentException("family: expected alternating, expansive or contractive but got '" + key + "'");
+        throw new IllegalArgumentException("--families: expected alternating, expansive or contractive but got '" + key + "'");
     }
 }
