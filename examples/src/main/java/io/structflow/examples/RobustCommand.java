@@ -14,7 +14,6 @@ import io.structflow.examples.support.SharedOptions;
 import io.structflow.examples.support.SharedOptionsFit;
 import io.structflow.examples.support.TakesSharedOptions;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -129,9 +128,6 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
         RobustRun.Options options = new RobustRun.Options(data, shared.out(), kinds, arch, settings, resnetLr, train, test,
                 grid, attackBatch, fresh, System.console() != null);
         shared.prepareOut();
-        System.out.printf("robust: %s; %d epoch(s), batch %d, SGD lr %s momentum 0.9, x0.1 every %d epochs, hinge margin %s,"
-                        + " orthogonality weight %s; epsilons %s%n", kinds, settings.epochs(), batch, lr,
-                settings.stepEpochs(), margin, orthWeight, Arrays.toString(options.epsilons()));
         List<RobustRun.NetworkResult> results = RobustRun.run(options, System.out);
         ReportWriter.write(RobustReport.of(options, results), options.out(), System.out);
         return 0;

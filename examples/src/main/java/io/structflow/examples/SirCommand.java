@@ -5,6 +5,7 @@ import io.structflow.examples.dynamics.SirExperiment;
 import io.structflow.examples.dynamics.SirReport;
 import io.structflow.examples.dynamics.SirSystem;
 import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
 import io.structflow.examples.support.SharedOptions;
@@ -77,11 +78,12 @@ final class SirCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public Integer call() throws IOException {
+        SirSystem system = new SirSystem(OptionRanges.positive("--beta", beta), OptionRanges.positive("--gamma", gamma));
         List<SirExperiment.Config> configs = new ArrayList<>();
         for (int r = 0; r < shared.runs(); r++) {
             long seed = shared.seed() + r;
-            configs.add(new SirExperiment.Config(new SirSystem(beta, gamma), time, 100, train, test, width, layers, hidden,
-                    0.1, new FlowMapFit.Settings(shared.epochs(), batch, lr, lrFinal, seed), shared.dtype(), seed,
+            configs.add(new SirExperiment.Config(system, time, 100, train, test, width, layers, hidden, 0.1,
+                    new FlowMapFit.Settings(shared.epochs(), batch, lr, lrFinal, seed), shared.dtype(), seed,
                     new double[] {0.9, 0.1, 0.0}, rollout));
         }
         Path out = shared.prepareOut();

@@ -48,16 +48,23 @@ public final class StructflowCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, command, parsed) -> {
             boolean badInput = FileErrors.isBadInput(ex);
-            String message = badInput ? FileErrors.describe(ex) : ex.getClass().getSimpleName() + ": " + ex.getMessage()
-                    + " (rerun with --debug for the stack trace)";
+            boolean debug = command.getParseResult().hasMatchedOption("--debug");
+            String message = badInput ? firstLine(FileErrors.describe(ex))
+                    : ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage())
+                    + (debug ? "" : " (rerun with --debug for the stack trace)");
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
-            if (command.getParseResult().hasMatchedOption("--debug")) {
+            if (debug) {
                 ex.printStackTrace(command.getErr());
             }
             command.getErr().flush();
             return badInput ? BAD_INPUT : FAILURE;
         });
         return cli;
+    }
+
+    /** The first line of a message (a parser's message may go on with the offending input). */
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -83,6 +84,11 @@ public final class RobustRun {
         } catch (IOException e) {
             throw new IllegalArgumentException("--data: " + FileErrors.describe(e), e);
         }
+        TrainingSettings training = o.settings();
+        log.printf("robust: %s; %d epoch(s), batch %d, SGD lr %s momentum %s, x%s every %d epochs, hinge margin %s,"
+                        + " orthogonality weight %s; epsilons %s%n", o.networks(), training.epochs(),
+                training.batchSize(), training.learningRate(), training.momentum(), training.gamma(),
+                training.stepEpochs(), training.margin(), training.orthWeight(), Arrays.toString(o.epsilons()));
         Dataset train = RobustExperiment.trainingSet(data, o.trainImages(), o.arch().type());
         RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
         log.printf("Fashion-MNIST: %d training images, %d fixed test images; %s%n", train.size(), test.size(), o.arch());

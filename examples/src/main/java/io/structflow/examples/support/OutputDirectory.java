@@ -17,8 +17,11 @@ public final class OutputDirectory {
      * @throws IllegalArgumentException naming {@code option}, the path and the cause
      */
     public static Path prepare(String option, Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(option + ": cannot create " + dir + ": a file of that name is in the way");
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new IllegalArgumentException(option + ": cannot create " + dir + ": "
+                        + (p.equals(dir.toAbsolutePath()) ? "a file of that name is in the way" : p + " is a file, not a directory"));
+            }
         }
         try {
             Files.createDirectories(dir);
