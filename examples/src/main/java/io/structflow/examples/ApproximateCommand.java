@@ -71,7 +71,7 @@ final class ApproximateCommand implements Callable<Integer>, TakesSharedOptions 
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(1000))
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(1000))
                 .dtype(DataType.FLOAT).full("the longer protocol: 1000 epochs, 4000 samples, 8 blocks");
     }
 

@@ -30,7 +30,7 @@ final class DemoCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).epochs(ByProtocol.of(30));
+        return SharedOptionUse.outAndDebug().seed(1).epochs(ByProtocol.of(30));
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.structflow.examples.pnp.DenoiseExperiment;
 import io.structflow.examples.pnp.DenoiseReport;
 import io.structflow.examples.pnp.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
-import io.structflow.examples.support.ByProtocol;
 import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.ReportWriter;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,9 +61,7 @@ final class DenoiseCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).dtype(DataType.FLOAT)
-                .describe("--runs", "independent runs (seeds seed, seed + 1, …); PSNR is averaged")
-                .quick("short run: small patches and images, few training steps");
+        return DenoiserTrainingOptions.sharedOptionUse();
     }
 
     @Override

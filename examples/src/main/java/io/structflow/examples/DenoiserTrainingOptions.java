@@ -3,8 +3,10 @@ package io.structflow.examples;
 import io.structflow.examples.pnp.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
 import io.structflow.examples.pnp.PatchTrainer;
+import io.structflow.examples.support.ByProtocol;
 import io.structflow.examples.support.FileErrors;
 import io.structflow.examples.support.OptionRanges;
+import io.structflow.examples.support.SharedOptionUse;
 import io.structflow.examples.support.SharedOptions;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -51,6 +53,13 @@ final class DenoiserTrainingOptions {
 
     @Option(names = "--state-scale", defaultValue = "1", description = "scale s of the lift s·L₀ and projection L₀ᵀ/s; tanh saturates at about 1/s in image units (default ${DEFAULT-VALUE})")
     double stateScale;
+
+    /** The shared options {@code denoise} and {@code deblur} take, with their defaults. */
+    static SharedOptionUse sharedOptionUse() {
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).dtype(DataType.FLOAT)
+                .describe(SharedOptions.RUNS, "independent runs (seeds seed, seed + 1, …); PSNR is averaged")
+                .quick("short run: small patches and images, few training steps");
+    }
 
     /** Where the images come from. */
     ImageSets.Source source() {

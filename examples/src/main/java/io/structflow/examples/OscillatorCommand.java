@@ -41,7 +41,7 @@ final class OscillatorCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().dtype(DataType.DOUBLE);
+        return SharedOptionUse.outAndDebug().dtype(DataType.DOUBLE);
     }
 
     @Override

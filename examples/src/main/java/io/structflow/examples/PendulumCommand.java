@@ -75,8 +75,8 @@ final class PendulumCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(625))
-                .dtype(DataType.FLOAT).describe("--epochs", "training epochs of 16 steps each")
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(625))
+                .dtype(DataType.FLOAT).describe(SharedOptions.EPOCHS, "training epochs of 16 steps each")
                 .full("the full protocol: 625 epochs = 10⁴ Adam steps of batch 256");
     }
 

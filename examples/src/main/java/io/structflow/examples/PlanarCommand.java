@@ -99,9 +99,9 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(3).full(PlanarReport.PAPER_RUNS))
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(3).full(PlanarReport.PAPER_RUNS))
                 .epochs(ByProtocol.of(150).full(PlanarReport.PAPER_EPOCHS)).dtype(DataType.FLOAT)
-                .describe("--runs", "seeds per family").describe("--epochs", "epochs per run")
+                .describe(SharedOptions.RUNS, "seeds per family").describe(SharedOptions.EPOCHS, "epochs per run")
                 .full("the paper's protocol: 100 runs of 300 epochs per family (about 16 minutes on one core)");
     }
 

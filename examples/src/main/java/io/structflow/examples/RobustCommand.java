@@ -104,8 +104,8 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(2).quick(1).full(10))
-                .dtype(DataType.FLOAT).describe("--runs", "seeds per network; only 1 is supported")
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(2).quick(1).full(10))
+                .dtype(DataType.FLOAT).describe(SharedOptions.RUNS, "seeds per network; only 1 is supported")
                 .quick("smoke run: 2000 training images, 1 epoch, 256 test images, ε grid of 6")
                 .full("all 60000 training images, 10 epochs (lr decay every 4), 1024 test images");
     }

@@ -72,7 +72,7 @@ final class SirCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(100).full(400))
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(100).full(400))
                 .dtype(DataType.DOUBLE).full("the full protocol: 400 epochs (the default is 100 × 32 = 3200 Adam steps)");
     }
 

@@ -2,6 +2,7 @@ package io.structflow.examples;
 
 import io.structflow.core.Backend;
 import io.structflow.examples.support.FileErrors;
+import io.structflow.examples.support.SharedOptions;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ public final class StructflowCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, command, parsed) -> {
             boolean badInput = FileErrors.isBadInput(ex);
-            boolean debug = command.getParseResult().hasMatchedOption("--debug");
+            boolean debug = command.getParseResult().hasMatchedOption(SharedOptions.DEBUG);
             String message = badInput ? firstLine(FileErrors.describe(ex))
                     : ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage())
                     + (debug ? "" : " (rerun with --debug for the stack trace)");

@@ -62,8 +62,8 @@ final class VectorFieldCommand implements Callable<Integer>, TakesSharedOptions 
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outputOnly().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(600))
-                .dtype(DataType.DOUBLE).describe("--dtype", "float32 or float64; the defect is divided by h, which "
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(150).full(600))
+                .dtype(DataType.DOUBLE).describe(SharedOptions.DTYPE, "float32 or float64; the defect is divided by h, which "
                         + "amplifies round-off").full("the longer protocol: 600 epochs, 8000 pairs");
     }
 

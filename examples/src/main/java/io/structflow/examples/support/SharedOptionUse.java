@@ -10,52 +10,53 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the command (see {@link SharedOptionsFit}); {@code --out} and {@code --debug} are always taken.
  */
 public final class SharedOptionUse {
-    private final Map<String, String> defaults = new LinkedHashMap<>();
+    /** The options taken besides --out and --debug, each with its picocli default (null: none, or one by protocol). */
+    private final Map<String, String> taken = new LinkedHashMap<>();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
     private ByProtocol runs;
     private ByProtocol epochs;
 
-    /** A command that takes only {@code --out} and {@code --debug}. */
-    public static SharedOptionUse outputOnly() {
+    /** Takes {@code --out} and {@code --debug}, which every command takes; add the others with the methods below. */
+    public static SharedOptionUse outAndDebug() {
         return new SharedOptionUse();
     }
 
     /** Takes {@code --seed} with this default. */
     public SharedOptionUse seed(long seed) {
-        defaults.put(SharedOptions.SEED, String.valueOf(seed));
+        taken.put(SharedOptions.SEED, String.valueOf(seed));
         return this;
     }
 
     /** Takes {@code --runs} with these defaults. */
     public SharedOptionUse runs(ByProtocol runs) {
         this.runs = runs;
-        defaults.put(SharedOptions.RUNS, null);
+        taken.put(SharedOptions.RUNS, null);
         return this;
     }
 
     /** Takes {@code --epochs} with these defaults. */
     public SharedOptionUse epochs(ByProtocol epochs) {
         this.epochs = epochs;
-        defaults.put(SharedOptions.EPOCHS, null);
+        taken.put(SharedOptions.EPOCHS, null);
         return this;
     }
 
     /** Takes {@code --dtype} with this default. */
     public SharedOptionUse dtype(DataType type) {
-        defaults.put(SharedOptions.DTYPE, SharedOptions.dtypeName(type));
+        taken.put(SharedOptions.DTYPE, SharedOptions.dtypeName(type));
         return this;
     }
 
     /** Takes {@code --quick}, described as {@code description}. */
     public SharedOptionUse quick(String description) {
-        defaults.put(SharedOptions.QUICK, null);
+        taken.put(SharedOptions.QUICK, null);
         descriptions.put(SharedOptions.QUICK, description);
         return this;
     }
 
     /** Takes {@code --full}, described as {@code description}. */
     public SharedOptionUse full(String description) {
-        defaults.put(SharedOptions.FULL, null);
+        taken.put(SharedOptions.FULL, null);
         descriptions.put(SharedOptions.FULL, description);
         return this;
     }
@@ -68,12 +69,12 @@ public final class SharedOptionUse {
 
     /** Whether the command takes {@code option}. */
     public boolean takes(String option) {
-        return defaults.containsKey(option) || option.equals(SharedOptions.OUT) || option.equals(SharedOptions.DEBUG);
+        return taken.containsKey(option) || option.equals(SharedOptions.OUT) || option.equals(SharedOptions.DEBUG);
     }
 
     /** The picocli default value of {@code option}, or null when it has none (or depends on the protocol). */
     public String defaultValue(String option) {
-        return defaults.get(option);
+        return taken.get(option);
     }
 
     /** The command's own description of {@code option}, or null for the generic one. */

@@ -15,14 +15,15 @@ import picocli.CommandLine.Spec;
  * removes the others and writes the defaults into the help.
  */
 public final class SharedOptions {
-    static final String SEED = "--seed";
-    static final String RUNS = "--runs";
-    static final String EPOCHS = "--epochs";
-    static final String OUT = "--out";
-    static final String DTYPE = "--dtype";
-    static final String FULL = "--full";
-    static final String QUICK = "--quick";
-    static final String DEBUG = "--debug";
+    /** The names of the shared options. */
+    public static final String SEED = "--seed";
+    public static final String RUNS = "--runs";
+    public static final String EPOCHS = "--epochs";
+    public static final String OUT = "--out";
+    public static final String DTYPE = "--dtype";
+    public static final String FULL = "--full";
+    public static final String QUICK = "--quick";
+    public static final String DEBUG = "--debug";
     static final Set<String> NAMES = Set.of(SEED, RUNS, EPOCHS, OUT, DTYPE, FULL, QUICK, DEBUG);
 
     @Spec(Spec.Target.MIXEE)
