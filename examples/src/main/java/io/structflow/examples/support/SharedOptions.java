@@ -29,7 +29,7 @@ public final class SharedOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = SEED, description = "random seed; run r uses seed + r")
+    @Option(names = SEED, description = "random seed")
     long seed;
 
     @Option(names = RUNS, description = "independent runs with seeds seed, seed + 1, …")

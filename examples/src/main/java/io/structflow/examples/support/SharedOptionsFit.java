@@ -29,7 +29,8 @@ public final class SharedOptionsFit implements IModelTransformer {
     }
 
     private static String description(OptionSpec option, SharedOptionUse use, String name) {
-        String text = use.description(name) != null ? use.description(name) : option.description()[0];
+        String text = use.description(name) != null ? use.description(name) : option.description()[0]
+                + (name.equals(SharedOptions.SEED) && use.takes(SharedOptions.RUNS) ? "; run r uses seed + r" : "");
         String defaults = switch (name) {
             case SharedOptions.RUNS -> use.runs().describe();
             case SharedOptions.EPOCHS -> use.epochs().describe();
