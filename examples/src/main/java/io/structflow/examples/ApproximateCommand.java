@@ -5,6 +5,7 @@ import io.structflow.examples.approximation.ApproximationReport;
 import io.structflow.examples.approximation.FlowApproximator;
 import io.structflow.examples.approximation.Target;
 import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
@@ -79,10 +80,12 @@ final class ApproximateCommand implements Callable<Integer>, TakesSharedOptions 
     public Integer call() throws IOException {
         List<Target> chosen = targets.stream().map(Target::of).distinct().toList();
         boolean full = shared.full();
+        FlowApproximator.GradientKind gradientKind = OptionRanges.parse("--gradient", gradient,
+                FlowApproximator.GradientKind::parse);
+        FlowApproximator.SphereKind sphereKind = OptionRanges.parse("--sphere", sphere, FlowApproximator.SphereKind::parse);
         ApproximationExperiment.Settings settings = new ApproximationExperiment.Settings(width,
-                blocks != null ? blocks : full ? 8 : 4, hidden, step, FlowApproximator.GradientKind.parse(gradient),
-                FlowApproximator.SphereKind.parse(sphere), samples != null ? samples : full ? 4000 : 1000,
-                shared.epochs(), batch, learningRate, shared.dtype());
+                blocks != null ? blocks : full ? 8 : 4, hidden, step, gradientKind, sphereKind,
+                samples != null ? samples : full ? 4000 : 1000, shared.epochs(), batch, learningRate, shared.dtype());
         int runs = shared.runs();
         Path out = shared.prepareOut();
         System.out.println("[CMOSS] App. A, Fig. 7: " + settings.architecture(1).describe() + "; " + settings.samples()

@@ -1,6 +1,7 @@
 package io.structflow.examples;
 
 import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
@@ -70,9 +71,11 @@ final class VectorFieldCommand implements Callable<Integer>, TakesSharedOptions 
     @Override
     public Integer call() throws IOException {
         List<TargetField> chosen = fields.stream().map(TargetField::of).distinct().toList();
-        VectorFieldExperiment.Settings settings = new VectorFieldExperiment.Settings(hidden, step,
-                SplitFieldNetwork.Composition.parse(composition), samples != null ? samples : shared.full() ? 8000 : 2000,
-                shared.epochs(), batch, learningRate, shared.dtype());
+        SplitFieldNetwork.Composition compositionKind = OptionRanges.parse("--composition", composition,
+                SplitFieldNetwork.Composition::parse);
+        VectorFieldExperiment.Settings settings = new VectorFieldExperiment.Settings(hidden, step, compositionKind,
+                samples != null ? samples : shared.full() ? 8000 : 2000, shared.epochs(), batch, learningRate,
+                shared.dtype());
         int runs = shared.runs();
         Path out = shared.prepareOut();
         System.out.println("[CMOSS] App. A, Fig. 8: X = X_S (triangular skew, CayleyHeun) + X_G (general gradient, "

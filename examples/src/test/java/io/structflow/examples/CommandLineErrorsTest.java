@@ -92,6 +92,10 @@ class CommandLineErrorsTest {
                 Arguments.of(new String[] {"planar", "--layers", "7"}, null),
                 Arguments.of(new String[] {"planar", "--batch-size", "0"}, "structflow planar: --batch-size: expected ≥ 1 but got 0"),
                 Arguments.of(new String[] {"approximate", "--width", "1"}, "structflow approximate: --width: expected ≥ 2 but got 1"),
+                Arguments.of(new String[] {"approximate", "--gradient", "radial"}, "structflow approximate: --gradient: gradient "
+                        + "kind: expected general, contractive, expansive or alternating but got 'radial'"),
+                Arguments.of(new String[] {"vector-field", "--composition", "strang"}, "structflow vector-field: --composition: "
+                        + "composition: expected lie-trotter or symmetric but got 'strang'"),
                 Arguments.of(new String[] {"vector-field", "--step", "-0.05"},
                         "structflow vector-field: --step: expected a finite value > 0 but got -0.05"),
                 Arguments.of(new String[] {"robust", "--quick", "--full"}, "structflow robust: --quick and --full: expected at most one but got both"),

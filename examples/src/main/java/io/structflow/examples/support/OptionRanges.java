@@ -1,7 +1,9 @@
 package io.structflow.examples.support;
 
+import java.util.function.Function;
+
 /**
- * Range checks of option values, each failing with the one message template of the command line:
+ * Checks of option values, each failing with the one message template of the command line:
  * {@code --option: expected … but got …}.
  */
 public final class OptionRanges {
@@ -54,5 +56,20 @@ public final class OptionRanges {
             throw new IllegalArgumentException(option + ": expected a finite value but got " + value);
         }
         return value;
+    }
+
+    /**
+     * {@code value} parsed by {@code parser}, a parser of the library whose message does not know the
+     * option: a rejection is reported as {@code option: <its message>}, as picocli reports a value it
+     * cannot convert.
+     *
+     * @throws IllegalArgumentException naming {@code option} when {@code parser} rejects {@code value}
+     */
+    public static <T> T parse(String option, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 }
