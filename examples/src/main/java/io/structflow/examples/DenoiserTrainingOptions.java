@@ -125,6 +125,7 @@ final class DenoiserTrainingOptions {
     void validate(boolean quick) {
         OptionRanges.atLeast("--batch", batch, 1);
         trainingSteps(quick);
+        OptionRanges.atLeast("--patch", patchSide(quick), 4);
         OptionRanges.positive("--lr", lr);
         architecture();
     }

@@ -89,6 +89,9 @@ class CommandLineErrorsTest {
                 Arguments.of(new String[] {"pendulum", "--epochs", "0"}, "structflow pendulum: --epochs: expected ≥ 1 but got 0"),
                 Arguments.of(new String[] {"pendulum", "--models", "sympnet,lstm"},
                         "structflow pendulum: --models: expected names from sympnet, hamiltonian, resnet but got 'lstm'"),
+                Arguments.of(new String[] {"pendulum", "--train", "10"}, "structflow pendulum: --batch: expected at most --train = 10 "
+                        + "but got 256"),
+                Arguments.of(new String[] {"denoise", "--patch", "2"}, "structflow denoise: --patch: expected ≥ 4 but got 2"),
                 Arguments.of(new String[] {"planar", "--layers", "7"}, null),
                 Arguments.of(new String[] {"planar", "--batch-size", "0"}, "structflow planar: --batch-size: expected ≥ 1 but got 0"),
                 Arguments.of(new String[] {"approximate", "--width", "1"}, "structflow approximate: --width: expected ≥ 2 but got 1"),

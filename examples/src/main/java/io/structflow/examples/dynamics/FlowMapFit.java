@@ -49,6 +49,18 @@ public final class FlowMapFit {
             }
         }
 
+        /**
+         * Checks that a batch fits in the training pairs.
+         *
+         * @throws IllegalArgumentException naming {@code --batch} and {@code --train} when it does not
+         */
+        public void requireBatchAtMost(int trainSize) {
+            if (batchSize > trainSize) {
+                throw new IllegalArgumentException("--batch: expected at most --train = " + trainSize + " but got "
+                        + batchSize);
+            }
+        }
+
         /** A constant learning rate. */
         public static Settings constant(int epochs, int batchSize, double learningRate, long seed) {
             return new Settings(epochs, batchSize, learningRate, learningRate, seed);

@@ -130,6 +130,7 @@ public final class PendulumExperiment {
                             + limit + " (orbits inside the training box |p| ≤ " + pMax + ") but got " + q0);
                 }
             }
+            fit.requireBatchAtMost(trainSize);
             portraitStarts = portraitStarts.clone();
             models = List.copyOf(models);
         }

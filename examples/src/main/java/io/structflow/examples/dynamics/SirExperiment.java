@@ -54,6 +54,7 @@ public final class SirExperiment {
                 throw new IllegalArgumentException("SirExperiment.Config: rolloutStart expected (S, I, R) but got "
                         + (rolloutStart == null ? "null" : rolloutStart.length + " values"));
             }
+            fit.requireBatchAtMost(trainSize);
             rolloutStart = rolloutStart.clone();
         }
 
