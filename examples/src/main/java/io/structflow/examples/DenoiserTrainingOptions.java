@@ -1,13 +1,18 @@
 package io.structflow.examples;
 
-import io.structflow.imaging.denoisers.FlowDenoiser;
 import io.structflow.examples.pnp.ImageSets;
+import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.FileErrors;
+import io.structflow.examples.support.OptionRanges;
+import io.structflow.examples.support.SharedOptionUse;
+import io.structflow.examples.support.SharedOptions;
+import io.structflow.imaging.denoisers.FlowDenoiser;
 import io.structflow.imaging.denoisers.PatchTrainer;
-import io.structflow.examples.support.DataTypeConverter;
+import picocli.CommandLine.Option;
+import org.nd4j.linalg.api.buffer.DataType;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import picocli.CommandLine.Option;
 
 /**
  * The options {@code denoise} and {@code deblur} share (a picocli mixin): the images, the Euler
@@ -19,13 +24,7 @@ final class DenoiserTrainingOptions {
             + "with train/ and test/ folders of PNG or JPEG images, e.g. BSDS500's data/images (default ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--runs", defaultValue = "1", description = "independent runs (seeds seed, seed+1, …); PSNR is averaged (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = {"--steps", "--epochs"}, description = "training steps (mini-batches) of each trained denoiser (default 1500; quick 60)")
+    @Option(names = "--steps", description = "training steps (mini-batches) of each trained denoiser (default 1500; quick 60)")
     Integer steps;
 
     @Option(names = "--batch", defaultValue = "16", description = "patches per step (default ${DEFAULT-VALUE})")
@@ -55,16 +54,30 @@ final class DenoiserTrainingOptions {
     @Option(names = "--state-scale", defaultValue = "1", description = "scale s of the lift s·L₀ and projection L₀ᵀ/s; tanh saturates at about 1/s in image units (default ${DEFAULT-VALUE})")
     double stateScale;
 
-    @Option(names = "--dtype", defaultValue = "float32", converter = DataTypeConverter.class,
-            description = "float32 or float64 (default ${DEFAULT-VALUE})")
-    DataType dtype;
-
-    @Option(names = "--quick", description = "short run: small patches and images, few training steps")
-    boolean quick;
+    /** The shared options {@code denoise} and {@code deblur} take, with their defaults. */
+    static SharedOptionUse sharedOptionUse() {
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).dtype(DataType.FLOAT)
+                .describe(SharedOptions.RUNS, "independent runs (seeds seed, seed + 1, …); PSNR is averaged")
+                .quick("short run: small patches and images, few training steps");
+    }
 
     /** Where the images come from. */
     ImageSets.Source source() {
         return ImageSets.Source.parse(data);
+    }
+
+    /**
+     * The images of {@code --data}, the test ones centre-cropped to {@code side} ({@code count} of them for
+     * Fashion-MNIST).
+     *
+     * @throws IllegalArgumentException naming {@code --data} when they are missing or unreadable
+     */
+    ImageSets images(int side, int count) {
+        try {
+            return ImageSets.load(data, side, count, DataType.DOUBLE);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--data: " + FileErrors.describe(e), e);
+        }
     }
 
     /** Whether the images are Fashion-MNIST's 28×28 ones. */
@@ -73,17 +86,17 @@ final class DenoiserTrainingOptions {
     }
 
     /** Training steps: {@code --steps}, else 1 500 (quick 60). */
-    int trainingSteps() {
-        return positive("--steps", steps != null ? steps : quick ? 60 : 1500);
+    int trainingSteps(boolean quick) {
+        return OptionRanges.atLeast("--steps", steps != null ? steps : quick ? 60 : 1500, 1);
     }
 
     /** Training patch side: {@code --patch}, else 32 (quick 24, Fashion-MNIST 28). */
-    int patchSide() {
+    int patchSide(boolean quick) {
         return patch != null ? patch : fmnist() ? 28 : quick ? 24 : 32;
     }
 
     /** A centre-crop side: {@code given}, else 128 (quick 48, Fashion-MNIST 28). */
-    int imageSide(Integer given) {
+    int imageSide(Integer given, boolean quick) {
         return given != null ? given : fmnist() ? 28 : quick ? 48 : 128;
     }
 
@@ -93,46 +106,43 @@ final class DenoiserTrainingOptions {
      * @throws IllegalArgumentException naming the option that is out of range
      */
     FlowDenoiser.Architecture architecture() {
-        positive("--channels", channels);
-        positive("--hidden", hidden);
-        positive("--layers", layers);
+        OptionRanges.atLeast("--channels", channels, 1);
+        OptionRanges.atLeast("--hidden", hidden, 1);
+        OptionRanges.atLeast("--layers", layers, 1);
         if (kernel < 1 || kernel % 2 == 0) {
             throw new IllegalArgumentException("--kernel: expected an odd integer ≥ 1 but got " + kernel);
         }
-        if (!(stateScale > 0) || !Double.isFinite(stateScale)) {
-            throw new IllegalArgumentException("--state-scale: expected a finite value > 0 but got " + stateScale);
-        }
+        OptionRanges.positive("--state-scale", stateScale);
         return new FlowDenoiser.Architecture(channels, hidden, layers, kernel,
                 FlowDenoiser.Architecture.activationNamed(activation), stateScale);
     }
 
     /**
-     * Checks every shared option.
+     * Checks every option of the training.
      *
      * @throws IllegalArgumentException naming the first option out of range
      */
-    void validate() {
-        positive("--runs", runs);
-        positive("--batch", batch);
-        trainingSteps();
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("--lr: expected a finite value > 0 but got " + lr);
-        }
+    void validate(boolean quick) {
+        OptionRanges.atLeast("--batch", batch, 1);
+        trainingSteps(quick);
+        OptionRanges.atLeast("--patch", patchSide(quick), 4);
+        OptionRanges.positive("--lr", lr);
         architecture();
     }
 
     /** The patch-training schedule of run {@code run} (seed {@code seed + run}) for noise level {@code sigma}. */
-    PatchTrainer.Settings schedule(double sigma, int run) {
-        return new PatchTrainer.Settings(trainingSteps(), batch, patchSide(), Math.max(batch, quick ? 512 : 4096), lr,
-                sigma, seed + run);
+    PatchTrainer.Settings schedule(SharedOptions shared, double sigma, int run) {
+        boolean quick = shared.quick();
+        return new PatchTrainer.Settings(trainingSteps(quick), batch, patchSide(quick), Math.max(batch, quick ? 512 : 4096),
+                lr, sigma, shared.seed() + run);
     }
 
     /** snake_case entries for results.json. */
-    Map<String, Object> toMap() {
+    Map<String, Object> toMap(SharedOptions shared) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("steps", trainingSteps());
+        m.put("steps", trainingSteps(shared.quick()));
         m.put("batch", batch);
-        m.put("patch", patchSide());
+        m.put("patch", patchSide(shared.quick()));
         m.put("lr", lr);
         m.put("channels", channels);
         m.put("hidden", hidden);
@@ -140,17 +150,10 @@ final class DenoiserTrainingOptions {
         m.put("kernel", kernel);
         m.put("activation", architecture().activationName());
         m.put("state_scale", stateScale);
-        m.put("seed", seed);
-        m.put("runs", runs);
-        m.put("dtype", dtype == DataType.DOUBLE ? "float64" : "float32");
-        m.put("quick", quick);
+        m.put("seed", shared.seed());
+        m.put("runs", shared.runs());
+        m.put("dtype", SharedOptions.dtypeName(shared.dtype()));
+        m.put("quick", shared.quick());
         return m;
-    }
-
-    static int positive(String option, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(option + ": expected ≥ 1 but got " + v);
-        }
-        return v;
     }
 }

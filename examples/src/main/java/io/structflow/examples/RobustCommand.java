@@ -4,20 +4,22 @@ import io.structflow.core.data.FashionMnist;
 import io.structflow.layers.models.Architecture;
 import io.structflow.layers.models.NetworkKind;
 import io.structflow.examples.robust.RobustExperiment;
+import io.structflow.examples.robust.RobustReport;
 import io.structflow.examples.robust.RobustRun;
 import io.structflow.examples.robust.TrainingSettings;
-import io.structflow.examples.support.DataTypeConverter;
+import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.ReportWriter;
+import io.structflow.examples.support.SharedOptionUse;
+import io.structflow.examples.support.SharedOptions;
+import io.structflow.examples.support.SharedOptionsFit;
+import io.structflow.examples.support.TakesSharedOptions;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * [CMOSS] §3.3 on Fashion-MNIST: five convolutional networks of the same depth (prescribed
@@ -27,12 +29,12 @@ import picocli.CommandLine.Spec;
  * layers' Lipschitz bound, and AUCs (Fig. 4); the learned steps of the flexible network (Fig. 5).
  * Training checkpoints every epoch and resumes.
  */
-@Command(name = "robust", mixinStandardHelpOptions = true,
+@Command(name = "robust", mixinStandardHelpOptions = true, modelTransformer = SharedOptionsFit.class,
         description = {"Robustness of dynamical-systems CNNs on Fashion-MNIST ([CMOSS] §3.3, Fig. 4 and 5).",
                 "Threads: 1 by default; -Dstructflow.threads=2 (before -jar) for big runs on a quiet machine."})
-final class RobustCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
+    @Mixin
+    SharedOptions shared;
 
     @Option(names = "--networks", defaultValue = "all",
             description = "comma-separated: prescribed,flexible,non_expansive,naive,resnet or all (default ${DEFAULT-VALUE})")
@@ -41,18 +43,6 @@ final class RobustCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = FashionMnist.DEFAULT_DIRECTORY,
             description = "Fashion-MNIST directory (default ${DEFAULT-VALUE}; " + FashionMnist.INSTALL_HINT + ")")
     Path data;
-
-    @Option(names = "--out", description = "output directory (default out/robust, out/robust-quick with --quick)")
-    Path out;
-
-    @Option(names = "--quick", description = "smoke run: 2000 training images, 1 epoch, 256 test images, ε grid of 6")
-    boolean quick;
-
-    @Option(names = "--full", description = "all 60000 training images, 10 epochs (lr decay every 4), 1024 test images")
-    boolean full;
-
-    @Option(names = "--epochs", description = "training epochs (default 2; --quick 1; --full 10)")
-    Integer epochs;
 
     @Option(names = "--train-images", description = "training images, 0 = all 60000 (default 20000; --quick 2000)")
     Integer trainImages;
@@ -106,16 +96,6 @@ final class RobustCommand implements Callable<Integer> {
     @Option(names = "--attack-batch", defaultValue = "256", description = "images per attack batch (default ${DEFAULT-VALUE})")
     int attackBatch;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--runs", defaultValue = "1", description = "seeds per network; only 1 is supported (default ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--dtype", defaultValue = "float32", converter = DataTypeConverter.class,
-            description = "float32 or float64 (default ${DEFAULT-VALUE})")
-    DataType dtype;
-
     @Option(names = "--eager", description = "train eagerly instead of the compiled (record/replay) step")
     boolean eager;
 
@@ -123,55 +103,33 @@ final class RobustCommand implements Callable<Integer> {
     boolean fresh;
 
     @Override
+    public SharedOptionUse sharedOptionUse() {
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(2).quick(1).full(10))
+                .dtype(DataType.FLOAT).describe(SharedOptions.RUNS, "seeds per network; only 1 is supported")
+                .quick("smoke run: 2000 training images, 1 epoch, 256 test images, ε grid of 6")
+                .full("all 60000 training images, 10 epochs (lr decay every 4), 1024 test images");
+    }
+
+    @Override
     public Integer call() throws Exception {
-        if (quick && full) {
-            throw new ParameterException(spec.commandLine(), "--quick and --full: expected at most one but got both");
+        if (shared.runs() != 1) {
+            throw new IllegalArgumentException("--runs: expected 1 (one seed per network; vary --seed and --out for more) "
+                    + "but got " + shared.runs());
         }
-        if (runs != 1) {
-            throw new ParameterException(spec.commandLine(), "--runs: expected 1 (one seed per network; vary --seed "
-                    + "and --out for more) but got " + runs);
-        }
-        List<NetworkKind> kinds;
-        Architecture arch;
-        TrainingSettings settings;
-        RobustRun.Options options;
-        try {
-            kinds = NetworkKind.parseList(networks);
-            arch = new Architecture(channels, pairs, substeps, 0.5, boundedLifts, dtype, seed);
-            int e = epochs != null ? epochs : quick ? 1 : full ? 10 : 2;
-            settings = new TrainingSettings(e, batch, lr, 0.9, lrStep != null ? lrStep : 4, 0.1, margin, orthWeight, seed,
-                    !eager);
-            int train = trainImages != null ? trainImages : quick ? 2000 : full ? 0 : 20000;
-            int test = testImages != null ? testImages : quick ? 256 : 1024;
-            double[] grid = RobustExperiment.grid(epsMax, epsPoints != null ? epsPoints : quick ? 6 : 11);
-            Path dir = out != null ? out : Path.of(quick ? "out/robust-quick" : "out/robust");
-            options = new RobustRun.Options(data, dir, kinds, arch, settings, resnetLr, train, test, grid, attackBatch, fresh,
-                    System.console() != null);
-        } catch (IllegalArgumentException ex) {
-            throw new ParameterException(spec.commandLine(), ex.getMessage());
-        }
-        System.out.printf("robust: %s; %d epoch(s), batch %d, SGD lr %s momentum 0.9, x0.1 every %d epochs, hinge margin %s,"
-                        + " orthogonality weight %s; epsilons %s%n", kinds, settings.epochs(), batch, lr,
-                settings.stepEpochs(), margin, orthWeight, Arrays.toString(options.epsilons()));
-        List<RobustRun.NetworkResult> results;
-        try {
-            results = RobustRun.run(options, System.out);
-        } catch (java.nio.file.NoSuchFileException ex) {
-            spec.commandLine().getErr().println("robust: " + ex.getMessage() + "; or pass the directory with --data");
-            return 2;
-        }
-        Map<String, Object> quality = RobustRun.qualityBars(results);
-        System.out.println();
-        System.out.println("Summary ('paper' = PGD step 0.025*eps as in the paper/Foolbox; 'strong' = step 0.25*eps; "
-                + "certified = margin > sqrt(2)*eps*Lip):");
-        System.out.print(RobustRun.summary(results, options.epsilons()));
-        System.out.println();
-        System.out.println("Accuracy per epsilon (robust paper step / robust strong step / certified):");
-        System.out.print(RobustRun.perEpsilon(results, options.epsilons()));
-        System.out.println();
-        System.out.println("Findings of [CMOSS] §3.3 on these numbers (null: a network it needs was not run): " + quality);
-        List<Path> files = RobustRun.write(options, results, quality);
-        System.out.println("wrote " + options.out().resolve("results.json") + " and " + files);
+        boolean quick = shared.quick();
+        boolean full = shared.full();
+        List<NetworkKind> kinds = NetworkKind.parseList(networks);
+        Architecture arch = new Architecture(channels, pairs, substeps, 0.5, boundedLifts, shared.dtype(), shared.seed());
+        TrainingSettings settings = new TrainingSettings(shared.epochs(), batch, lr, 0.9, lrStep != null ? lrStep : 4, 0.1,
+                margin, orthWeight, shared.seed(), !eager);
+        int train = trainImages != null ? trainImages : quick ? 2000 : full ? 0 : 20000;
+        int test = testImages != null ? testImages : quick ? 256 : 1024;
+        double[] grid = RobustExperiment.grid(epsMax, epsPoints != null ? epsPoints : quick ? 6 : 11);
+        RobustRun.Options options = new RobustRun.Options(data, shared.out(), kinds, arch, settings, resnetLr, train, test,
+                grid, attackBatch, fresh, System.console() != null);
+        shared.prepareOut();
+        List<RobustRun.NetworkResult> results = RobustRun.run(options, System.out);
+        ReportWriter.write(RobustReport.of(options, results), options.out(), System.out);
         return 0;
     }
 }

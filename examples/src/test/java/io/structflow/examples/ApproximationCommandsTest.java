@@ -25,7 +25,7 @@ class ApproximationCommandsTest {
     @Test
     @SuppressWarnings("unchecked")
     void approximate_writesResultsAndPlots(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("approximate", "--epochs", "2", "--samples", "100",
+        int code = StructflowCli.commandLine().execute("approximate", "--epochs", "2", "--samples", "100",
                 "--blocks", "1", "--out", dir.toString());
         assertEquals(0, code);
         Map<String, Object> results = Results.read(dir.resolve("results.json"));
@@ -43,7 +43,7 @@ class ApproximationCommandsTest {
     @Test
     @SuppressWarnings("unchecked")
     void vectorField_writesResultsAndPlots(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("vector-field", "--epochs", "2", "--samples", "100",
+        int code = StructflowCli.commandLine().execute("vector-field", "--epochs", "2", "--samples", "100",
                 "--hidden", "8", "--out", dir.toString());
         assertEquals(0, code);
         Map<String, Object> results = Results.read(dir.resolve("results.json"));
@@ -63,7 +63,7 @@ class ApproximationCommandsTest {
     @Test
     void badOptions_failWithAMessageNamingTheOption(@TempDir Path dir) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new StructflowCli()).setErr(new PrintWriter(err));
+        CommandLine cli = StructflowCli.commandLine().setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("approximate", "--targets", "h", "--out", dir.toString()));
         assertTrue(err.toString().contains("--targets: expected a list of f, g but got 'h'"), err.toString());
         err.getBuffer().setLength(0);

@@ -85,16 +85,16 @@ class DynamicsCommandsTest {
     @Test
     void badOptions_failWithAMessageNamingTheOption() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new PendulumCommand());
+        CommandLine cl = StructflowCli.commandLine();
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("--models", "sympnet,lstm", "--out", dir.resolve("bad").toString());
+        int code = cl.execute("pendulum", "--models", "sympnet,lstm", "--out", dir.resolve("bad").toString());
         assertEquals(2, code);
         assertTrue(err.toString().contains("--models") && err.toString().contains("lstm"), err.toString());
 
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-        CommandLine sir = new CommandLine(new SirCommand());
+        CommandLine sir = StructflowCli.commandLine();
         sir.setErr(new PrintWriter(err2, true));
-        assertEquals(2, sir.execute("--width", "3", "--out", dir.resolve("bad2").toString()));
+        assertEquals(2, sir.execute("sir", "--width", "3", "--out", dir.resolve("bad2").toString()));
         assertTrue(err2.toString().contains("width"), err2.toString());
         assertTrue(!Files.exists(dir.resolve("bad2")), "nothing written for a rejected command");
     }

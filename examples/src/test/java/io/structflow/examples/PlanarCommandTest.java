@@ -25,7 +25,7 @@ class PlanarCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void planar_tinyRun_writesResultsAndPlots(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("planar", "--runs", "2", "--epochs", "3",
+        int code = StructflowCli.commandLine().execute("planar", "--runs", "2", "--epochs", "3",
                 "--train-size", "256", "--test-size", "200", "--out", dir.toString());
         assertEquals(0, code);
         Map<String, Object> r = Results.read(dir.resolve("results.json"));
@@ -54,7 +54,7 @@ class PlanarCommandTest {
         for (String[] args : List.of(new String[] {"--dataset", "circles"}, new String[] {"--families", "alternating,deep"},
                 new String[] {"--layers", "7"}, new String[] {"--contractive-step", "3"}, new String[] {"--runs", "0"})) {
             StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new StructflowCli());
+            CommandLine cli = StructflowCli.commandLine();
             cli.setErr(new PrintWriter(err));
             String[] full = new String[args.length + 3];
             full[0] = "planar";
@@ -63,7 +63,7 @@ class PlanarCommandTest {
             full[args.length + 2] = dir.toString();
             int code = cli.execute(full);
             assertEquals(2, code, String.join(" ", args));
-            String option = args[0].equals("--families") ? "family" : args[0];
+            String option = args[0];
             assertTrue(err.toString().contains(option), err.toString());
         }
     }

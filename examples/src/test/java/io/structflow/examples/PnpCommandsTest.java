@@ -27,7 +27,7 @@ class PnpCommandsTest {
     @Test
     @SuppressWarnings("unchecked")
     void denoise_tinyRun_writesResultsAndImages(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("denoise", "--quick", "--steps", "6", "--rk4-steps", "2",
+        int code = StructflowCli.commandLine().execute("denoise", "--quick", "--steps", "6", "--rk4-steps", "2",
                 "--patch", "16", "--test-size", "24", "--repeats", "3", "--channels", "2", "--hidden", "4", "--layers", "2",
                 "--dncnn-features", "4", "--dncnn-depth", "3", "--self-ensemble", "--out", dir.toString());
         assertEquals(0, code);
@@ -60,7 +60,7 @@ class PnpCommandsTest {
 
     @Test
     void deblur_tinyRun_writesResultsAndImages(@TempDir Path dir) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("deblur", "--quick", "--steps", "6", "--patch", "16",
+        int code = StructflowCli.commandLine().execute("deblur", "--quick", "--steps", "6", "--patch", "16",
                 "--size", "24", "--iterations", "15", "--channels", "2", "--hidden", "4", "--layers", "2",
                 "--out", dir.toString());
         assertEquals(0, code);

@@ -24,7 +24,7 @@ class RobustCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void robust_tinyRun_writesResultsAndFigures(@TempDir Path out) throws Exception {
-        int code = new CommandLine(new StructflowCli()).execute("robust", "--train-images", "256", "--test-images", "32",
+        int code = StructflowCli.commandLine().execute("robust", "--train-images", "256", "--test-images", "32",
                 "--epochs", "1", "--channels", "4,8", "--pairs", "1", "--eps-points", "3", "--attack-batch", "32",
                 "--out", out.toString());
         assertEquals(0, code);
@@ -52,10 +52,10 @@ class RobustCommandTest {
 
     @Test
     void robust_badOptionsAndMissingData_fail(@TempDir Path out) {
-        assertNotEquals(0, new CommandLine(new StructflowCli()).execute("robust", "--networks", "lenet", "--out",
+        assertNotEquals(0, StructflowCli.commandLine().execute("robust", "--networks", "lenet", "--out",
                 out.toString()));
         java.io.StringWriter err = new java.io.StringWriter();
-        CommandLine cli = new CommandLine(new StructflowCli());
+        CommandLine cli = StructflowCli.commandLine();
         cli.setErr(new java.io.PrintWriter(err, true));
         assertEquals(2, cli.execute("robust", "--data", out.resolve("none").toString(), "--out", out.toString()));
         assertTrue(err.toString().contains("apt-get install -y dataset-fashion-mnist"), err.toString());

@@ -9,6 +9,7 @@ import io.structflow.core.optim.Adam;
 import io.structflow.core.optim.CosineAnnealing;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
+import io.structflow.examples.support.OptionRanges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -44,16 +45,16 @@ public final class ApproximationExperiment {
     public record Settings(int width, int blocks, int hidden, double initialStep,
                            FlowApproximator.GradientKind gradient, FlowApproximator.SphereKind sphere,
                            int samples, int epochs, int batch, double learningRate, DataType type) {
-        /** Validates the training settings (the architecture validates itself). */
+        /** Validates the settings; messages name the command's options. */
         public Settings {
-            if (samples < 1 || epochs < 1 || batch < 1) {
-                throw new IllegalArgumentException("ApproximationExperiment: samples, epochs and batch expected ≥ 1 but got "
-                        + samples + ", " + epochs + ", " + batch);
-            }
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("ApproximationExperiment: learningRate expected finite and > 0 but got "
-                        + learningRate);
-            }
+            OptionRanges.atLeast("--width", width, 2);
+            OptionRanges.atLeast("--blocks", blocks, 1);
+            OptionRanges.atLeast("--hidden", hidden, 1);
+            OptionRanges.finite("--step", initialStep);
+            OptionRanges.atLeast("--samples", samples, 1);
+            OptionRanges.atLeast("--epochs", epochs, 1);
+            OptionRanges.atLeast("--batch", batch, 1);
+            OptionRanges.positive("--lr", learningRate);
         }
 
         /** The architecture for a target of input dimension {@code in}. */

@@ -36,6 +36,20 @@ public enum Target {
         return key;
     }
 
+    /**
+     * The target of this key (any case).
+     *
+     * @throws IllegalArgumentException naming {@code --targets} when there is none
+     */
+    public static Target of(String key) {
+        for (Target t : values()) {
+            if (t.key.equalsIgnoreCase(key.trim())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("--targets: expected a list of f, g but got '" + key + "'");
+    }
+
     /** Input dimension d. */
     public int dimension() {
         return dimension;

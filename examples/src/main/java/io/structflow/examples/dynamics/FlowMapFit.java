@@ -9,6 +9,7 @@ import io.structflow.core.nn.Module;
 import io.structflow.core.optim.Adam;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.Progress;
 import java.io.IOException;
 import java.util.Arrays;
@@ -37,22 +38,26 @@ public final class FlowMapFit {
      * @param seed         seed of the batch order
      */
     public record Settings(int epochs, int batchSize, double learningRate, double finalRate, long seed) {
-        /** Validates the settings. */
+        /** Validates the settings; messages name the command's options. */
         public Settings {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("FlowMapFit.Settings: epochs expected at least 1 but got " + epochs);
-            }
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("FlowMapFit.Settings: batchSize expected at least 1 but got "
-                        + batchSize);
-            }
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("FlowMapFit.Settings: learningRate expected a finite positive "
-                        + "number but got " + learningRate);
-            }
+            OptionRanges.atLeast("--epochs", epochs, 1);
+            OptionRanges.atLeast("--batch", batchSize, 1);
+            OptionRanges.positive("--lr", learningRate);
             if (!(finalRate > 0) || finalRate > learningRate) {
-                throw new IllegalArgumentException("FlowMapFit.Settings: finalRate expected in (0, learningRate = "
-                        + learningRate + "] but got " + finalRate);
+                throw new IllegalArgumentException("--lr-final: expected a value in (0, --lr = " + learningRate
+                        + "] but got " + finalRate);
+            }
+        }
+
+        /**
+         * Checks that a batch fits in the training pairs.
+         *
+         * @throws IllegalArgumentException naming {@code --batch} and {@code --train} when it does not
+         */
+        public void requireBatchAtMost(int trainSize) {
+            if (batchSize > trainSize) {
+                throw new IllegalArgumentException("--batch: expected at most --train = " + trainSize + " but got "
+                        + batchSize);
             }
         }
 

@@ -2,6 +2,7 @@ package io.structflow.examples.dynamics;
 
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.integrators.Integrator;
 import io.structflow.integrators.SeparableHamiltonian;
 import io.structflow.integrators.Solver;
@@ -45,16 +46,12 @@ public final class OscillatorExperiment {
      * @param type  element type of the computation
      */
     public record Config(double h, int steps, double q0, double p0, DataType type) {
-        /** Validates the settings. */
+        /** Validates the settings; messages name the command's options. */
         public Config {
-            if (!(h > 0) || !Double.isFinite(h)) {
-                throw new IllegalArgumentException("OscillatorExperiment.Config: h expected a finite positive step but got "
-                        + h);
-            }
-            if (steps < 1) {
-                throw new IllegalArgumentException("OscillatorExperiment.Config: steps expected at least 1 but got "
-                        + steps);
-            }
+            OptionRanges.positive("--h", h);
+            OptionRanges.atLeast("--steps", steps, 1);
+            OptionRanges.finite("--q0", q0);
+            OptionRanges.finite("--p0", p0);
         }
     }
 

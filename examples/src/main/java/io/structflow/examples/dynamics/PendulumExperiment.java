@@ -11,6 +11,7 @@ import io.structflow.layers.Property;
 import io.structflow.layers.blocks.SympNet;
 import io.structflow.layers.fields.MlpField;
 import io.structflow.layers.fields.SeparableHamiltonianField;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.layers.verify.PropertyChecks;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,6 +59,21 @@ public final class PendulumExperiment {
         public String key() {
             return key;
         }
+
+        /**
+         * The model of this key.
+         *
+         * @throws IllegalArgumentException naming {@code --models} when there is none
+         */
+        public static Model of(String key) {
+            for (Model m : values()) {
+                if (m.key.equals(key.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--models: expected names from sympnet, hamiltonian, resnet but got '"
+                    + key + "'");
+        }
     }
 
     /**
@@ -89,15 +105,15 @@ public final class PendulumExperiment {
         /** Validates the settings. */
         public Config {
             atLeast("rk4Substeps", rk4Substeps, 1);
-            atLeast("trainSize", trainSize, 1);
-            atLeast("testSize", testSize, 1);
-            atLeast("sympModules", sympModules, 1);
-            atLeast("sympWidth", sympWidth, 1);
-            atLeast("hamiltonianWidth", hamiltonianWidth, 1);
-            atLeast("resnetBlocks", resnetBlocks, 1);
-            atLeast("resnetWidth", resnetWidth, 1);
-            atLeast("rolloutSteps", rolloutSteps, 1);
-            atLeast("randomOrbits", randomOrbits, 0);
+            OptionRanges.atLeast("--train", trainSize, 1);
+            OptionRanges.atLeast("--test", testSize, 1);
+            OptionRanges.atLeast("--symp-modules", sympModules, 1);
+            OptionRanges.atLeast("--symp-width", sympWidth, 1);
+            OptionRanges.atLeast("--ham-width", hamiltonianWidth, 1);
+            OptionRanges.atLeast("--resnet-blocks", resnetBlocks, 1);
+            OptionRanges.atLeast("--resnet-width", resnetWidth, 1);
+            OptionRanges.atLeast("--rollout", rolloutSteps, 1);
+            OptionRanges.atLeast("--orbits", randomOrbits, 0);
             atLeast("symplecticPoints", symplecticPoints, 1);
             if (!(h > 0) || !(pMax > 0)) {
                 throw new IllegalArgumentException("PendulumExperiment.Config: h and pMax expected positive but got h = "
@@ -114,6 +130,7 @@ public final class PendulumExperiment {
                             + limit + " (orbits inside the training box |p| ≤ " + pMax + ") but got " + q0);
                 }
             }
+            fit.requireBatchAtMost(trainSize);
             portraitStarts = portraitStarts.clone();
             models = List.copyOf(models);
         }

@@ -1,10 +1,11 @@
 package io.structflow.examples.dynamics;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.layers.models.MassPreservingNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import java.io.IOException;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * [CMOSS] §4.3: a {@link MassPreservingNetwork} learns the time-{@code t} flow map of the SIR
@@ -38,24 +39,23 @@ public final class SirExperiment {
     public record Config(SirSystem system, double time, int rk4Steps, int trainSize, int testSize, int width, int depth,
                          int hidden, double step, FlowMapFit.Settings fit, DataType type, long seed,
                          double[] rolloutStart, int rolloutSteps) {
-        /** Validates sizes. */
+        /** Validates sizes; messages name the command's options. */
         public Config {
-            positive("trainSize", trainSize);
-            positive("testSize", testSize);
-            positive("rk4Steps", rk4Steps);
-            positive("rolloutSteps", rolloutSteps);
-            if (!(time > 0) || !Double.isFinite(time)) {
-                throw new IllegalArgumentException("SirExperiment.Config: time expected a finite positive number but got "
-                        + time);
-            }
-            if (width <= 3) {
-                throw new IllegalArgumentException("SirExperiment.Config: width expected more than the data dimension 3 "
-                        + "but got " + width);
+            OptionRanges.atLeast("--train", trainSize, 1);
+            OptionRanges.atLeast("--test", testSize, 1);
+            OptionRanges.atLeast("--layers", depth, 1);
+            OptionRanges.atLeast("--hidden", hidden, 1);
+            OptionRanges.atLeast("--rollout", rolloutSteps, 1);
+            OptionRanges.atLeast("--width", width, 4);
+            OptionRanges.positive("--time", time);
+            if (rk4Steps < 1) {
+                throw new IllegalArgumentException("SirExperiment.Config: rk4Steps expected at least 1 but got " + rk4Steps);
             }
             if (rolloutStart == null || rolloutStart.length != 3) {
                 throw new IllegalArgumentException("SirExperiment.Config: rolloutStart expected (S, I, R) but got "
                         + (rolloutStart == null ? "null" : rolloutStart.length + " values"));
             }
+            fit.requireBatchAtMost(trainSize);
             rolloutStart = rolloutStart.clone();
         }
 
@@ -70,11 +70,6 @@ public final class SirExperiment {
                     new FlowMapFit.Settings(epochs, 32, 1e-2, 1e-4, seed), type, seed, new double[] {0.9, 0.1, 0.0}, 20);
         }
 
-        private static void positive(String name, int v) {
-            if (v < 1) {
-                throw new IllegalArgumentException("SirExperiment.Config: " + name + " expected at least 1 but got " + v);
-            }
-        }
     }
 
     /**

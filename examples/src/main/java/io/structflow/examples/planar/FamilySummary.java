@@ -1,5 +1,6 @@
 package io.structflow.examples.planar;
 
+import io.structflow.examples.support.Summary;
 import io.structflow.layers.models.Family;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,12 +25,12 @@ public record FamilySummary(Family family, List<RunResult> runs) {
 
     /** Median test accuracy over the runs, in [0, 1]. */
     public double medianAccuracy() {
-        return PlanarExperiment.median(values(RunResult::testAccuracy));
+        return Summary.median(values(RunResult::testAccuracy));
     }
 
     /** Median final time over the runs. */
     public double medianFinalTime() {
-        return PlanarExperiment.median(values(RunResult::finalTime));
+        return Summary.median(values(RunResult::finalTime));
     }
 
     /** Smallest test accuracy over the runs. */

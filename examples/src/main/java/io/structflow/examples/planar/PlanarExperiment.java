@@ -108,15 +108,4 @@ public final class PlanarExperiment {
         }
         return data.batch(idx).x();
     }
-
-    /** The median of {@code values} (mean of the two middle ones for an even count). */
-    public static double median(double[] values) {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("median: expected at least one value but got none");
-        }
-        double[] s = values.clone();
-        java.util.Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-    }
 }

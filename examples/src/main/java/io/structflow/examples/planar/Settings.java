@@ -1,5 +1,7 @@
 package io.structflow.examples.planar;
 
+import io.structflow.examples.support.OptionRanges;
+import io.structflow.examples.support.SharedOptions;
 import io.structflow.layers.models.PlanarClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,12 +41,38 @@ public record Settings(PlanarSet dataset, int trainSize, int testSize, int width
         if (dataset == null) {
             throw new IllegalArgumentException("--dataset: expected disc, rings, spirals or moons but got null");
         }
-        positive("--train-size", trainSize);
-        positive("--test-size", testSize);
-        positive("--epochs", epochs);
-        positive("--batch-size", batchSize);
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("--lr: expected a finite value > 0 but got " + learningRate);
+        OptionRanges.atLeast("--train-size", trainSize, 1);
+        OptionRanges.atLeast("--test-size", testSize, 1);
+        if (width < 2) {
+            throw new IllegalArgumentException("--width: expected ≥ 2 (the data are planar) but got " + width);
+        }
+        if (layers < 2 || layers % 2 != 0) {
+            throw new IllegalArgumentException("--layers: expected an even number ≥ 2 (the alternating family is made"
+                    + " of contractive/expansive pairs) but got " + layers);
+        }
+        if (!(slope > 0) || !(slope <= 1)) {
+            throw new IllegalArgumentException("--slope: expected 0 < a ≤ 1 (LeakyReLU slope) but got " + slope);
+        }
+        OptionRanges.atLeast("--substeps", substeps, 1);
+        OptionRanges.atLeast("--epochs", epochs, 1);
+        OptionRanges.atLeast("--batch-size", batchSize, 1);
+        OptionRanges.positive("--lr", learningRate);
+        OptionRanges.positive("--weight-std", weightStd);
+        OptionRanges.nonNegative("--alternating-h1", alternatingH1);
+        OptionRanges.nonNegative("--alternating-h2", alternatingH2);
+        OptionRanges.nonNegative("--min-contractive-step", minContractiveStep);
+        if (minContractiveStep > slope * substeps) {
+            throw new IllegalArgumentException("--min-contractive-step: expected 0 ≤ δ ≤ aS = " + slope * substeps
+                    + " (where the boundary of R stops rising) but got " + minContractiveStep);
+        }
+        OptionRanges.nonNegative("--expansive-step", expansiveStep);
+        OptionRanges.nonNegative("--contractive-step", contractiveStep);
+        if (contractiveStep > 2) {
+            throw new IllegalArgumentException("--contractive-step: expected a value in [0, 2] (the Euler bound 2/‖A‖²"
+                    + " of (3.5)) but got " + contractiveStep);
+        }
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("--dtype: expected float32 or float64 but got " + type);
         }
         new PlanarClassifier.Architecture(width, layers, slope, substeps, weightStd, alternatingH1, alternatingH2,
                 minContractiveStep, expansiveStep, contractiveStep, type);
@@ -101,13 +129,7 @@ public record Settings(PlanarSet dataset, int trainSize, int testSize, int width
         m.put("alternating_min_h1", minContractiveStep);
         m.put("expansive_initial_step", expansiveStep);
         m.put("contractive_initial_step", contractiveStep);
-        m.put("dtype", type == DataType.DOUBLE ? "float64" : "float32");
+        m.put("dtype", SharedOptions.dtypeName(type));
         return m;
-    }
-
-    private static void positive(String name, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + ": expected ≥ 1 but got " + v);
-        }
     }
 }

@@ -102,7 +102,7 @@ public record ImageSets(Source source, List<Tensor> train, List<String> trainNam
         }
         for (String folder : List.of("train", "test")) {
             if (!Files.isDirectory(directory.resolve(folder))) {
-                throw new FileNotFoundException("--data: expected skimage, fmnist or a directory holding train/ "
+                throw new FileNotFoundException("expected skimage, fmnist or a directory holding train/ "
                         + "and test/ folders of PNG or JPEG images, but " + directory.toAbsolutePath() + " has no "
                         + folder + "/ folder");
             }

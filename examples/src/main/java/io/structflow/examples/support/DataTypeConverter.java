@@ -11,7 +11,7 @@ public final class DataTypeConverter implements ITypeConverter<DataType> {
         return switch (value) {
             case "float32" -> DataType.FLOAT;
             case "float64" -> DataType.DOUBLE;
-            default -> throw new TypeConversionException("--dtype: expected float32 or float64 but got '" + value + "'");
+            default -> throw new TypeConversionException("expected float32 or float64 but got '" + value + "'");
         };
     }
 }

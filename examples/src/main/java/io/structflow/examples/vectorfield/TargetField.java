@@ -37,6 +37,20 @@ public enum TargetField {
         return key;
     }
 
+    /**
+     * The field of this key (any case).
+     *
+     * @throws IllegalArgumentException naming {@code --fields} when there is none
+     */
+    public static TargetField of(String key) {
+        for (TargetField t : values()) {
+            if (t.key.equalsIgnoreCase(key.trim())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("--fields: expected a list of x1, x2 but got '" + key + "'");
+    }
+
     /** State dimension n. */
     public int dimension() {
         return dimension;

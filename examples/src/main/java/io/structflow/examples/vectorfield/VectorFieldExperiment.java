@@ -8,6 +8,7 @@ import io.structflow.core.optim.Adam;
 import io.structflow.core.optim.CosineAnnealing;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
+import io.structflow.examples.support.OptionRanges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -48,19 +49,14 @@ public final class VectorFieldExperiment {
      */
     public record Settings(int hidden, double step, SplitFieldNetwork.Composition composition, int samples, int epochs,
                            int batch, double learningRate, DataType type) {
-        /** Validates the settings. */
+        /** Validates the settings; messages name the command's options. */
         public Settings {
-            if (hidden < 1 || samples < 1 || epochs < 1 || batch < 1) {
-                throw new IllegalArgumentException("VectorFieldExperiment: hidden, samples, epochs and batch expected ≥ 1 "
-                        + "but got " + hidden + ", " + samples + ", " + epochs + ", " + batch);
-            }
-            if (!(step > 0) || !Double.isFinite(step)) {
-                throw new IllegalArgumentException("VectorFieldExperiment: step expected finite and > 0 but got " + step);
-            }
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("VectorFieldExperiment: learningRate expected finite and > 0 but got "
-                        + learningRate);
-            }
+            OptionRanges.atLeast("--hidden", hidden, 1);
+            OptionRanges.atLeast("--samples", samples, 1);
+            OptionRanges.atLeast("--epochs", epochs, 1);
+            OptionRanges.atLeast("--batch", batch, 1);
+            OptionRanges.positive("--step", step);
+            OptionRanges.positive("--lr", learningRate);
             if (composition == null || type == null) {
                 throw new IllegalArgumentException("VectorFieldExperiment: composition and type expected non-null");
             }

@@ -69,6 +69,6 @@ class OscillatorExperimentTest {
     void config_rejectsBadStep() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new OscillatorExperiment.Config(-0.1, 10, 1, 0, DataType.DOUBLE));
-        assertTrue(e.getMessage().contains("h expected"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--h: expected"), e.getMessage());
     }
 }

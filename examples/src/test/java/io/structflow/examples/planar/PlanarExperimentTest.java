@@ -104,10 +104,4 @@ class PlanarExperimentTest {
             assertEquals(eager.testAccuracy(), compiled.testAccuracy(), 0.0, f.key());
         }
     }
-
-    @Test
-    void median_ofOddAndEvenCounts() {
-        assertEquals(2.0, PlanarExperiment.median(new double[] {3, 1, 2}), 0);
-        assertEquals(2.5, PlanarExperiment.median(new double[] {4, 1, 3, 2}), 0);
-    }
 }

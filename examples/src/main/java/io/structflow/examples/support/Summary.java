@@ -1,6 +1,9 @@
-package io.structflow.examples.dynamics;
+package io.structflow.examples.support;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /** Summaries over the runs (seeds) of an experiment and number formats of its tables. */
 public final class Summary {
@@ -22,6 +25,11 @@ public final class Summary {
         return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
 
+    /** The median of {@code metric} over {@code items}. */
+    public static <T> double median(List<T> items, ToDoubleFunction<T> metric) {
+        return median(items.stream().mapToDouble(metric).toArray());
+    }
+
     /** The largest value, or 0 for an empty array. */
     public static double max(double[] values) {
         double m = 0;
@@ -34,5 +42,10 @@ public final class Summary {
     /** Scientific notation with three significant digits, e.g. {@code 4.09e-05}. */
     public static String sci(double v) {
         return String.format("%.2e", v);
+    }
+
+    /** Scientific notation with {@code digits} significant digits, e.g. {@code 4.093e-05} for 4. */
+    public static String sci(double v, int digits) {
+        return String.format(Locale.ROOT, "%." + (digits - 1) + "e", v);
     }
 }
