@@ -67,7 +67,7 @@ class PropertyFuzzTest {
     private static final long SEED = Long.getLong("structflow.fuzz.seed", 2026);
 
     /** One random layer and what it was built from. */
-    private record Case(Module layer, Set<Property> claims, long dimension, long[] shape, String description) {
+    record Case(Module layer, Set<Property> claims, long dimension, long[] shape, String description) {
     }
 
     @Test
@@ -347,7 +347,7 @@ class PropertyFuzzTest {
     }
 
     /** Projects every parameter as an optimiser step would, then reads the claims. */
-    private static Case finish(FlowLayer<?> layer, long dimension, long[] shape, List<String> what, String method) {
+    static Case finish(FlowLayer<?> layer, long dimension, long[] shape, List<String> what, String method) {
         for (Parameter p : layer.parameters()) {
             p.projectInPlace();
         }
@@ -357,7 +357,7 @@ class PropertyFuzzTest {
     }
 
     /** What the definitions give on sample inputs. */
-    private static final class Measured {
+    static final class Measured {
         double lipschitz;
         double symplectic;
         double volume;
@@ -377,7 +377,7 @@ class PropertyFuzzTest {
         }
     }
 
-    private static Measured measure(Case c, SplittableRandom rng) {
+    static Measured measure(Case c, SplittableRandom rng) {
         Module layer = c.layer();
         int n = (int) c.dimension();
         Measured m = new Measured();

@@ -4,20 +4,22 @@
  * <table>
  *   <caption>Fields</caption>
  *   <tr><th>Field</th><th>f</th><th>Type</th><th>Source</th></tr>
- *   <tr><td>{@link io.structflow.layers.fields.ContractiveGradientField}</td><td>−Aᵀσ(Ax+b)</td><td>GradientField</td><td>[CMOSS] (3.3), (3.5)</td></tr>
- *   <tr><td>{@link io.structflow.layers.fields.ExpansiveGradientField}</td><td>+Aᵀσ(Ax+b)</td><td>GradientField</td><td>(3.7)</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.ContractiveGradientField}</td><td>−Aᵀσ(Ax+b)</td><td>GradientFlowField</td><td>[CMOSS] (3.3), (3.5)</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.ExpansiveGradientField}</td><td>+Aᵀσ(Ax+b)</td><td>GradientFlowField</td><td>(3.7)</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.GeneralGradientField}</td><td>Aᵀdiag(α)σ(Ax+b)</td><td>GradientField</td><td>§3</td></tr>
- *   <tr><td>{@link io.structflow.layers.fields.ConvContractiveGradientField}, {@link io.structflow.layers.fields.ConvExpansiveGradientField}</td><td>∓Kᵀσ(Kx+b)</td><td>GradientField</td><td>[M-slides]</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.ConvContractiveGradientField}, {@link io.structflow.layers.fields.ConvExpansiveGradientField}</td><td>∓Kᵀσ(Kx+b)</td><td>GradientFlowField</td><td>[M-slides]</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.TriangularSkewField}</td><td>(A(z)−A(z)ᵀ)z</td><td>SkewField</td><td>Thm 2.2</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.ProjectedSphereField}</td><td>P(z)BᵀΣ(Cz+d)</td><td>SkewField</td><td>below Thm 2.2</td></tr>
- *   <tr><td>{@link io.structflow.layers.fields.MassPreservingField}</td><td>(A(y)−A(y)ᵀ)𝟏</td><td>VectorField</td><td>(4.2)</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.MassPreservingField}</td><td>(A(y)−A(y)ᵀ)𝟏</td><td>ZeroSumField</td><td>(4.2)</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.SeparableHamiltonianField}</td><td>𝕁∇(uᵀγ(Ap+a) + vᵀγ(Bq+b))</td><td>SeparableHamiltonian</td><td>[M-slides]</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.NetworkHamiltonianField}</td><td>𝕁∇H_θ</td><td>HamiltonianField</td><td>[M-slides], §4</td></tr>
- *   <tr><td>{@link io.structflow.layers.fields.DivergenceFreeField}</td><td>[u(z₂), v(z₁)]</td><td>PartitionedField, SplitField</td><td>§4.2</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.DivergenceFreeField}</td><td>[u(z₂), v(z₁)]</td><td>PartitionedField, ShearSplitField</td><td>§4.2</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.MlpField}</td><td>W₂σ(W₁x+b₁)+b₂</td><td>VectorField</td><td>(1.2)</td></tr>
  * </table>
- * {@link io.structflow.layers.fields.LayerField} is what a {@link io.structflow.layers.FlowLayer}
- * derives guarantees from; {@link io.structflow.layers.fields.FusedEulerField} marks fields with a
- * fused Euler kernel.
+ * A field publishes its structure by the interfaces it implements (the Type column);
+ * {@link io.structflow.layers.PropertyRules} derives a layer's properties from them.
+ * {@link io.structflow.layers.fields.LayerField} adds the input checks and a certified Lipschitz
+ * bound; {@link io.structflow.layers.fields.GradientFlowField} the gradient form with certified
+ * bounds of its operator.
  */
 package io.structflow.layers.fields;
