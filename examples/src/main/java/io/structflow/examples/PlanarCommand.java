@@ -5,6 +5,7 @@ import io.structflow.examples.planar.PlanarReport;
 import io.structflow.examples.planar.PlanarSet;
 import io.structflow.examples.planar.Settings;
 import io.structflow.examples.support.ByProtocol;
+import io.structflow.examples.support.OptionRanges;
 import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
@@ -110,7 +111,8 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
         Settings settings = new Settings(PlanarSet.of(dataset), trainSize, testSize, width, layers, slope, substeps,
                 shared.epochs(), batchSize, lr, weightStd, alternatingH1, alternatingH2, minContractiveStep, expansiveStep,
                 contractiveStep, shared.dtype());
-        List<Family> chosen = families.stream().map(f -> Family.of(f.trim())).distinct().toList();
+        List<Family> chosen = families.stream().map(f -> OptionRanges.parse("--families", f.trim(), Family::of))
+                .distinct().toList();
         int n = shared.runs();
         long seed = shared.seed();
         Path out = shared.prepareOut();

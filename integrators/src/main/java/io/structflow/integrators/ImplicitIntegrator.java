@@ -43,7 +43,7 @@ public interface ImplicitIntegrator<F extends VectorField> extends Integrator<F>
         Tensor step = Checks.step(name(), x, h);
         Tensor guess;
         try (GradMode.Scope s = GradMode.noGrad()) {
-            guess = x.detach().add(Checks.apply(name(), field, x.detach()).mul(step.detach()));
+            guess = x.detach().add(Checks.apply(name(), field == null ? null : field::apply, x.detach()).mul(step.detach()));
         }
         return solver().solve(name(), (xs, ys, hs) -> residual(field, xs, ys, hs), x, step, guess);
     }

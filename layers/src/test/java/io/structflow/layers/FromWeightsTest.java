@@ -17,25 +17,29 @@ import io.structflow.layers.blocks.LinearModule;
 import io.structflow.layers.blocks.NormalisedLinear;
 import io.structflow.layers.blocks.ResNetBlock;
 import io.structflow.layers.blocks.SympNetModule.Half;
+import io.structflow.layers.fields.ContractiveGradientField;
+import io.structflow.layers.fields.ConvContractiveGradientField;
 import io.structflow.layers.fields.DivergenceFreeField;
+import io.structflow.layers.fields.ExpansiveGradientField;
+import io.structflow.layers.fields.GeneralGradientField;
 import io.structflow.layers.fields.MassPreservingField;
 import io.structflow.layers.fields.MlpField;
 import io.structflow.layers.fields.NetworkHamiltonianField;
 import io.structflow.layers.fields.ProjectedSphereField;
 import io.structflow.layers.fields.SeparableHamiltonianField;
 import io.structflow.layers.fields.TriangularSkewField;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Every field and block built from given weights equals the same module whose weights were copied
@@ -67,6 +71,19 @@ class FromWeightsTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
+                of("ContractiveGradientField", new Case(ContractiveGradientField.of(3, 4, TANH, D, 11),
+                        w -> ContractiveGradientField.fromWeights(TANH, w.get(0), w.get(1)),
+                        "ContractiveGradientField.fromWeights", List.of("A", "b"), 2, 3)),
+                of("ExpansiveGradientField, orthogonal", new Case(ExpansiveGradientField.orthogonal(3, 4, TANH, D, 12),
+                        w -> ExpansiveGradientField.orthogonalFromWeights(TANH, w.get(0), w.get(1)),
+                        "ExpansiveGradientField.fromWeights", List.of("W", "b"), 2, 3)),
+                of("ConvContractiveGradientField, dilation 2", new Case(
+                        new ConvContractiveGradientField(2, 3, 3, 2, 4, 6, TANH, D, rng(13)),
+                        w -> ConvContractiveGradientField.fromWeights(TANH, w.get(0), w.get(1), 2, 4, 6),
+                        "ConvContractiveGradientField.fromWeights", List.of("kernel", "bias"), 2, 2, 4, 6)),
+                of("GeneralGradientField", new Case(new GeneralGradientField(3, 4, TANH, D, rng(14)),
+                        w -> GeneralGradientField.fromWeights(TANH, w.get(0), w.get(1), w.get(2)),
+                        "GeneralGradientField.fromWeights", List.of("A", "alpha", "b"), 2, 3)),
                 of("MlpField", new Case(new MlpField(3, 4, TANH, D, rng(1)),
                         w -> MlpField.fromWeights(TANH, w.get(0), w.get(1), w.get(2), w.get(3)), "MlpField.fromWeights",
                         List.of("innerWeight", "innerBias", "outerWeight", "outerBias"), 2, 3)),

@@ -2,8 +2,8 @@ package io.structflow.integrators.internal;
 
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
-import io.structflow.integrators.VectorField;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /** Argument checks and their messages for the whole integrators module, kept in one place. */
 public final class Checks {
@@ -44,11 +44,12 @@ public final class Checks {
     }
 
     /**
-     * Evaluates {@code field} at {@code x} and checks the result has {@code x}'s shape and type.
+     * Evaluates {@code field} (a vector field's {@code apply}) at {@code x} and checks the result has
+     * {@code x}'s shape and type.
      *
      * @throws IllegalArgumentException naming the integrator and both shapes
      */
-    public static Tensor apply(String who, VectorField field, Tensor x) {
+    public static Tensor apply(String who, UnaryOperator<Tensor> field, Tensor x) {
         if (field == null) {
             throw new IllegalArgumentException(who + ": field expected a vector field but got null");
         }

@@ -45,7 +45,7 @@ public final class ExplicitEuler implements Integrator<VectorField> {
         }
         Tensor y = x;
         for (int i = 0; i < substeps; i++) {
-            y = y.add(Checks.apply(name(), field, y).mul(step));
+            y = y.add(Checks.apply(name(), field == null ? null : field::apply, y).mul(step));
         }
         return y;
     }

@@ -57,7 +57,7 @@ public final class ExplicitRungeKutta implements Integrator<VectorField> {
         Tensor[] k = new Tensor[s];
         for (int i = 0; i < s; i++) {
             Tensor increment = combination(k, i, step, true);
-            k[i] = Checks.apply(name(), field, increment == null ? x : x.add(increment));
+            k[i] = Checks.apply(name(), field == null ? null : field::apply, increment == null ? x : x.add(increment));
         }
         return x.add(combination(k, s, step, false));
     }

@@ -39,7 +39,7 @@ public final class ImplicitMidpoint implements ImplicitIntegrator<VectorField> {
         Tensor step = Checks.step(name(), x, h);
         Checks.requireShape(name(), "y", y, x.shape());
         Tensor midpoint = x.add(y).mul(0.5);
-        return y.sub(x).sub(Checks.apply(name(), field, midpoint).mul(step));
+        return y.sub(x).sub(Checks.apply(name(), field == null ? null : field::apply, midpoint).mul(step));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.structflow.layers.fields;
 
+import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,6 +39,19 @@ public final class ConvExpansiveGradientField extends ConvGradientField {
     public ConvExpansiveGradientField(int channels, int hidden, int k, int dilation, int height, int width,
                                       Activation sigma, DataType type, SplittableRandom rng) {
         super("ConvExpansiveGradientField", channels, hidden, k, dilation, height, width, sigma, type, rng);
+    }
+
+    private ConvExpansiveGradientField(Tensor kernel, Tensor bias, int dilation, int height, int width, Activation sigma) {
+        super("ConvExpansiveGradientField", kernel, bias, dilation, height, width, sigma);
+    }
+
+    /**
+     * From given weights (copied): K {@code [m, C, k, k]} (k odd), b {@code [m]}, taps
+     * {@code dilation} pixels apart, acting on {@code height × width} images; a wrong shape is named.
+     */
+    public static ConvExpansiveGradientField fromWeights(Activation sigma, Tensor kernel, Tensor bias, int dilation, int height,
+                                  int width) {
+        return new ConvExpansiveGradientField(kernel, bias, dilation, height, width, sigma);
     }
 
     @Override

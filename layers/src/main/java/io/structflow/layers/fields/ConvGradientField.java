@@ -10,6 +10,7 @@ import io.structflow.core.autodiff.SubLattices;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.GradientForm;
@@ -49,26 +50,45 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
 
     ConvGradientField(String kind, int channels, int hidden, int k, int dilation, int height, int width,
                       Activation sigma, DataType type, SplittableRandom rng) {
-        this.kind = kind;
-        this.channels = FieldChecks.positive(kind, "channels", channels);
-        FieldChecks.positive(kind, "hidden", hidden);
-        if (k < 1 || k % 2 == 0) {
-            throw new IllegalArgumentException(kind + ": kernel size k expected odd ≥ 1 but got " + k);
+        this(kind, initialKernel(kind, channels, hidden, k, type, rng), Tensor.uniform(type, rng, -0.1, 0.1, hidden),
+                dilation, height, width, sigma);
+    }
+
+    /** From given weights (copied): K {@code [m, C, k, k]} (k odd) and b {@code [m]}. */
+    ConvGradientField(String kind, Tensor kernel, Tensor bias, int dilation, int height, int width, Activation sigma) {
+        GivenWeights given = new GivenWeights(kind + ".fromWeights");
+        given.require("kernel", kernel, "m", "C", "k", "k");
+        given.require("bias", bias, "m");
+        int k = (int) given.size("k");
+        if (k % 2 == 0) {
+            throw given.bad("kernel", "an odd kernel size k", k);
         }
+        this.kind = kind;
+        this.channels = (int) given.size("C");
         this.dilation = FieldChecks.positive(kind, "dilation", dilation);
         this.height = FieldChecks.positive(kind, "height", height);
         this.width = FieldChecks.positive(kind, "width", width);
         this.sigma = Objects.requireNonNull(sigma, kind + ": sigma");
-        this.type = FieldChecks.floating(kind, type);
-        FieldChecks.rng(kind, rng);
+        this.type = given.type();
         if (height % dilation != 0 || width % dilation != 0) {
             throw new IllegalArgumentException(kind + ": height and width expected multiples of the dilation "
                     + dilation + " but got " + height + "×" + width);
         }
         this.geometry = ConvGeometry.same(k);
-        kernel = register("K", Parameter.of("K",
-                Tensor.randn(type, rng, hidden, channels, k, k).mul(1 / Math.sqrt((double) channels * k * k))));
-        bias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, hidden)));
+        this.kernel = register("K", Parameter.of("K", kernel));
+        this.bias = register("b", Parameter.of("b", bias));
+    }
+
+    private static Tensor initialKernel(String kind, int channels, int hidden, int k, DataType type,
+                                        SplittableRandom rng) {
+        FieldChecks.positive(kind, "channels", channels);
+        FieldChecks.positive(kind, "hidden", hidden);
+        if (k < 1 || k % 2 == 0) {
+            throw new IllegalArgumentException(kind + ": kernel size k expected odd ≥ 1 but got " + k);
+        }
+        FieldChecks.floating(kind, type);
+        FieldChecks.rng(kind, rng);
+        return Tensor.randn(type, rng, hidden, channels, k, k).mul(1 / Math.sqrt((double) channels * k * k));
     }
 
     /** The sign s: −1 contractive, +1 expansive. */

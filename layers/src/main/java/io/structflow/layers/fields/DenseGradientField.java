@@ -6,6 +6,7 @@ import io.structflow.constraints.parametrize.ExponentialOrthogonal;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -47,16 +48,32 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
 
     DenseGradientField(String kind, int n, int m, Activation sigma, boolean orthogonal, DataType type,
                        SplittableRandom rng) {
+        this(kind, sigma, orthogonal, initialWeight(kind, n, m, orthogonal, type, rng),
+                Tensor.uniform(type, rng, -0.1, 0.1, m));
+    }
+
+    /** From given weights (copied): A (or the raw W) {@code [m, n]} and b {@code [m]}. */
+    DenseGradientField(String kind, Activation sigma, boolean orthogonal, Tensor weight, Tensor bias) {
+        GivenWeights given = new GivenWeights(kind + ".fromWeights");
+        given.require(orthogonal ? "W" : "A", weight, "m", "n");
+        given.require("b", bias, "m");
         this.kind = kind;
-        this.n = FieldChecks.positive(kind, "n", n);
-        this.m = FieldChecks.positive(kind, "m", m);
+        this.n = (int) given.size("n");
+        this.m = (int) given.size("m");
         this.sigma = Objects.requireNonNull(sigma, kind + ": sigma");
         this.orthogonal = orthogonal;
-        this.type = FieldChecks.floating(kind, type);
+        this.type = given.type();
+        this.weight = register(orthogonal ? "W" : "A", Parameter.of(orthogonal ? "W" : "A", weight));
+        this.bias = register("b", Parameter.of("b", bias));
+    }
+
+    private static Tensor initialWeight(String kind, int n, int m, boolean orthogonal, DataType type,
+                                        SplittableRandom rng) {
+        FieldChecks.positive(kind, "n", n);
+        FieldChecks.positive(kind, "m", m);
+        FieldChecks.floating(kind, type);
         FieldChecks.rng(kind, rng);
-        Tensor initial = orthogonal ? Tensor.randn(type, rng, m, n).mul(0.1) : Init.orthogonal(type, rng, m, n);
-        weight = register(orthogonal ? "W" : "A", Parameter.of(orthogonal ? "W" : "A", initial));
-        bias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, m)));
+        return orthogonal ? Tensor.randn(type, rng, m, n).mul(0.1) : Init.orthogonal(type, rng, m, n);
     }
 
     /** The sign s: −1 contractive, +1 expansive. */

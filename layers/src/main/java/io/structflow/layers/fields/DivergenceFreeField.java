@@ -8,7 +8,6 @@ import io.structflow.core.nn.Module;
 import io.structflow.integrators.PartitionedField;
 import io.structflow.integrators.ShearSplitField;
 import io.structflow.integrators.VectorField;
-import io.structflow.layers.Property;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,9 +19,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * shear whose flow {@code z₁ ↦ z₁ + τu(z₂)} every consistent Runge–Kutta method reproduces
  * exactly ({@link ShearSplitField}); a {@link io.structflow.integrators.splitting.Splitting} of the
  * two pieces with explicit Runge–Kutta sub-integrators is thus a composition of shears, from which
- * a layer derives {@link Property#VOLUME_PRESERVING} ({@code det J = 1}),
- * {@link Property#INVERTIBLE} (undo the shears in reverse order) and, in two dimensions,
- * {@link Property#SYMPLECTIC}. Explicit Euler on the whole field is none of these. Children
+ * a layer derives {@link io.structflow.layers.Property#VOLUME_PRESERVING} ({@code det J = 1}),
+ * {@link io.structflow.layers.Property#INVERTIBLE} (undo the shears in reverse order) and, in two dimensions,
+ * {@link io.structflow.layers.Property#SYMPLECTIC}. Explicit Euler on the whole field is none of these. Children
  * {@code u1}, {@code u2}, {@code v1}, {@code v2} ({@link Linear}).
  */
 public final class DivergenceFreeField extends Module implements PartitionedField, ShearSplitField, LayerField {

@@ -1,5 +1,6 @@
 package io.structflow.layers.fields;
 
+import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,6 +25,23 @@ public final class ExpansiveGradientField extends DenseGradientField {
     public ExpansiveGradientField(int n, int m, Activation sigma, boolean orthogonal, DataType type,
                                   SplittableRandom rng) {
         super("ExpansiveGradientField", n, m, sigma, orthogonal, type, rng);
+    }
+
+    private ExpansiveGradientField(Activation sigma, boolean orthogonal, Tensor weight, Tensor bias) {
+        super("ExpansiveGradientField", sigma, orthogonal, weight, bias);
+    }
+
+    /**
+     * From given weights (copied): a free A {@code [m, n]} and b {@code [m]}; a wrong shape or type
+     * is named.
+     */
+    public static ExpansiveGradientField fromWeights(Activation sigma, Tensor a, Tensor b) {
+        return new ExpansiveGradientField(sigma, false, a, b);
+    }
+
+    /** From given weights (copied): the raw W {@code [m, n]} of {@code A = expm(W − Wᵀ)} and b {@code [m]}. */
+    public static ExpansiveGradientField orthogonalFromWeights(Activation sigma, Tensor w, Tensor b) {
+        return new ExpansiveGradientField(sigma, true, w, b);
     }
 
     /** A free weight A {@code [m, n]}. */

@@ -4,6 +4,7 @@ import io.structflow.constraints.linalg.DenseSpectralNorm;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.GivenWeights;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -38,14 +39,34 @@ public final class GeneralGradientField extends Module implements GradientField,
      * @param rng   seeded generator
      */
     public GeneralGradientField(int n, int m, Activation sigma, DataType type, SplittableRandom rng) {
-        this.n = FieldChecks.positive(NAME, "n", n);
-        FieldChecks.positive(NAME, "m", m);
+        this(sigma, initialWeight(n, m, type, rng), Tensor.uniform(type, rng, -1, 1, m),
+                Tensor.uniform(type, rng, -0.1, 0.1, m));
+    }
+
+    private GeneralGradientField(Activation sigma, Tensor a, Tensor alpha, Tensor b) {
+        GivenWeights given = new GivenWeights(NAME + ".fromWeights");
+        given.require("A", a, "m", "n");
+        given.require("alpha", alpha, "m");
+        given.require("b", b, "m");
+        this.n = (int) given.size("n");
         this.sigma = Objects.requireNonNull(sigma, NAME + ": sigma");
-        this.type = FieldChecks.floating(NAME, type);
+        this.type = given.type();
+        weight = register("A", Parameter.of("A", a));
+        this.alpha = register("alpha", Parameter.of("alpha", alpha));
+        bias = register("b", Parameter.of("b", b));
+    }
+
+    /** From given weights (copied): A {@code [m, n]}, α {@code [m]}, b {@code [m]}; a wrong shape is named. */
+    public static GeneralGradientField fromWeights(Activation sigma, Tensor a, Tensor alpha, Tensor b) {
+        return new GeneralGradientField(sigma, a, alpha, b);
+    }
+
+    private static Tensor initialWeight(int n, int m, DataType type, SplittableRandom rng) {
+        FieldChecks.positive(NAME, "n", n);
+        FieldChecks.positive(NAME, "m", m);
+        FieldChecks.floating(NAME, type);
         FieldChecks.rng(NAME, rng);
-        weight = register("A", Parameter.of("A", Init.orthogonal(type, rng, m, n)));
-        alpha = register("alpha", Parameter.of("alpha", Tensor.uniform(type, rng, -1, 1, m)));
-        bias = register("b", Parameter.of("b", Tensor.uniform(type, rng, -0.1, 0.1, m)));
+        return Init.orthogonal(type, rng, m, n);
     }
 
     /** A, {@code [m, n]}. */

@@ -7,7 +7,6 @@ import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
 import io.structflow.integrators.Structure;
 import io.structflow.integrators.ZeroSumField;
-import io.structflow.layers.Property;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code fᵢ} and subtracts from {@code f_j}, so {@code f = vE} with the incidence matrix E of
  * the pairs, whose rows sum to 0: {@code Σᵢfᵢ = 0} by construction ({@link ZeroSumField}), and the
  * mass {@code Σᵢyᵢ} is a linear first integral, kept by every Runge–Kutta method: a layer derives
- * {@link Property#MASS_PRESERVING} for every integrator with {@link Structure#LINEAR_INVARIANTS}. Children {@code inner}
+ * {@link io.structflow.layers.Property#MASS_PRESERVING} for every integrator with {@link Structure#LINEAR_INVARIANTS}. Children {@code inner}
  * ({@code n → m}) and {@code outer} ({@code m → n(n−1)/2}). Cost per evaluation: the network plus
  * one {@code [batch, n(n−1)/2]×[n(n−1)/2, n]} product.
  */
