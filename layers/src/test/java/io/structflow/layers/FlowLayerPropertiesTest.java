@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.constraints.parametrize.CayleyOrthogonal;
+import io.structflow.constraints.parametrize.ExponentialOrthogonal;
 import io.structflow.constraints.project.EulerStepBound;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
@@ -87,6 +89,23 @@ class FlowLayerPropertiesTest {
         FlowLayer<ContractiveGradientField> single = FlowLayer.fixedStep(
                 ContractiveGradientField.orthogonal(4, 6, RELU, F, 3), new ExplicitEuler(), 1.9, 1);
         assertHolds(single, Property.LIPSCHITZ_1, inputs(F, 4, 16, 4));
+    }
+
+    @Test
+    void anyParametrisation_attachedToTheWeight_isWhatTheRulesRead() {
+        ContractiveGradientField field = ContractiveGradientField.of(4, 4, RELU, D, 41);
+        field.weightParameter().updateInPlace(field.weightParameter().value().mul(3));
+        FlowLayer<ContractiveGradientField> layer = FlowLayer.fixedStep(field, new ExplicitEuler(), 2.0, 1);
+        assertFalse(layer.properties().contains(Property.LIPSCHITZ_1), "‖A‖ = 3 without a parametrisation");
+        field.weightParameter().parametrize(new CayleyOrthogonal());
+        assertArrayEquals(new CayleyOrthogonal().apply(field.weightParameter()).toDoubleArray(),
+                field.weight().toDoubleArray(), 0.0, "the field steps with the parametrised weight");
+        assertHolds(layer, Property.LIPSCHITZ_1, inputs(D, 42, 16, 4));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> field.weightParameter().parametrize(new ExponentialOrthogonal()));
+        assertTrue(twice.getMessage().contains("parameter A expected no parametrisation yet"), twice.getMessage());
+        IllegalArgumentException norm = assertThrows(IllegalArgumentException.class, () -> field.constrainNorm(1));
+        assertTrue(norm.getMessage().contains("parametrised as"), norm.getMessage());
     }
 
     @Test
@@ -256,7 +275,8 @@ class FlowLayerPropertiesTest {
                 "a field that is not a Module (a lambda) is stepped like any other");
         IllegalArgumentException norm = assertThrows(IllegalArgumentException.class,
                 () -> ContractiveGradientField.orthogonal(4, 4, RELU, D, 1).constrainNorm(1));
-        assertTrue(norm.getMessage().contains("parametrised as expm(W − Wᵀ)"), norm.getMessage());
+        assertTrue(norm.getMessage().contains("parametrised as") && norm.getMessage().contains("expm(W − Wᵀ)"),
+                norm.getMessage());
         IllegalArgumentException inverse = assertThrows(IllegalArgumentException.class,
                 () -> layer.require(Property.INVERTIBLE, Property.SYMPLECTIC));
         assertTrue(inverse.getMessage().contains("INVERTIBLE: ") && inverse.getMessage().contains("SYMPLECTIC: "),

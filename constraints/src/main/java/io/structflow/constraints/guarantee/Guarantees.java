@@ -12,17 +12,20 @@ public final class Guarantees {
     }
 
     /**
-     * The least certified bound of {@code ‖𝒜_W‖₂} that the guarantees of {@code weight} imply for the
-     * operator named {@code operator} ({@code OperatorNorm.describe()}); for the matrix itself
-     * ({@code dense}) near-orthonormality counts too. {@code +∞} when nothing is guaranteed.
+     * The least certified bound of {@code ‖𝒜_W‖₂} that the guarantees of {@code weight}'s effective
+     * value ({@link Parameter#effectiveGuarantees()}: its parametrisation's, else its constraints')
+     * imply for the operator named {@code operator} ({@code OperatorNorm.describe()}); for the matrix
+     * itself ({@code dense}) orthonormality counts too. {@code +∞} when nothing is guaranteed.
      *
      * @param dense whether the operator is the matrix W itself (so {@link NearlyOrthonormal} applies)
      */
     public static double normBound(Parameter weight, String operator, boolean dense) {
         double c = Double.POSITIVE_INFINITY;
-        for (Guarantee g : weight.guarantees()) {
+        for (Guarantee g : weight.effectiveGuarantees()) {
             if (g instanceof OperatorNormAtMost n && n.operator().equals(operator)) {
                 c = Math.min(c, n.bound());
+            } else if (dense && g instanceof Orthonormal && weight.rank() == 2) {
+                c = Math.min(c, 1);
             } else if (dense && g instanceof NearlyOrthonormal o && weight.rank() == 2) {
                 c = Math.min(c, o.normBound(weight.size(0), weight.size(1)));
             }
@@ -32,16 +35,18 @@ public final class Guarantees {
 
     /**
      * A lower bound of {@code √λ_min(WᵀW)} for a dense weight {@code [m, n]} acting on
-     * {@code n}-vectors (0 when W is wide, since then WᵀW is singular), from near-orthonormality;
-     * 0 when nothing is guaranteed.
+     * {@code n}-vectors (0 when W is wide, since then WᵀW is singular), from (near-)orthonormality
+     * of its effective value; 0 when nothing is guaranteed.
      */
     public static double inputSingularValueBound(Parameter weight) {
         if (weight.rank() != 2 || weight.size(0) < weight.size(1)) {
             return 0;
         }
         double l = 0;
-        for (Guarantee g : weight.guarantees()) {
-            if (g instanceof NearlyOrthonormal o) {
+        for (Guarantee g : weight.effectiveGuarantees()) {
+            if (g instanceof Orthonormal) {
+                l = 1;
+            } else if (g instanceof NearlyOrthonormal o) {
                 l = Math.max(l, o.smallestSingularValueBound(weight.size(0), weight.size(1)));
             }
         }

@@ -1,7 +1,11 @@
 package io.structflow.constraints.parametrize;
 
+import io.structflow.constraints.guarantee.Orthonormal;
 import io.structflow.core.autodiff.LinearSolve;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Guarantee;
+import io.structflow.core.nn.Parametrization;
+import java.util.List;
 
 /**
  * The Cayley parametrisation of orthogonal matrices,
@@ -23,6 +27,12 @@ public final class CayleyOrthogonal implements Parametrization {
         Tensor s = SkewEmbedding.skew("CayleyOrthogonal.apply", raw);
         Tensor eye = Tensor.constant(org.nd4j.linalg.factory.Nd4j.eye(s.size(0)).castTo(s.dtype()));
         return SkewEmbedding.crop(LinearSolve.solve(eye.add(s), eye.sub(s)), raw.size(0), raw.size(1));
+    }
+
+    /** Orthonormal columns or rows exactly ({@link Orthonormal}), for every raw W. */
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new Orthonormal());
     }
 
     @Override

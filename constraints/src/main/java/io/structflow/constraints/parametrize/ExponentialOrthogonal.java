@@ -1,6 +1,10 @@
 package io.structflow.constraints.parametrize;
 
+import io.structflow.constraints.guarantee.Orthonormal;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Guarantee;
+import io.structflow.core.nn.Parametrization;
+import java.util.List;
 
 /**
  * The orthogonal parametrisation {@code A = expm(W − Wᵀ)} of [CMOSS] §1.1 (footnote to the
@@ -23,6 +27,12 @@ public final class ExponentialOrthogonal implements Parametrization {
     public Tensor apply(Tensor raw) {
         Tensor s = SkewEmbedding.skew("ExponentialOrthogonal.apply", raw);
         return SkewEmbedding.crop(s.expm(), raw.size(0), raw.size(1));
+    }
+
+    /** Orthonormal columns or rows exactly ({@link Orthonormal}), for every raw W. */
+    @Override
+    public List<Guarantee> guarantees() {
+        return List.of(new Orthonormal());
     }
 
     @Override

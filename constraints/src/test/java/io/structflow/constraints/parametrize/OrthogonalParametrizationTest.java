@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.structflow.constraints.TestMatrices;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.check.GradCheck;
+import io.structflow.core.nn.Parametrization;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

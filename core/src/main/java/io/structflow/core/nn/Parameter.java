@@ -20,6 +20,7 @@ public final class Parameter extends Tensor implements GradientSink {
     private INDArray grad;
     private boolean hasGrad;
     private final List<Constraint> constraints = new ArrayList<>();
+    private Parametrization parametrization;
     private ParameterBuffer buffer;
     private int storageVersion;
 
@@ -115,6 +116,40 @@ public final class Parameter extends Tensor implements GradientSink {
      */
     public int storageVersion() {
         return storageVersion;
+    }
+
+    /**
+     * Attaches a parametrisation: layers then use {@link #effective()}, {@code p(this)}, in the
+     * forward pass, and gradients reach this raw parameter. At most one per parameter.
+     *
+     * @throws IllegalArgumentException naming this parameter if it is parametrised already
+     */
+    public Parameter parametrize(Parametrization p) {
+        if (p == null || parametrization != null) {
+            throw new IllegalArgumentException("Parameter.parametrize: parameter " + name + " expected "
+                    + (p == null ? "a parametrisation but got null" : "no parametrisation yet but has "
+                    + parametrization.describe()));
+        }
+        parametrization = p;
+        return this;
+    }
+
+    /** The attached parametrisation, or null. */
+    public Parametrization parametrization() {
+        return parametrization;
+    }
+
+    /** The weight layers use: {@code p(this)} when parametrised (differentiable), else this parameter. */
+    public Tensor effective() {
+        return parametrization == null ? this : parametrization.apply(this);
+    }
+
+    /**
+     * What holds for {@link #effective()}: the parametrisation's guarantees when parametrised (the
+     * raw value's constraints say nothing of the result), else {@link #guarantees()}.
+     */
+    public List<Guarantee> effectiveGuarantees() {
+        return parametrization == null ? guarantees() : parametrization.guarantees();
     }
 
     /** Attaches a constraint (validated now), applied after each optimiser step in attach order. */

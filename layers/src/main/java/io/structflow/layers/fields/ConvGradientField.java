@@ -180,7 +180,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
 
     @Override
     public boolean parametrised() {
-        return false;
+        return kernel.parametrization() != null;
     }
 
     @Override
@@ -198,13 +198,13 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     /** A certified bound of the current K (whether or not it was projected). */
     @Override
     public WeightBounds currentWeightBounds() {
-        return new WeightBounds(normOperator(NormEstimateSettings.convolution()).upperBound(kernel.value()), 0,
+        return new WeightBounds(normOperator(NormEstimateSettings.convolution()).upperBound(kernel.effective().value()), 0,
                 "a certified bound of the current K");
     }
 
     /** Power-iteration estimate of the operator norm of K on {@code H×W} images (not a bound to rely on). */
     public double currentWeightNorm() {
-        return normOperator(NormEstimateSettings.convolution()).estimate(kernel.value());
+        return normOperator(NormEstimateSettings.convolution()).estimate(kernel.effective().value());
     }
 
     @Override
@@ -223,15 +223,15 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     }
 
     /** {@code Kx + b} on the sub-images {@code [B·d², m, H/d, W/d]} of x. */
-    private Tensor preActivation(Tensor subImages) {
-        return subImages.conv2d(kernel, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
+    private Tensor preActivation(Tensor subImages, Tensor k) {
+        return subImages.conv2d(k, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
     }
 
     /** {@code 𝟏ᵀΓ(Kx + b)}, {@code [batch]}. */
     @Override
     public Tensor potential(Tensor x) {
         checkInput(kind + ".potential", x);
-        Tensor perSubImage = sigma.antiderivative(preActivation(SubLattices.split(x, dilation))).sum(false, 1, 2, 3);
+        Tensor perSubImage = sigma.antiderivative(preActivation(SubLattices.split(x, dilation), kernel.effective())).sum(false, 1, 2, 3);
         return perSubImage.reshape(x.size(0), (long) dilation * dilation).sum(false, 1);
     }
 
@@ -240,7 +240,8 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     public Tensor gradient(Tensor x) {
         checkInput(kind + ".gradient", x);
         Tensor sub = SubLattices.split(x, dilation);
-        return SubLattices.merge(sigma.apply(preActivation(sub)).convTranspose2d(kernel, geometry, sub.size(2),
+        Tensor k = kernel.effective();
+        return SubLattices.merge(sigma.apply(preActivation(sub, k)).convTranspose2d(k, geometry, sub.size(2),
                 sub.size(3)), dilation);
     }
 
@@ -263,7 +264,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     /** {@code (s, K, b, σ, d)}. */
     @Override
     public GradientForm gradientForm() {
-        return new GradientForm(sign(), kernel, bias, sigma, dilation);
+        return new GradientForm(sign(), kernel.effective(), bias, sigma, dilation);
     }
 
     /** {@code U²·max|σ'|} with U a certified bound of the current ‖K‖. */

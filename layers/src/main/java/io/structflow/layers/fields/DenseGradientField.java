@@ -27,9 +27,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * and {@code b} {@code [m]}. Initialisation from a seeded generator: {@code A} orthogonal
  * ({@link Init#orthogonal}), {@code W ~ N(0, 0.1²)}, {@code b ~ U(−0.1, 0.1)}.
  *
- * <p>Bounds of A for the property rules ({@link GradientFlowField}): with the orthogonal
- * parametrisation {@code ‖A‖ = 1} exactly and, when {@code m ≥ n}, {@code AᵀA = I}; otherwise what
- * the constraints on A guarantee ({@link Guarantees}: a certified {@link #constrainNorm norm
+ * <p>The weight may carry any parametrisation ({@code weightParameter().parametrize(new
+ * CayleyOrthogonal())}, PyTorch's {@code parametrize}); the orthogonal factories attach
+ * {@link ExponentialOrthogonal}. Bounds of A for the property rules ({@link GradientFlowField}):
+ * what its parametrisation guarantees (orthonormal: {@code ‖A‖ = 1} and, when {@code m ≥ n},
+ * {@code AᵀA = I}, exactly), otherwise what the constraints on A guarantee ({@link Guarantees}: a certified {@link #constrainNorm norm
  * bound}, Björck orthonormalisation), and at the current value a certified Gram-iteration bound.
  * Explicit Euler steps it with the fused kernel ({@link GradientFormField}).
  */
@@ -40,11 +42,9 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     private final int n;
     private final int m;
     private final Activation sigma;
-    private final boolean orthogonal;
     private final DataType type;
     private final Parameter weight;
     private final Parameter bias;
-    private final ExponentialOrthogonal parametrization = new ExponentialOrthogonal();
 
     DenseGradientField(String kind, int n, int m, Activation sigma, boolean orthogonal, DataType type,
                        SplittableRandom rng) {
@@ -61,10 +61,12 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
         this.n = (int) given.size("n");
         this.m = (int) given.size("m");
         this.sigma = Objects.requireNonNull(sigma, kind + ": sigma");
-        this.orthogonal = orthogonal;
         this.type = given.type();
         this.weight = register(orthogonal ? "W" : "A", Parameter.of(orthogonal ? "W" : "A", weight));
         this.bias = register("b", Parameter.of("b", bias));
+        if (orthogonal) {
+            this.weight.parametrize(new ExponentialOrthogonal());
+        }
     }
 
     private static Tensor initialWeight(String kind, int n, int m, boolean orthogonal, DataType type,
@@ -97,11 +99,6 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
         return sigma;
     }
 
-    /** Whether A is parametrised as {@code expm(W − Wᵀ)}. */
-    public boolean isOrthogonal() {
-        return orthogonal;
-    }
-
     @Override
     public DataType dtype() {
         return type;
@@ -118,21 +115,25 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
         return bias;
     }
 
-    /** The effective weight A, {@code [m, n]}, differentiable in the weight parameter. */
+    /**
+     * The effective weight A, {@code [m, n]}: the weight parameter, or its parametrisation's value
+     * ({@link Parameter#effective()}), differentiable in the parameter.
+     */
     public Tensor weight() {
-        return orthogonal ? parametrization.apply(weight) : weight;
+        return weight.effective();
     }
 
     /**
      * Attaches the certified bound {@code ‖A‖₂ ≤ c} ({@link SpectralNormBound#dense}) to A.
      *
-     * @throws IllegalArgumentException if A is orthogonally parametrised (its norm is 1 already) or c ≤ 0
+     * @throws IllegalArgumentException if A is parametrised (a projection of the raw weight would not
+     *                                  bound A) or c ≤ 0
      */
     public DenseGradientField constrainNorm(double c) {
         FieldChecks.positiveBound(kind + ".constrainNorm", "c", c);
-        if (orthogonal) {
+        if (parametrised()) {
             throw new IllegalArgumentException(kind + ".constrainNorm: A expected a free weight but it is parametrised "
-                    + "as expm(W − Wᵀ), whose norm is 1 already");
+                    + "as " + weight.parametrization().describe());
         }
         weight.constrain(SpectralNormBound.dense(c));
         return this;
@@ -140,7 +141,7 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
 
     @Override
     public boolean parametrised() {
-        return orthogonal;
+        return weight.parametrization() != null;
     }
 
     @Override
@@ -150,20 +151,20 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
 
     @Override
     public WeightBounds guaranteedWeightBounds() {
-        if (orthogonal) {
-            return new WeightBounds(1, m >= n ? 1 : 0, "A = expm(W − Wᵀ) cut to [" + m + ", " + n + "]");
-        }
         double c = Guarantees.normBound(weight, weightOperator(), true);
         double l = Guarantees.inputSingularValueBound(weight);
-        return Double.isFinite(c) || l > 0
-                ? new WeightBounds(c, l, "the constraints on " + weight.name() + " " + weight.guarantees())
-                : WeightBounds.unknown();
+        String origin = parametrised() ? "A = " + weight.parametrization().describe()
+                : "the constraints on " + weight.name() + " " + weight.guarantees();
+        return Double.isFinite(c) || l > 0 ? new WeightBounds(c, l, origin) : WeightBounds.unknown();
     }
 
-    /** Exact for the parametrisation; otherwise a certified bound of the current A (whether or not it was projected). */
+    /**
+     * What the parametrisation guarantees (it holds for every raw value); otherwise a certified
+     * bound of the current A, whether or not it was projected.
+     */
     @Override
     public WeightBounds currentWeightBounds() {
-        return orthogonal ? guaranteedWeightBounds() : new WeightBounds(OPERATOR.upperBound(weight.value()), 0,
+        return parametrised() ? guaranteedWeightBounds() : new WeightBounds(OPERATOR.upperBound(weight.value()), 0,
                 "a certified bound of the current " + weight.name());
     }
 

@@ -105,14 +105,15 @@ public final class GeneralGradientField extends Module implements GradientField,
     @Override
     public Tensor potential(Tensor x) {
         checkInput(NAME + ".potential", x);
-        return sigma.antiderivative(x.matmul(weight, false, true).add(bias)).mul(alpha).sum(false, 1);
+        return sigma.antiderivative(x.matmul(weight.effective(), false, true).add(bias)).mul(alpha).sum(false, 1);
     }
 
     /** {@code Aᵀdiag(α)σ(Ax + b)} (closed form). */
     @Override
     public Tensor gradient(Tensor x) {
         checkInput(NAME + ".gradient", x);
-        return sigma.apply(x.matmul(weight, false, true).add(bias)).mul(alpha).matmul(weight);
+        Tensor a = weight.effective();
+        return sigma.apply(x.matmul(a, false, true).add(bias)).mul(alpha).matmul(a);
     }
 
     @Override
@@ -138,7 +139,7 @@ public final class GeneralGradientField extends Module implements GradientField,
     /** {@code U²·max|α|·max|σ'|} with U a certified bound of the current ‖A‖. */
     @Override
     public double lipschitzBound() {
-        double c = new DenseSpectralNorm().upperBound(weight.value());
+        double c = new DenseSpectralNorm().upperBound(weight.effective().value());
         double a = alpha.value().amaxNumber().doubleValue();
         return c * c * a * Math.max(Math.abs(sigma.minSlope()), Math.abs(sigma.maxSlope()));
     }
