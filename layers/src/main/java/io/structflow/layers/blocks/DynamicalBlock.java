@@ -1,5 +1,6 @@
 package io.structflow.layers.blocks;
 
+import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.FlexibleSwitchingRegion;
 import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.core.autodiff.Tensor;
@@ -50,9 +51,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ({@link PropertyRules}): {@link Property#LIPSCHITZ_1} when every pair is non-expansive by the
  * pair rule of (3.10) ({@link PropertyRules#nonExpansivePair}: orthonormal A exactly, σ' ∈ [a, 1],
  * steps guaranteed in R) — the dense factories (A = expm(W − Wᵀ), σ = LeakyReLU(a)) meet it. The
- * convolutional factories bound the kernels' operator norms by 1 (certified), which bounds each
- * expansive sub-step by {@code 1 + τ} only, so they claim no property: a certificate uses
- * {@link #lipschitzBound()}, the product of the layers' certified bounds at the current parameters.
+ * convolutional factories keep the kernels' operator norms at 1 by the per-step estimate (the
+ * expansive sub-steps, {@code 1 + τ} each, keep them from any claim, so a certified projection would
+ * buy nothing at several times the cost): a certificate uses {@link #lipschitzBound()}, the product
+ * of the layers' certified bounds at the current parameters.
  *
  * <p>Cost per pair: 2S fused gradient-flow kernels (plus, for orthogonal A, 2 matrix exponentials).
  * Parameters are named {@code steps}, {@code <i>.contractive.*}, {@code <i>.expansive.*}.
@@ -167,7 +169,7 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
     /**
      * The convolutional block of [CMOSS] §3.3: {@code pairs} pairs of convolutional gradient fields
      * {@code ∓Kᵀσ(Kx + b)} with {@code channels → channels} 3×3 kernels whose operator norm on
-     * {@code height × width} images is kept ≤ 1 (certified), σ = LeakyReLU(a) (a = 0.5 is
+     * {@code height × width} images is kept ≤ 1 (by the estimate), σ = LeakyReLU(a) (a = 0.5 is
      * {@code max(x, x/2)}), steps in R (prescribed switching (3.11)).
      */
     public static DynamicalBlock prescribedConv(int channels, int pairs, double a, int substeps, long height, long width,
@@ -198,9 +200,13 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return new DynamicalBlock(switching, a, substeps, c, e, type);
     }
 
-    /** Attaches {@code ‖K‖₂ ≤ 1} and projects the initial kernel into it. */
+    /**
+     * Attaches {@code ‖K‖₂ ≤ 1}, decided by the warm-started estimate (no claim rests on it: the
+     * expansive steps keep the block from {@code LIPSCHITZ_1}, and its bound uses certified norms of
+     * the current kernels), and projects the initial kernel into it.
+     */
     private static ConvGradientField normBounded(ConvGradientField field) {
-        field.constrainNorm(1.0);
+        field.constrainNorm(1.0, NormEstimateSettings.convolution(), 1e-6);
         field.kernel().projectInPlace();
         return field;
     }

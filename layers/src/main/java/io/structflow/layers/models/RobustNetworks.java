@@ -1,6 +1,7 @@
 package io.structflow.layers.models;
 
 import io.structflow.constraints.linalg.ConvOperatorNorm;
+import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.EulerStepBound;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Tensor;
@@ -144,7 +145,7 @@ public final class RobustNetworks {
                     for (int l = 0; l < arch.layersPerStage(); l++) {
                         ConvContractiveGradientField field = new ConvContractiveGradientField(c, c, 3, side, side,
                                 Activation.leakyRelu(arch.slope()), arch.type(), rng.split());
-                        field.constrainNorm(1.0);
+                        field.constrainNorm(1.0, NormEstimateSettings.convolution(), 1e-6);   // fast; bounds certified at evaluation
                         orthogonalInit(field.kernel(), rng);
                         kernels.add(field.kernel());
                         Parameter h = FlowLayer.stepParameter(1.0, arch.type());
