@@ -222,8 +222,8 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
         if (!weight.insideConstraints() || alpha != null && !alpha.insideConstraints()) {
             return Collections.emptySet();
         }
-        boolean scaleAtMostOne = alpha == null || Math.max(-Guarantees.entryInterval(alpha)[0],
-                Guarantees.entryInterval(alpha)[1]) <= 1;
+        double[] scaleInterval = alpha == null ? new double[] {1, 1} : Guarantees.entryInterval(alpha);
+        boolean scaleAtMostOne = Math.max(-scaleInterval[0], scaleInterval[1]) <= 1;
         return guaranteedNorm() <= 1 && scaleAtMostOne ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1))
                 : Collections.emptySet();
     }
