@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** Composition {@code fₙ ∘ … ∘ f₁}; children are named {@code 0, 1, …}. */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements Exportable {
     private final List<Module> layers = new ArrayList<>();
 
     /** The composition of {@code layers}, applied first to last. */
@@ -33,6 +33,16 @@ public final class Sequential extends Module {
         Tensor y = x;
         for (Module m : layers) {
             y = m.forward(y);
+        }
+        return y;
+    }
+
+    /** Each layer's graph in turn, under its index. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        InferenceGraph.Value y = x;
+        for (int i = 0; i < layers.size(); i++) {
+            y = graph.apply(Integer.toString(i), layers.get(i), y);
         }
         return y;
     }
