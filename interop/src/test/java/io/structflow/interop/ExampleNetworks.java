@@ -77,6 +77,13 @@ public final class ExampleNetworks {
         return new Example("denoiser", d, new long[] {1, 12, 12});
     }
 
+    /** The same denoiser with classical RK4 steps (the tableau's four stages in the graph). */
+    public static Example rk4Denoiser(DataType type, long seed) {
+        FlowDenoiser d = new FlowDenoiser(new FlowDenoiser.Architecture(4, 8, 3, 3), FlowDenoiser.Scheme.RK4, 12, 12,
+                type, seed, 0.5);
+        return new Example("denoiser-rk4", d, new long[] {1, 12, 12});
+    }
+
     /** One of the five robust Fashion-MNIST networks of [CMOSS] §3.3, narrow: stages of 2 and 4 channels, one pair. */
     public static Example robust(NetworkKind kind, DataType type, long seed) {
         Architecture arch = new Architecture(new int[] {2, 4}, 1, 2, 0.5, true, type, seed);

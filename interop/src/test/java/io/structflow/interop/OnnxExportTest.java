@@ -39,7 +39,7 @@ class OnnxExportTest {
     static Stream<Example> examples() {
         List<Example> all = new ArrayList<>(List.of(ExampleNetworks.planar(DataType.FLOAT, 1),
                 ExampleNetworks.cpl(DataType.FLOAT, 2), ExampleNetworks.sympNet(DataType.FLOAT, 3),
-                ExampleNetworks.denoiser(DataType.FLOAT, 4)));
+                ExampleNetworks.denoiser(DataType.FLOAT, 4), ExampleNetworks.rk4Denoiser(DataType.FLOAT, 6)));
         for (NetworkKind kind : NetworkKind.values()) {
             all.add(ExampleNetworks.robust(kind, DataType.FLOAT, 5));
         }
