@@ -3,6 +3,7 @@ package io.structflow.core.nn;
 import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Shapes;
 import java.util.Arrays;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -71,6 +72,15 @@ public interface InferenceGraph {
      *                                       {@link Exportable} or cannot express itself exactly
      */
     Value apply(String child, Module module, Value x);
+
+    /** The composition of {@code modules}, first to last, each under its index ({@code 0, 1, …}). */
+    default Value applyInOrder(List<? extends Module> modules, Value x) {
+        Value y = x;
+        for (int i = 0; i < modules.size(); i++) {
+            y = apply(Integer.toString(i), modules.get(i), y);
+        }
+        return y;
+    }
 
     /** A constant (an initializer), converted to the graph's element type; not mutated. */
     Value constant(String name, INDArray value);

@@ -40,10 +40,6 @@ public final class Sequential extends Module implements Exportable {
     /** Each layer's graph in turn, under its index. */
     @Override
     public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
-        InferenceGraph.Value y = x;
-        for (int i = 0; i < layers.size(); i++) {
-            y = graph.apply(Integer.toString(i), layers.get(i), y);
-        }
-        return y;
+        return graph.applyInOrder(layers, x);
     }
 }

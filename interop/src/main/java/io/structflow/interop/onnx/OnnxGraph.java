@@ -69,15 +69,7 @@ final class OnnxGraph implements InferenceGraph {
     public Value apply(String child, Module module, Value x) {
         scope.addLast(child);
         try {
-            if (!(module instanceof Exportable e)) {
-                throw new NotExportableException(path(), module, module.getClass().getSimpleName()
-                        + " does not implement Exportable (it cannot describe its inference graph)");
-            }
-            return e.appendTo(this, x);
-        } catch (NotExportableException e) {
-            throw e;
-        } catch (UnsupportedOperationException e) {
-            throw new NotExportableException(path(), module, e.getMessage());
+            return appendScoped(module, x);
         } finally {
             scope.removeLast();
         }
@@ -85,8 +77,16 @@ final class OnnxGraph implements InferenceGraph {
 
     /** Appends the whole model to the graph at the root scope. */
     Value applyRoot(Module model, Value x) {
-        if (!(model instanceof Exportable e)) {
-            throw new NotExportableException("model", model, model.getClass().getSimpleName()
+        return appendScoped(model, x);
+    }
+
+    /**
+     * The module's own graph in the current scope; the innermost module that cannot describe
+     * itself is named in the error (outer scopes pass it on unchanged).
+     */
+    private Value appendScoped(Module module, Value x) {
+        if (!(module instanceof Exportable e)) {
+            throw new NotExportableException(path(), module, module.getClass().getSimpleName()
                     + " does not implement Exportable (it cannot describe its inference graph)");
         }
         try {
@@ -94,7 +94,7 @@ final class OnnxGraph implements InferenceGraph {
         } catch (NotExportableException ex) {
             throw ex;
         } catch (UnsupportedOperationException ex) {
-            throw new NotExportableException("model", model, ex.getMessage());
+            throw new NotExportableException(path(), module, ex.getMessage());
         }
     }
 

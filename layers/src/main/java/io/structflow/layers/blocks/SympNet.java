@@ -181,10 +181,6 @@ public final class SympNet extends Module implements Structured, Invertible, Exp
     /** Each module's shear in turn. */
     @Override
     public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
-        InferenceGraph.Value y = x;
-        for (int i = 0; i < modules.size(); i++) {
-            y = graph.apply(Integer.toString(i), modules.get(i), y);
-        }
-        return y;
+        return graph.applyInOrder(modules, x);
     }
 }
