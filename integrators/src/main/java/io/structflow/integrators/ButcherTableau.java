@@ -1,6 +1,10 @@
 package io.structflow.integrators;
 
+import io.structflow.core.nn.InferenceGraph;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The coefficients {@code (A, b, c)} of an explicit Runge–Kutta method
@@ -240,5 +244,38 @@ public record ButcherTableau(String name, int order, double[][] a, double[] b) {
             out[i] = u[i] * v[i];
         }
         return out;
+    }
+
+    /**
+     * Appends one step of this method to an inference graph, written out from the tableau:
+     * <pre>
+     *   k_i = f(x + h Σ_{j<i} a_ij k_j),   φ_h(x) = x + h Σ_i b_i k_i
+     * </pre>
+     * (terms with a zero coefficient are left out).
+     *
+     * @param field appends one evaluation of the vector field
+     * @param x     the state
+     * @param h     the step size
+     */
+    public InferenceGraph.Value appendStep(InferenceGraph graph, UnaryOperator<InferenceGraph.Value> field,
+                                           InferenceGraph.Value x, double h) {
+        int s = b.length;
+        List<InferenceGraph.Value> k = new ArrayList<>(s);
+        for (int i = 0; i < s; i++) {
+            k.add(field.apply(combination(graph, x, k, a[i], h)));
+        }
+        return combination(graph, x, k, b, h);
+    }
+
+    /** {@code x + h Σ_j c_j k_j} over the stages computed so far. */
+    private static InferenceGraph.Value combination(InferenceGraph graph, InferenceGraph.Value x,
+                                                    List<InferenceGraph.Value> k, double[] c, double h) {
+        InferenceGraph.Value y = x;
+        for (int j = 0; j < k.size(); j++) {
+            if (c[j] != 0) {
+                y = graph.add(y, graph.scale(k.get(j), h * c[j]));
+            }
+        }
+        return y;
     }
 }

@@ -4,7 +4,9 @@ import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Exportable;
 import io.structflow.core.nn.Guarantee;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.Integrator;
@@ -47,7 +49,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param <F> the field type
  */
-public final class FlowLayer<F extends VectorField> extends Module implements LipschitzBounded, Structured, Invertible {
+public final class FlowLayer<F extends VectorField> extends Module implements LipschitzBounded, Structured, Invertible, Exportable {
     private final F field;
     private final Integrator<? super F> integrator;
     private final Parameter step;
@@ -316,5 +318,31 @@ public final class FlowLayer<F extends VectorField> extends Module implements Li
     public double lipschitzBound() {
         double one = PropertyRules.substepBound(field, integrator, stepValue() / substeps);
         return one == 1 ? 1 : Math.pow(one, substeps);
+    }
+
+    /**
+     * The S sub-steps written out from the integrator's Butcher tableau
+     * ({@link io.structflow.integrators.ButcherTableau#appendStep}) with the field's own graph for f
+     * and the current step h/S as a constant.
+     *
+     * @throws UnsupportedOperationException naming the integrator if it publishes no explicit
+     *                                       tableau (an implicit solve, a partitioned or splitting
+     *                                       method), or the field if it is not a module
+     */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        var tableau = integrator.tableau().orElseThrow(() -> new UnsupportedOperationException("integrator "
+                + integrator.name() + " publishes no explicit Butcher tableau, so its step (an implicit solve or a "
+                + "partitioned/splitting method) has no exact inference graph; explicit Runge-Kutta methods have one"));
+        if (!(field instanceof Module m)) {
+            throw new UnsupportedOperationException("field " + field.getClass().getSimpleName()
+                    + " is not a module, so it cannot describe its inference graph");
+        }
+        double h = stepValue() / substeps;
+        InferenceGraph.Value y = x;
+        for (int i = 0; i < substeps; i++) {
+            y = tableau.appendStep(graph, v -> graph.apply("field", m, v), y, h);
+        }
+        return y;
     }
 }

@@ -17,6 +17,9 @@ public sealed interface Activation extends ElementwiseMap permits Activation.Lea
     /** Γ(z) with Γ' = σ and Γ(0) = 0, differentiable. */
     Tensor antiderivative(Tensor z);
 
+    /** Appends σ applied to {@code z} to an inference graph. */
+    InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value z);
+
     /** Infimum of σ' over ℝ. */
     double minSlope();
 
@@ -56,6 +59,12 @@ public sealed interface Activation extends ElementwiseMap permits Activation.Lea
             return z.mul(z.leakyRelu(slope)).mul(0.5);
         }
 
+        /** ONNX Relu for slope 0, LeakyRelu otherwise. */
+        @Override
+        public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value z) {
+            return slope == 0 ? graph.relu(z) : graph.leakyRelu(z, slope);
+        }
+
         @Override
         public Kernel forwardKernel() {
             return LeakyReluKernel.forward(slope);
@@ -87,6 +96,11 @@ public sealed interface Activation extends ElementwiseMap permits Activation.Lea
         @Override
         public Tensor antiderivative(Tensor z) {
             return z.mul(2).softplus().sub(z).sub(Math.log(2));
+        }
+
+        @Override
+        public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value z) {
+            return graph.tanh(z);
         }
 
         @Override

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * y {@code [batch, out]}. Weights are Kaiming-uniform initialised (as PyTorch's {@code nn.Linear}),
  * from a seeded generator.
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements Exportable {
     private final Parameter weight;
     private final Parameter bias;
 
@@ -64,5 +64,11 @@ public final class Linear extends Module {
         Shapes.require("Linear.forward", "x", x, -1, weight.size(1));
         Tensor y = x.matmul(weight, false, true);
         return bias == null ? y : y.add(bias);
+    }
+
+    /** One Gemm. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.linear(x, weight.effective().value(), bias == null ? null : bias.value());
     }
 }

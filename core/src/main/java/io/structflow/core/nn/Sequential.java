@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** Composition {@code fₙ ∘ … ∘ f₁}; children are named {@code 0, 1, …}. */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements Exportable {
     private final List<Module> layers = new ArrayList<>();
 
     /** The composition of {@code layers}, applied first to last. */
@@ -35,5 +35,11 @@ public final class Sequential extends Module {
             y = m.forward(y);
         }
         return y;
+    }
+
+    /** Each layer's graph in turn, under its index. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.applyInOrder(layers, x);
     }
 }

@@ -7,6 +7,7 @@ import io.structflow.core.data.DataLoader;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.data.FashionMnist;
 import io.structflow.core.io.AtomicFiles;
+import io.structflow.core.io.ModelWeights;
 import io.structflow.core.loss.Losses;
 import io.structflow.core.nn.Parameter;
 import io.structflow.core.optim.Sgd;
@@ -16,6 +17,7 @@ import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
 import io.structflow.layers.blocks.Lipschitz;
 import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.NetworkKind;
 import io.structflow.layers.models.RobustNetworks;
 import io.structflow.robustness.PgdL2;
 import io.structflow.robustness.RobustnessEvaluator;
@@ -145,6 +147,36 @@ public final class RobustExperiment {
         long t0 = System.nanoTime();
         List<EpochResult> epochs = trainer.fit();
         return new TrainingOutcome(before, epochs, (System.nanoTime() - t0) / 1e9, settings.compiled());
+    }
+
+    /**
+     * The trained network in a run directory of {@link #train}: built from the {@code network} and
+     * {@code architecture} of its {@code config.json}, with the weights of its checkpoint (checked
+     * all at once, {@link ModelWeights#copyInto}).
+     *
+     * @throws IOException              naming the file if {@code config.json} or the checkpoint is
+     *                                  missing or damaged
+     * @throws IllegalArgumentException naming the entry or tensor if the configuration is invalid or
+     *                                  the checkpoint does not fit the network it describes
+     */
+    public static RobustNetworks.Network loadTrained(Path dir) throws IOException {
+        Path config = dir.resolve(FINGERPRINT);
+        if (!Files.isRegularFile(config)) {
+            throw new java.nio.file.NoSuchFileException(config.toString(), null,
+                    "no such file (expected the run directory of a robust network, with " + FINGERPRINT + " and "
+                            + Checkpoint.FILE_NAME + ")");
+        }
+        Map<?, ?> saved = readFingerprint(config);
+        if (!(saved.get("architecture") instanceof Map<?, ?> arch)) {
+            throw new IllegalArgumentException(config + ": architecture expected a JSON object but got "
+                    + saved.get("architecture"));
+        }
+        NetworkKind kind = NetworkKind.parseList(String.valueOf(saved.get("network"))).get(0);
+        RobustNetworks.Network network = RobustNetworks.build(kind, Architecture.fromMap(arch),
+                FashionMnist.NUM_CLASSES);
+        Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
+        ModelWeights.copyInto(network.model(), Checkpoint.load(ckpt).parameters(), "checkpoint " + ckpt);
+        return network;
     }
 
     /** The saved fingerprint; a file that is not a JSON object is an IOException of one line naming it. */

@@ -4,6 +4,8 @@ import io.structflow.constraints.linalg.NormEstimateSettings;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.core.nn.Sequential;
@@ -58,7 +60,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>The fields act on a fixed image size (the operator norm of a padded convolution depends on
  * it); {@link #resized} builds the same network for another size and copies the parameters.
  */
-public final class FlowDenoiser extends Module implements LipschitzBounded {
+public final class FlowDenoiser extends Module implements LipschitzBounded, Exportable {
     /** Upper end of the step box, below the bound 2 of {@code τ‖K‖²} so that every layer is averaged. */
     public static final double STEP_MAX = 1.98;
 
@@ -352,5 +354,15 @@ public final class FlowDenoiser extends Module implements LipschitzBounded {
     /** Element type. */
     public DataType dtype() {
         return type;
+    }
+
+    /** {@code P ∘ N_θ ∘ L}: Pad, the flow layers, Slice (with the state scale s as two Muls when s ≠ 1). */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        double s = arch.stateScale();
+        InferenceGraph.Value lifted = graph.apply("lift", lift, x);
+        InferenceGraph.Value z = graph.apply("flow", flow, s == 1 ? lifted : graph.scale(lifted, s));
+        InferenceGraph.Value y = graph.apply("projection", projection, z);
+        return s == 1 ? y : graph.scale(y, 1 / s);
     }
 }

@@ -3,6 +3,7 @@ package io.structflow.layers.blocks;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,5 +59,11 @@ public final class ActivationModule extends SympNetModule {
     @Override
     protected Tensor shift(Tensor u) {
         return sigma.apply(u).mul(scale);
+    }
+
+    /** {@code diag(a) σ(u)} as σ and Mul. */
+    @Override
+    protected InferenceGraph.Value appendShift(InferenceGraph graph, InferenceGraph.Value u) {
+        return graph.mulConstant(sigma.appendTo(graph, u), scale.value());
     }
 }

@@ -1,6 +1,8 @@
 package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.LipschitzBounded;
 
@@ -12,7 +14,7 @@ import io.structflow.layers.LipschitzBounded;
  * over non-overlapping {@code k×k} windows. Linear with {@code PPᵀ = I/k²}, so its Lipschitz
  * constant is exactly {@code 1/k}. No parameters; cost: one reshape and one mean.
  */
-public final class AveragePoolDownsample extends Module implements LipschitzBounded {
+public final class AveragePoolDownsample extends Module implements LipschitzBounded, Exportable {
     private final int window;
 
     /** @param window k ≥ 1; height and width of the input must be divisible by k */
@@ -38,5 +40,11 @@ public final class AveragePoolDownsample extends Module implements LipschitzBoun
     @Override
     public double lipschitzBound() {
         return 1.0 / window;
+    }
+
+    /** ONNX AveragePool of window and stride {@code k}. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.averagePool(x, window);
     }
 }

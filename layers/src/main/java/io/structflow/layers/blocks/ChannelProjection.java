@@ -1,6 +1,8 @@
 package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.LipschitzBounded;
 
@@ -15,7 +17,7 @@ import io.structflow.layers.LipschitzBounded;
  * α-averaged whenever N is: {@code N = (1 − α)I + αR} gives {@code PNL = (1 − α)I + α·PRL} with
  * {@code PRL} non-expansive. No parameters; cost: one slice.
  */
-public final class ChannelProjection extends Module implements LipschitzBounded {
+public final class ChannelProjection extends Module implements LipschitzBounded, Exportable {
     private final int channels;
 
     /** @param channels the lifted channel count C ≥ 1 */
@@ -43,5 +45,11 @@ public final class ChannelProjection extends Module implements LipschitzBounded 
     @Override
     public double lipschitzBound() {
         return 1;
+    }
+
+    /** ONNX Slice of the first channel (the identity for one channel). */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value z) {
+        return channels == 1 ? z : graph.slice(z, 1, 0, 1);
     }
 }

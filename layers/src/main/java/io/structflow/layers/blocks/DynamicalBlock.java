@@ -6,6 +6,8 @@ import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Constraint;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.rungekutta.ExplicitEuler;
@@ -59,7 +61,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>Cost per pair: 2S fused gradient-flow kernels (plus, for orthogonal A, 2 matrix exponentials).
  * Parameters are named {@code steps}, {@code <i>.contractive.*}, {@code <i>.expansive.*}.
  */
-public final class DynamicalBlock extends Module implements LipschitzBounded, Structured {
+public final class DynamicalBlock extends Module implements LipschitzBounded, Structured, Exportable {
     /** The switching strategy, i.e. the constraint on the step pairs. */
     public enum Switching {
         /** (3.11): step pairs in the non-expansive region R of (3.10). */
@@ -323,7 +325,17 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
      * sub-steps of size h₂/S, (h₁, h₂) row i of {@link #steps()}. Registers the fields as
      * {@code contractive} and {@code expansive} (the layers themselves hold no parameter).
      */
-    private final class Pair extends Module {
+    /** Each pair's two Euler layers in turn, under the pair's index. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        InferenceGraph.Value y = x;
+        for (Pair pair : pairList) {
+            y = graph.apply(Integer.toString(pair.index), pair, y);
+        }
+        return y;
+    }
+
+    private final class Pair extends Module implements Exportable {
         private final int index;
         private final FlowLayer<GradientFlowField> first;
         private final FlowLayer<GradientFlowField> second;
@@ -339,6 +351,11 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         @Override
         public Tensor forward(Tensor x) {
             return second.forward(first.forward(x));
+        }
+
+        @Override
+        public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+            return graph.apply("expansive", second, graph.apply("contractive", first, x));
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.LipschitzBounded;
 
@@ -10,7 +12,7 @@ import io.structflow.layers.LipschitzBounded;
  * Euclidean norm: its Lipschitz constant is exactly 1, which lets {@code Lipschitz.bound} multiply
  * through it. No parameters.
  */
-public final class Flatten extends Module implements LipschitzBounded {
+public final class Flatten extends Module implements LipschitzBounded, Exportable {
     /**
      * @param x {@code [batch, ...]}; not mutated
      * @return {@code [batch, features]}
@@ -33,5 +35,11 @@ public final class Flatten extends Module implements LipschitzBounded {
     @Override
     public String toString() {
         return "Flatten";
+    }
+
+    /** ONNX Flatten at axis 1. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.flatten(x);
     }
 }

@@ -3,6 +3,7 @@ package io.structflow.layers.blocks;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
@@ -86,5 +87,13 @@ public final class GradientModule extends SympNetModule {
     @Override
     protected Tensor shift(Tensor u) {
         return sigma.apply(u.matmul(kernel, false, true).add(bias)).mul(scale).matmul(kernel, false, false);
+    }
+
+    /** {@code Kᵀ diag(a) σ(Ku + b)} as Gemm, σ, Mul, MatMul. */
+    @Override
+    protected InferenceGraph.Value appendShift(InferenceGraph graph, InferenceGraph.Value u) {
+        var k = kernel.value();
+        var z = sigma.appendTo(graph, graph.linear(u, k, bias.value()));
+        return graph.matmul(graph.mulConstant(z, scale.value()), k);
     }
 }

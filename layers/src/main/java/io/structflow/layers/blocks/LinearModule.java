@@ -2,6 +2,7 @@ package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Parameter;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,5 +66,12 @@ public final class LinearModule extends SympNetModule {
     @Override
     protected Tensor shift(Tensor u) {
         return u.matmul(a.add(a.transpose()), false, false).add(c);
+    }
+
+    /** {@code u(A + Aᵀ) + c} as MatMul and Add, with the symmetric matrix as a constant. */
+    @Override
+    protected InferenceGraph.Value appendShift(InferenceGraph graph, InferenceGraph.Value u) {
+        var s = a.value().add(a.value().transpose());
+        return graph.addConstant(graph.matmul(u, s), c.value());
     }
 }

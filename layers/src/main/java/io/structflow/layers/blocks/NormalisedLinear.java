@@ -4,7 +4,9 @@ import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -32,7 +34,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * linear (or convolutional) lift {@code y = Wx}. Cost: one matrix product (one convolution) plus
  * a scaling; the bound costs a warm-started power iteration.
  */
-public final class NormalisedLinear extends Module implements LipschitzBounded, Structured {
+public final class NormalisedLinear extends Module implements LipschitzBounded, Structured, Exportable {
     /** How the output is scaled. */
     public enum Scale {
         /** No scale: {@code y = Wx}. */
@@ -226,5 +228,12 @@ public final class NormalisedLinear extends Module implements LipschitzBounded, 
         boolean scaleAtMostOne = Math.max(-scaleInterval[0], scaleInterval[1]) <= 1;
         return guaranteedNorm() <= 1 && scaleAtMostOne ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1))
                 : Collections.emptySet();
+    }
+
+    /** {@code W x} (Gemm or Conv), then Mul by α when scaled. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        InferenceGraph.Value y = operator.appendApply(graph, weight.effective().value(), x);
+        return alpha == null ? y : graph.mulConstant(y, alpha.value());
     }
 }

@@ -3,7 +3,9 @@ package io.structflow.layers.blocks;
 import io.structflow.constraints.guarantee.Guarantees;
 import io.structflow.constraints.linalg.OperatorNorm;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -31,7 +33,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Cost: two products (two convolutions) and a ReLU; the bound costs two warm-started power
  * iterations.
  */
-public final class ResNetBlock extends Module implements LipschitzBounded, Structured {
+public final class ResNetBlock extends Module implements LipschitzBounded, Structured, Exportable {
     private final WeightOperator operator;
     private final boolean naive;
     private final long features;
@@ -180,5 +182,14 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
     public Set<Property> properties() {
         return naive && a.insideConstraints() && b.insideConstraints() && guaranteedNorm(a, normA) * guaranteedNorm(b, normB) <= 1
                 ? Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1)) : Collections.emptySet();
+    }
+
+    /** {@code x + AᵀReLU(Bx + b)} (halved when naive) as Gemm/Conv, Relu, MatMul/ConvTranspose, Add. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        var shift = x.rank() == 4 ? bias.value().reshape(bias.size(0), 1, 1) : bias.value();
+        var z = graph.relu(graph.addConstant(operator.appendApply(graph, b.value(), x), shift));
+        var y = graph.add(x, operator.appendAdjoint(graph, a.value(), z));
+        return naive ? graph.scale(y, 0.5) : y;
     }
 }

@@ -2,6 +2,8 @@ package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.Invertible;
 import io.structflow.layers.Property;
@@ -25,7 +27,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * activation modules ({@link #linearActivation}). The {@link Builder} appends modules with
  * alternating halves, starting with UP. Children are named {@code 0, 1, …}.
  */
-public final class SympNet extends Module implements Structured, Invertible {
+public final class SympNet extends Module implements Structured, Invertible, Exportable {
     private final int dimension;
     private final List<SympNetModule> modules;
 
@@ -174,5 +176,11 @@ public final class SympNet extends Module implements Structured, Invertible {
         public SympNet build() {
             return new SympNet(modules);
         }
+    }
+
+    /** Each module's shear in turn. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.applyInOrder(modules, x);
     }
 }

@@ -2,6 +2,8 @@ package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.Invertible;
 import io.structflow.layers.Property;
@@ -25,7 +27,7 @@ import java.util.Set;
  * exactly by subtracting the same shift. Equivalently, one symplectic Euler half step of the
  * separable Hamiltonian {@code H = −φ(q)} (UP) or {@code H = φ(p)} (LOW) with step 1.
  */
-public abstract class SympNetModule extends Module implements Structured, Invertible {
+public abstract class SympNetModule extends Module implements Structured, Invertible, Exportable {
     /** Which half of {@code x = [q, p]} the module moves. */
     public enum Half {
         /** {@code p ← p + s(q)}. */
@@ -98,5 +100,25 @@ public abstract class SympNetModule extends Module implements Structured, Invert
     public final Set<Property> properties() {
         return Collections.unmodifiableSet(EnumSet.of(Property.SYMPLECTIC, Property.VOLUME_PRESERVING,
                 Property.INVERTIBLE));
+    }
+
+    /**
+     * The shift {@code s(u)} as graph operators, {@code [batch, d]} to {@code [batch, d]}. A module
+     * of one's own that does not override it cannot be exported.
+     *
+     * @throws UnsupportedOperationException unless overridden
+     */
+    protected InferenceGraph.Value appendShift(InferenceGraph graph, InferenceGraph.Value u) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not describe its shift s(u) "
+                + "(override SympNetModule.appendShift to export it)");
+    }
+
+    /** Slice into q and p, shift one half by the other, Concat. */
+    @Override
+    public final InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        InferenceGraph.Value q = graph.slice(x, 1, 0, dimension);
+        InferenceGraph.Value p = graph.slice(x, 1, dimension, 2L * dimension);
+        return half == Half.UP ? graph.concat(1, q, graph.add(p, appendShift(graph, q)))
+                : graph.concat(1, graph.add(q, appendShift(graph, p)), p);
     }
 }

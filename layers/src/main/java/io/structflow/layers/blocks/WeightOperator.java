@@ -8,6 +8,8 @@ import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The linear map a weight defines in the blocks of this package: a dense matrix
@@ -32,6 +34,12 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
     /** Throws unless x is {@code [batch, features]} (dense) or {@code [batch, features, H, W]} (conv). */
     void checkInput(String where, Tensor x, long features);
 
+    /** {@link #apply} as graph operators (Gemm without bias, or Conv). */
+    InferenceGraph.Value appendApply(InferenceGraph graph, INDArray weight, InferenceGraph.Value x);
+
+    /** {@link #adjoint} as graph operators (MatMul, or ConvTranspose back to H×W). */
+    InferenceGraph.Value appendAdjoint(InferenceGraph graph, INDArray weight, InferenceGraph.Value y);
+
     /** Shape of a weight mapping {@code in} to {@code out} features or channels. */
     long[] weightShape(long out, long in);
 
@@ -45,6 +53,16 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         @Override
         public Tensor adjoint(Tensor weight, Tensor y) {
             return y.matmul(weight, false, false);
+        }
+
+        @Override
+        public InferenceGraph.Value appendApply(InferenceGraph graph, INDArray weight, InferenceGraph.Value x) {
+            return graph.linear(x, weight, null);
+        }
+
+        @Override
+        public InferenceGraph.Value appendAdjoint(InferenceGraph graph, INDArray weight, InferenceGraph.Value y) {
+            return graph.matmul(y, weight);
         }
 
         @Override
@@ -110,6 +128,16 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         @Override
         public Tensor adjoint(Tensor weight, Tensor y) {
             return y.convTranspose2d(weight, geometry(), height, width);
+        }
+
+        @Override
+        public InferenceGraph.Value appendApply(InferenceGraph graph, INDArray weight, InferenceGraph.Value x) {
+            return graph.conv(x, weight, null, geometry());
+        }
+
+        @Override
+        public InferenceGraph.Value appendAdjoint(InferenceGraph graph, INDArray weight, InferenceGraph.Value y) {
+            return graph.convTranspose(y, weight, geometry(), height, width);
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.structflow.layers.blocks;
 
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.layers.LipschitzBounded;
 import io.structflow.layers.Property;
@@ -17,7 +19,7 @@ import java.util.Set;
  * It is a linear isometry ({@code ‖Lx‖ = ‖x‖}, LᵀL = I), hence 1-Lipschitz, and keeps the total
  * mass {@code Σᵢ xᵢ}. No parameters; cost: one copy.
  */
-public final class ZeroPaddingLift extends Module implements LipschitzBounded, Structured {
+public final class ZeroPaddingLift extends Module implements LipschitzBounded, Structured, Exportable {
     private final int in;
     private final int out;
 
@@ -73,5 +75,17 @@ public final class ZeroPaddingLift extends Module implements LipschitzBounded, S
     public Set<Property> properties() {
         return java.util.Collections.unmodifiableSet(EnumSet.of(Property.LIPSCHITZ_1, Property.MASS_PRESERVING,
                 Property.NORM_PRESERVING));
+    }
+
+    /** ONNX Pad with zeros on dimension 1 (the identity when {@code out == in}). */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        if (out == in) {
+            return x;
+        }
+        long[] before = new long[x.rank()];
+        long[] after = new long[x.rank()];
+        after[1] = out - in;
+        return graph.pad(x, before, after);
     }
 }

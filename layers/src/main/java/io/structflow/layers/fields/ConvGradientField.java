@@ -10,7 +10,9 @@ import io.structflow.core.autodiff.SubLattices;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Exportable;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import io.structflow.integrators.GradientForm;
@@ -35,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * value, the certified Fourier/Gram bound of {@link ConvOperatorNorm#upperBound}. Explicit Euler
  * steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class ConvGradientField extends Module implements GradientFlowField
+public abstract sealed class ConvGradientField extends Module implements GradientFlowField, Exportable
         permits ConvContractiveGradientField, ConvExpansiveGradientField {
     private final String kind;
     private final int channels;
@@ -259,6 +261,22 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
     @Override
     public Tensor forward(Tensor x) {
         return apply(x);
+    }
+
+    /**
+     * {@code s·Kᵀσ(Kx + b)} as Conv, σ, ConvTranspose (and a sign), with the effective K as a
+     * constant; dilation 1 only (the sub-lattice split of a dilated field is not exported).
+     */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        if (dilation != 1) {
+            throw new UnsupportedOperationException(kind + " with dilation " + dilation
+                    + " (a sub-lattice split) has no inference graph; dilation 1 has");
+        }
+        var k = kernel.effective().value();
+        var z = sigma.appendTo(graph, graph.conv(x, k, bias.value(), geometry));
+        var g = graph.convTranspose(z, k, geometry, height, width);
+        return sign() < 0 ? graph.scale(g, -1) : g;
     }
 
     /** {@code (s, K, b, σ, d)}. */

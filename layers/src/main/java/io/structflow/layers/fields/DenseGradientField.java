@@ -6,7 +6,9 @@ import io.structflow.constraints.parametrize.ExponentialOrthogonal;
 import io.structflow.constraints.project.SpectralNormBound;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Exportable;
 import io.structflow.core.nn.GivenWeights;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -35,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * bound}, Björck orthonormalisation), and at the current value a certified Gram-iteration bound.
  * Explicit Euler steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class DenseGradientField extends Module implements GradientFlowField
+public abstract sealed class DenseGradientField extends Module implements GradientFlowField, Exportable
         permits ContractiveGradientField, ExpansiveGradientField {
     private static final DenseSpectralNorm OPERATOR = new DenseSpectralNorm();
     private final String kind;
@@ -212,6 +214,14 @@ public abstract sealed class DenseGradientField extends Module implements Gradie
     @Override
     public Tensor forward(Tensor x) {
         return apply(x);
+    }
+
+    /** {@code s·Aᵀσ(Ax + b)} as Gemm, σ, MatMul (and a sign), with the effective A as a constant. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        var a = weight().value();
+        var g = graph.matmul(sigma.appendTo(graph, graph.linear(x, a, bias.value())), a);
+        return sign() < 0 ? graph.scale(g, -1) : g;
     }
 
     /** {@code (s, A, b, σ)}, A evaluated once (one matrix exponential when parametrised). */

@@ -90,6 +90,38 @@ public record Architecture(int[] channels, int pairs, int substeps, double slope
         return m;
     }
 
+    /**
+     * The architecture {@link #toMap()} described (as read back from JSON: numbers of any width,
+     * lists of numbers); {@code residual_layers_per_stage} is derived and not read.
+     *
+     * @throws IllegalArgumentException naming the entry that is missing or of the wrong kind
+     */
+    public static Architecture fromMap(Map<?, ?> m) {
+        if (!(m.get("channels") instanceof java.util.List<?> list) || list.stream().anyMatch(c -> !(c instanceof Number))) {
+            throw new IllegalArgumentException("Architecture.fromMap: channels expected a list of numbers but got "
+                    + m.get("channels"));
+        }
+        int[] channels = list.stream().mapToInt(c -> ((Number) c).intValue()).toArray();
+        String dtype = String.valueOf(m.get("dtype"));
+        if (!dtype.equals("float32") && !dtype.equals("float64")) {
+            throw new IllegalArgumentException("Architecture.fromMap: dtype expected float32 or float64 but got " + dtype);
+        }
+        if (!(m.get("bounded_lifts") instanceof Boolean bounded)) {
+            throw new IllegalArgumentException("Architecture.fromMap: bounded_lifts expected true or false but got "
+                    + m.get("bounded_lifts"));
+        }
+        return new Architecture(channels, number(m, "pairs_per_stage").intValue(), number(m, "substeps").intValue(),
+                number(m, "leaky_relu_slope").doubleValue(), bounded,
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, number(m, "seed").longValue());
+    }
+
+    private static Number number(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("Architecture.fromMap: " + key + " expected a number but got " + m.get(key));
+        }
+        return n;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Architecture a && Arrays.equals(channels, a.channels) && pairs == a.pairs

@@ -5,6 +5,8 @@ import io.structflow.constraints.project.NonExpansiveStepRegion;
 import io.structflow.constraints.project.StepBox;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
+import io.structflow.core.nn.Exportable;
+import io.structflow.core.nn.InferenceGraph;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
@@ -42,7 +44,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * contractive families. Cost per forward: L matrix exponentials of n×n and L·S fused
  * gradient-flow kernels.
  */
-public final class PlanarClassifier extends Module {
+public final class PlanarClassifier extends Module implements Exportable {
     private static final ExplicitEuler EULER = new ExplicitEuler();
 
     private final Family family;
@@ -257,5 +259,11 @@ public final class PlanarClassifier extends Module {
             }
         }
         return worst;
+    }
+
+    /** Lift, the residual layers, the head. */
+    @Override
+    public InferenceGraph.Value appendTo(InferenceGraph graph, InferenceGraph.Value x) {
+        return graph.apply("head", head, graph.apply("dynamics", dynamics, graph.apply("lift", lift, x)));
     }
 }
