@@ -8,9 +8,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * A data set split once into {@code P} contiguous shards — partition {@code p} holds the
- * examples {@code [⌊pN/P⌋, ⌊(p+1)N/P⌋)} — as an RDD cached in executor memory, so that every
- * later job reads its shard where it lives.
+ * A data set split once into {@code P} contiguous shards of whole units of {@code u} examples —
+ * with {@code C = ⌈N/u⌉} units, partition {@code p} holds the examples
+ * {@code [u⌊pC/P⌋, min(N, u⌊(p+1)C/P⌋))} ({@code u = 1} for training, the evaluation batch for
+ * evaluation) — as an RDD cached in executor memory, so that every later job reads its shard
+ * where it lives.
  */
 final class PartitionedData implements AutoCloseable {
     private final JavaRDD<ExampleShard> shards;
@@ -23,20 +25,30 @@ final class PartitionedData implements AutoCloseable {
         this.partitions = partitions;
     }
 
+    /** {@link #of(JavaSparkContext, Dataset, int, int)} with units of one example. */
+    static PartitionedData of(JavaSparkContext sc, Dataset data, int partitions) {
+        return of(sc, data, partitions, 1);
+    }
+
     /**
-     * Splits {@code data} into {@code partitions} shards, caches them and materialises the cache.
+     * Splits {@code data} into {@code partitions} shards of whole units of {@code unit} examples,
+     * caches them and materialises the cache.
      *
      * @throws IllegalArgumentException naming {@code partitions} if it is below 1 or above the
-     *         number of examples (a shard would be empty)
+     *         number of units (a shard would be empty)
      */
-    static PartitionedData of(JavaSparkContext sc, Dataset data, int partitions) {
-        if (partitions < 1 || partitions > data.size()) {
-            throw new IllegalArgumentException("partitions: expected between 1 and the number of examples of \""
-                    + data.name() + "\" (" + data.size() + ") but got " + partitions);
+    static PartitionedData of(JavaSparkContext sc, Dataset data, int partitions, int unit) {
+        int units = (data.size() + unit - 1) / unit;
+        if (partitions < 1 || partitions > units) {
+            throw new IllegalArgumentException("partitions: expected between 1 and the number of "
+                    + (unit == 1 ? "examples" : "batches of " + unit) + " of \"" + data.name() + "\" (" + units
+                    + ") but got " + partitions);
         }
         List<ExampleShard> list = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
-            list.add(ExampleShard.of(data, p, bound(p, data.size(), partitions), bound(p + 1, data.size(), partitions)));
+            int from = Math.min(data.size(), unit * bound(p, units, partitions));
+            int to = Math.min(data.size(), unit * bound(p + 1, units, partitions));
+            list.add(ExampleShard.of(data, p, from, to));
         }
         JavaRDD<ExampleShard> rdd = sc.parallelize(list, partitions).persist(StorageLevel.MEMORY_ONLY());
         Jobs.run(rdd::count);

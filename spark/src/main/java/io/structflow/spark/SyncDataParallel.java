@@ -20,13 +20,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <pre>
  *   B ← batch b of the permutation of (seed, epoch)            (as {@link DataLoader})
  *   executors:  g_p = Σ_{i ∈ B ∩ shard p} ∇ℓ_i(θ)               from the shipped flat θ
- *   driver:     g = (Σ_p g_p) / |B|   (tree-aggregated);   θ ← P_C(θ − Δ(g, state))
+ *   driver:     g = (Σ_p g_p) / |B|   (summed in partition order);   θ ← P_C(θ − Δ(g, state))
  * </pre>
  * so the driver's optimiser takes exactly the step one machine would on the global batch
  * {@code B} and then applies every constraint's projection ([CMOSS] §3.1, projected gradient
  * descent); the executors never hold optimiser state. This is the data parallelism of Goyal et
- * al., <i>Accurate, Large Minibatch SGD</i> (2017), with the all-reduce done by Spark's
- * {@code treeReduce}.
+ * al., <i>Accurate, Large Minibatch SGD</i> (2017). The driver sums the partitions' results in
+ * partition order rather than as they arrive (Spark's {@code reduce}/{@code treeReduce} merge
+ * in completion order), so a run, a retried task and a resumed run are bit-for-bit reproducible.
  *
  * <p>Per step the driver sends {@code 8d} bytes of parameters and the batch's indices to each
  * of the {@code P} partitions and receives {@code 8d} bytes of gradient sum from each
@@ -118,7 +119,11 @@ public final class SyncDataParallel implements AutoCloseable {
     public double step(int[] batch) {
         double[] theta = FlatParameters.values(driver.model().parameters());
         GradientTask task = new GradientTask(run, problem, version, failFirstAttempt, theta, batch);
-        GradientSum total = Jobs.call(() -> data.shards().map(task).treeReduce(GradientSum::plus));
+        List<GradientSum> sums = Jobs.call(() -> data.shards().map(task).collect());
+        GradientSum total = sums.get(0);
+        for (int p = 1; p < sums.size(); p++) {
+            total = total.plus(sums.get(p));
+        }
         double[] g = total.gradient();
         for (int i = 0; i < g.length; i++) {
             g[i] /= total.rows();

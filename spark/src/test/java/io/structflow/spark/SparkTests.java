@@ -20,13 +20,8 @@ final class SparkTests {
                 .set(FaultInjection.FAIL_FIRST_ATTEMPT, Boolean.toString(failFirstAttempt)));
     }
 
-    /** Three-class data in the plane: two moons labelled 0/1 plus a shifted copy labelled 2. */
+    /** Two moons in the plane, float64, labels 0/1. */
     static Dataset moons(int n, long seed) {
-        Dataset d = PlanarData.twoMoons(n, 0.1, seed, DataType.DOUBLE);
-        int[] labels = d.labels().clone();
-        for (int i = 0; i < labels.length; i += 3) {
-            labels[i] = 2;
-        }
-        return Dataset.classification("moons3", d.features().add(0), labels);
+        return PlanarData.twoMoons(n, 0.1, seed, DataType.DOUBLE);
     }
 }

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * A float64 classifier 2 → 6 → 6 → 3 whose middle weight is kept orthogonal by Björck
+ * A float64 classifier 2 → 6 → 6 → 2 whose middle weight is kept orthogonal by Björck
  * projection after every step, trained by Adam on cross-entropy: small enough for fast tests,
  * with a constraint and optimiser state for averaging to break.
  */
@@ -22,7 +22,7 @@ record TinyProblem(long seed, double learningRate) implements TrainingProblem {
         Linear square = new Linear(6, 6, true, DataType.DOUBLE, rng);
         square.weight().constrain(new BjorckOrthonormalization(100, 1e-12));
         square.weight().projectInPlace();
-        Linear head = new Linear(6, 3, true, DataType.DOUBLE, rng);
+        Linear head = new Linear(6, 2, true, DataType.DOUBLE, rng);
         Sequential model = new Sequential(lift, new Lambda("tanh", t -> t.tanh()), square,
                 new Lambda("tanh", t -> t.tanh()), head);
         return new Replica(model, (m, b) -> Losses.crossEntropy(m.forward(b.x()), b.labels()),
