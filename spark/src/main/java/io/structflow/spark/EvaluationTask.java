@@ -99,7 +99,8 @@ final class EvaluationTask implements Function<ExampleShard, EvaluationTask.Coun
     public Counts call(ExampleShard shard) {
         StructflowVersion.require(version);
         FaultInjection.maybeFail(failFirstAttempt);
-        Replica replica = ReplicaPool.borrow(run, problem);
+        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
+        Replica replica = worker.replica();
         try {
             FlatParameters.setValues(replica.model().parameters(), parameters);
             Counts total = Counts.zero(epsilons.length);
@@ -117,7 +118,7 @@ final class EvaluationTask implements Function<ExampleShard, EvaluationTask.Coun
             }
             return total;
         } finally {
-            ReplicaPool.giveBack(run, replica);
+            ReplicaPool.giveBack(run, worker);
         }
     }
 }

@@ -10,12 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order, each in row-major order — the layout of {@link io.structflow.core.nn.ParameterBuffer},
  * widened to float64 so that sums over executors lose nothing to the model's element type.
  */
-final class FlatParameters {
+public final class FlatParameters {
     private FlatParameters() {
     }
 
     /** Total number of scalars. */
-    static int length(List<Parameter> parameters) {
+    public static int length(List<Parameter> parameters) {
         long n = 0;
         for (Parameter p : parameters) {
             n += p.length();
@@ -27,7 +27,7 @@ final class FlatParameters {
     }
 
     /** The values, as a new array. */
-    static double[] values(List<Parameter> parameters) {
+    public static double[] values(List<Parameter> parameters) {
         double[] out = new double[length(parameters)];
         int at = 0;
         for (Parameter p : parameters) {
@@ -39,7 +39,7 @@ final class FlatParameters {
     }
 
     /** Writes {@code flat} into the parameters' storage (rounded to their element type). */
-    static void setValues(List<Parameter> parameters, double[] flat) {
+    public static void setValues(List<Parameter> parameters, double[] flat) {
         requireLength(parameters, flat, "values");
         int at = 0;
         for (Parameter p : parameters) {

@@ -10,11 +10,12 @@ import java.io.Serializable;
  * @param gradient flat gradient sum, {@code double[d]}
  * @param lossSum  sum of the rows' losses
  * @param rows     number of rows
+ * @param nanos    the longest time one task spent computing its share
  */
-record GradientSum(double[] gradient, double lossSum, long rows) implements Serializable {
+record GradientSum(double[] gradient, double lossSum, long rows, long nanos) implements Serializable {
     /** No rows. */
     static GradientSum zero(int length) {
-        return new GradientSum(new double[length], 0, 0);
+        return new GradientSum(new double[length], 0, 0, 0);
     }
 
     /** The sum of this and {@code other} (this one's array is reused). */
@@ -24,6 +25,6 @@ record GradientSum(double[] gradient, double lossSum, long rows) implements Seri
         for (int i = 0; i < g.length; i++) {
             g[i] += h[i];
         }
-        return new GradientSum(g, lossSum + other.lossSum, rows + other.rows);
+        return new GradientSum(g, lossSum + other.lossSum, rows + other.rows, Math.max(nanos, other.nanos));
     }
 }

@@ -1,7 +1,5 @@
 package io.structflow.spark;
 
-import io.structflow.core.autodiff.Autograd;
-import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Parameter;
 import java.util.List;
 import org.apache.spark.api.java.function.Function;
@@ -46,25 +44,25 @@ final class GradientTask implements Function<ExampleShard, GradientSum> {
         if (local.length == 0) {
             return GradientSum.zero(parameters.length);
         }
-        Replica replica = ReplicaPool.borrow(run, problem);
+        long t0 = System.nanoTime();
+        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
         try {
-            List<Parameter> ps = replica.model().parameters();
+            List<Parameter> ps = worker.replica().model().parameters();
             FlatParameters.setValues(ps, parameters);
-            replica.model().zeroGrad();
-            Tensor loss = replica.loss().loss(replica.model(), shard.batch(local));
-            double value = loss.item();
-            if (!Double.isFinite(value)) {
-                throw new ArithmeticException("SyncDataParallel: loss is " + value + " on partition "
+            double value;
+            try {
+                value = worker.lossAndGradients(shard.batch(local));
+            } catch (ArithmeticException e) {
+                throw new ArithmeticException("SyncDataParallel: " + e.getMessage() + " on partition "
                         + shard.partition() + "; no parameter was changed by this step");
             }
-            Autograd.backward(loss);
             double[] g = FlatParameters.gradients(ps);
             for (int i = 0; i < g.length; i++) {
                 g[i] *= local.length;
             }
-            return new GradientSum(g, value * local.length, local.length);
+            return new GradientSum(g, value * local.length, local.length, System.nanoTime() - t0);
         } finally {
-            ReplicaPool.giveBack(run, replica);
+            ReplicaPool.giveBack(run, worker);
         }
     }
 }

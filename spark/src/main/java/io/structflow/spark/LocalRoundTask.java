@@ -1,7 +1,5 @@
 package io.structflow.spark;
 
-import io.structflow.core.autodiff.Autograd;
-import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +22,9 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
      * @param state      optimiser state by {@code "<parameter>/<slot>"}
      * @param lossSum    sum over the round's steps of the batch loss
      * @param steps      steps taken
+     * @param nanos      time the task spent
      */
-    record Result(double[] parameters, Map<String, FlatArray> state, double lossSum, int steps)
+    record Result(double[] parameters, Map<String, FlatArray> state, double lossSum, int steps, long nanos)
             implements java.io.Serializable {
     }
 
@@ -61,7 +60,9 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
     public Result call(ExampleShard shard) {
         StructflowVersion.require(version);
         FaultInjection.maybeFail(failFirstAttempt);
-        Replica replica = ReplicaPool.borrow(run, problem);
+        long t0 = System.nanoTime();
+        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
+        Replica replica = worker.replica();
         try {
             List<Parameter> ps = replica.model().parameters();
             FlatParameters.setValues(ps, parameters);
@@ -69,21 +70,21 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
             replica.optimizer().setLearningRate(learningRate);
             double lossSum = 0;
             for (int s = 0; s < steps; s++) {
-                replica.model().zeroGrad();
-                Tensor loss = replica.loss().loss(replica.model(),
-                        shard.batch(shard.localBatch(seed, round, s, Math.min(localBatch, shard.size()))));
-                double value = loss.item();
-                if (!Double.isFinite(value)) {
-                    throw new ArithmeticException("LocalSgd: loss is " + value + " on partition " + shard.partition()
+                double value;
+                try {
+                    value = worker.lossAndGradients(
+                            shard.batch(shard.localBatch(seed, round, s, Math.min(localBatch, shard.size()))));
+                } catch (ArithmeticException e) {
+                    throw new ArithmeticException("LocalSgd: " + e.getMessage() + " on partition " + shard.partition()
                             + " at step " + s + " of round " + round);
                 }
-                Autograd.backward(loss);
                 replica.optimizer().step();
                 lossSum += value;
             }
-            return new Result(FlatParameters.values(ps), fromNd4j(replica.optimizer().state()), lossSum, steps);
+            return new Result(FlatParameters.values(ps), fromNd4j(replica.optimizer().state()), lossSum, steps,
+                    System.nanoTime() - t0);
         } finally {
-            ReplicaPool.giveBack(run, replica);
+            ReplicaPool.giveBack(run, worker);
         }
     }
 

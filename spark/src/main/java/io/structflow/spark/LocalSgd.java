@@ -47,6 +47,7 @@ public final class LocalSgd implements AutoCloseable {
     private final String version = StructflowVersion.current();
     private final boolean failFirstAttempt;
     private int rounds;
+    private JobTiming timing = JobTiming.NONE;
 
     /**
      * @param partitions    replicas (one per partition), 1 ≤ P ≤ number of examples
@@ -58,13 +59,23 @@ public final class LocalSgd implements AutoCloseable {
      */
     public LocalSgd(JavaSparkContext sc, TrainingProblem problem, Dataset train, int partitions, int stepsPerRound,
                     int localBatch, long seed) {
+        this(sc, problem, problem.build(), train, partitions, stepsPerRound, localBatch, seed);
+    }
+
+    /**
+     * As {@link #LocalSgd(JavaSparkContext, TrainingProblem, Dataset, int, int, int, long)},
+     * averaging into {@code driver} — a replica the caller built with {@code problem} and keeps
+     * using (its model holds the trained parameters).
+     */
+    public LocalSgd(JavaSparkContext sc, TrainingProblem problem, Replica driver, Dataset train, int partitions,
+                    int stepsPerRound, int localBatch, long seed) {
         SerializationCheck.require("problem", problem);
         if (stepsPerRound < 1 || localBatch < 1) {
             throw new IllegalArgumentException("LocalSgd: stepsPerRound and localBatch expected ≥ 1 but got "
                     + stepsPerRound + " and " + localBatch);
         }
         this.problem = problem;
-        this.driver = problem.build();
+        this.driver = driver;
         this.stepsPerRound = stepsPerRound;
         this.localBatch = localBatch;
         this.seed = seed;
@@ -83,6 +94,17 @@ public final class LocalSgd implements AutoCloseable {
         return rounds;
     }
 
+    /** Where the rounds' time went so far (one job per round). */
+    public JobTiming timing() {
+        return timing;
+    }
+
+    /** Rounds that process about one epoch of the data: {@code ⌈N / (k·P·b)⌉}. */
+    public int roundsPerEpoch() {
+        long perRound = (long) stepsPerRound * data.partitions() * localBatch;
+        return (int) ((data.size() + perRound - 1) / perRound);
+    }
+
     /** Bytes of parameters and optimiser state moved per round: {@code 2P · 8(d + |s|)}. */
     public long payloadBytesPerRound() {
         long d = FlatParameters.length(driver.model().parameters());
@@ -95,11 +117,14 @@ public final class LocalSgd implements AutoCloseable {
 
     /** One round: k local steps on every partition, then the average and the projections. */
     public Round round() {
+        long t0 = System.nanoTime();
         LocalRoundTask task = new LocalRoundTask(run, problem, version, failFirstAttempt,
                 FlatParameters.values(driver.model().parameters()),
                 LocalRoundTask.fromNd4j(driver.optimizer().state()), driver.optimizer().learningRate(), seed, rounds,
                 stepsPerRound, localBatch);
         List<LocalRoundTask.Result> replicas = Jobs.call(() -> data.shards().map(task).collect());
+        long t1 = System.nanoTime();
+        long slowest = 0;
         double[] mean = new double[replicas.get(0).parameters().length];
         double lossSum = 0;
         int steps = 0;
@@ -108,6 +133,7 @@ public final class LocalSgd implements AutoCloseable {
                 mean[i] += r.parameters()[i] / replicas.size();
             }
             lossSum += r.lossSum();
+            slowest = Math.max(slowest, r.nanos());
             steps += r.steps();
         }
         List<Parameter> ps = driver.model().parameters();
@@ -116,6 +142,7 @@ public final class LocalSgd implements AutoCloseable {
         double before = violation(ps);
         driver.optimizer().projectParameters();
         rounds++;
+        timing = timing.plus(t1 - t0, slowest, System.nanoTime() - t1);
         return new Round(lossSum / steps, before, violation(ps));
     }
 

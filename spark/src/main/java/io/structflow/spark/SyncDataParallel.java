@@ -63,7 +63,6 @@ public final class SyncDataParallel implements AutoCloseable {
         }
     }
 
-    private final JavaSparkContext sc;
     private final TrainingProblem problem;
     private final Settings settings;
     private final Replica driver;
@@ -73,6 +72,7 @@ public final class SyncDataParallel implements AutoCloseable {
     private final String version = StructflowVersion.current();
     private final boolean failFirstAttempt;
     private final CheckpointStore checkpoint;
+    private JobTiming timing = JobTiming.NONE;
 
     /**
      * Checks the problem, the executors' versions and the partition count, builds the driver's
@@ -85,11 +85,20 @@ public final class SyncDataParallel implements AutoCloseable {
      */
     public SyncDataParallel(JavaSparkContext sc, TrainingProblem problem, Dataset train, Settings settings)
             throws IOException {
+        this(sc, problem, problem.build(), train, settings);
+    }
+
+    /**
+     * As {@link #SyncDataParallel(JavaSparkContext, TrainingProblem, Dataset, Settings)}, training
+     * {@code driver} — a replica the caller built with {@code problem} and keeps using (its model
+     * holds the trained parameters).
+     */
+    public SyncDataParallel(JavaSparkContext sc, TrainingProblem problem, Replica driver, Dataset train,
+                            Settings settings) throws IOException {
         SerializationCheck.require("problem", problem);
-        this.sc = sc;
         this.problem = problem;
         this.settings = settings;
-        this.driver = problem.build();
+        this.driver = driver;
         this.order = new DataLoader(train, settings.batchSize(), true, settings.seed(), false);
         this.failFirstAttempt = FaultInjection.failFirstAttempt(sc.getConf());
         this.checkpoint = settings.checkpoint() == null ? null
@@ -117,9 +126,11 @@ public final class SyncDataParallel implements AutoCloseable {
      * @throws ArithmeticException if a loss is not finite (no parameter is changed)
      */
     public double step(int[] batch) {
+        long t0 = System.nanoTime();
         double[] theta = FlatParameters.values(driver.model().parameters());
         GradientTask task = new GradientTask(run, problem, version, failFirstAttempt, theta, batch);
         List<GradientSum> sums = Jobs.call(() -> data.shards().map(task).collect());
+        long t1 = System.nanoTime();
         GradientSum total = sums.get(0);
         for (int p = 1; p < sums.size(); p++) {
             total = total.plus(sums.get(p));
@@ -130,7 +141,13 @@ public final class SyncDataParallel implements AutoCloseable {
         }
         FlatParameters.setGradients(driver.model().parameters(), g);
         driver.optimizer().step();
+        timing = timing.plus(t1 - t0, total.nanos(), System.nanoTime() - t1);
         return total.lossSum() / total.rows();
+    }
+
+    /** Where the steps' time went so far. */
+    public JobTiming timing() {
+        return timing;
     }
 
     /**
