@@ -56,8 +56,8 @@ public final class DistributedEvaluation {
         String version = StructflowVersion.current();
         StructflowVersion.requireOnExecutors(sc, version);
         String run = UUID.randomUUID().toString();
-        EvaluationTask task = new EvaluationTask(run, job.problem(), version,
-                FaultInjection.failFirstAttempt(sc.getConf()), job.parameters(), job.attack(), job.batchSize(),
+        EvaluationTask task = new EvaluationTask(new RunOnExecutor(run, job.problem(), version,
+                FaultInjection.failFirstAttempt(sc.getConf())), job.parameters(), job.attack(), job.batchSize(),
                 job.epsilons(), job.lipschitz());
         try (PartitionedData data = PartitionedData.of(sc, test, partitions, job.batchSize())) {
             List<EvaluationTask.Counts> parts = Jobs.call(() -> data.shards().map(task).collect());
@@ -74,8 +74,8 @@ public final class DistributedEvaluation {
     /** The same evaluation on this machine alone, chunk by chunk with the same seeds. */
     public static RobustnessReport evaluateLocally(Job job, Dataset test) {
         String run = UUID.randomUUID().toString();
-        EvaluationTask task = new EvaluationTask(run, job.problem(), StructflowVersion.current(), false,
-                job.parameters(), job.attack(), job.batchSize(), job.epsilons(), job.lipschitz());
+        EvaluationTask task = new EvaluationTask(new RunOnExecutor(run, job.problem(), StructflowVersion.current(),
+                false), job.parameters(), job.attack(), job.batchSize(), job.epsilons(), job.lipschitz());
         try {
             return task.call(ExampleShard.of(test, 0, 0, test.size())).report(job.epsilons(), job.lipschitz(),
                     job.attack());

@@ -64,22 +64,16 @@ final class EvaluationTask implements Function<ExampleShard, EvaluationTask.Coun
         }
     }
 
-    private final String run;
-    private final TrainingProblem problem;
-    private final String version;
-    private final boolean failFirstAttempt;
+    private final RunOnExecutor run;
     private final double[] parameters;
     private final PgdL2.Config attack;
     private final int batchSize;
     private final double[] epsilons;
     private final double lipschitz;
 
-    EvaluationTask(String run, TrainingProblem problem, String version, boolean failFirstAttempt, double[] parameters,
-                   PgdL2.Config attack, int batchSize, double[] epsilons, double lipschitz) {
+    EvaluationTask(RunOnExecutor run, double[] parameters, PgdL2.Config attack, int batchSize, double[] epsilons,
+                   double lipschitz) {
         this.run = run;
-        this.problem = problem;
-        this.version = version;
-        this.failFirstAttempt = failFirstAttempt;
         this.parameters = parameters;
         this.attack = attack;
         this.batchSize = batchSize;
@@ -97,9 +91,7 @@ final class EvaluationTask implements Function<ExampleShard, EvaluationTask.Coun
 
     @Override
     public Counts call(ExampleShard shard) {
-        StructflowVersion.require(version);
-        FaultInjection.maybeFail(failFirstAttempt);
-        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
+        ReplicaPool.Worker worker = run.start();
         Replica replica = worker.replica();
         try {
             FlatParameters.setValues(replica.model().parameters(), parameters);
@@ -118,7 +110,7 @@ final class EvaluationTask implements Function<ExampleShard, EvaluationTask.Coun
             }
             return total;
         } finally {
-            ReplicaPool.giveBack(run, worker);
+            run.finish(worker);
         }
     }
 }

@@ -11,42 +11,30 @@ import org.apache.spark.api.java.function.Function;
 final class GradientTask implements Function<ExampleShard, GradientSum> {
     private static final long serialVersionUID = 1L;
 
-    private final String run;
-    private final TrainingProblem problem;
-    private final String version;
-    private final boolean failFirstAttempt;
+    private final RunOnExecutor run;
     private final double[] parameters;
     private final int[] batch;
 
     /**
-     * @param run              the training run's key (for the executor's replica pool)
-     * @param problem          how to build the model and its loss
-     * @param version          the driver's structflow version
-     * @param failFirstAttempt the {@link FaultInjection} switch
-     * @param parameters       the current flat parameters
-     * @param batch            global indices of the rows of the global batch, in batch order
+     * @param run        the training run
+     * @param parameters the current flat parameters
+     * @param batch      global indices of the rows of the global batch, in batch order
      */
-    GradientTask(String run, TrainingProblem problem, String version, boolean failFirstAttempt, double[] parameters,
-                 int[] batch) {
+    GradientTask(RunOnExecutor run, double[] parameters, int[] batch) {
         this.run = run;
-        this.problem = problem;
-        this.version = version;
-        this.failFirstAttempt = failFirstAttempt;
         this.parameters = parameters;
         this.batch = batch;
     }
 
     @Override
     public GradientSum call(ExampleShard shard) {
-        StructflowVersion.require(version);
-        FaultInjection.maybeFail(failFirstAttempt);
-        int[] local = shard.localIndices(batch);
-        if (local.length == 0) {
-            return GradientSum.zero(parameters.length);
-        }
         long t0 = System.nanoTime();
-        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
+        int[] local = shard.localIndices(batch);
+        ReplicaPool.Worker worker = run.start();
         try {
+            if (local.length == 0) {
+                return GradientSum.zero(parameters.length);
+            }
             List<Parameter> ps = worker.replica().model().parameters();
             FlatParameters.setValues(ps, parameters);
             double value;
@@ -62,7 +50,7 @@ final class GradientTask implements Function<ExampleShard, GradientSum> {
             }
             return new GradientSum(g, value * local.length, local.length, System.nanoTime() - t0);
         } finally {
-            ReplicaPool.giveBack(run, worker);
+            run.finish(worker);
         }
     }
 }

@@ -28,10 +28,7 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
             implements java.io.Serializable {
     }
 
-    private final String run;
-    private final TrainingProblem problem;
-    private final String version;
-    private final boolean failFirstAttempt;
+    private final RunOnExecutor run;
     private final double[] parameters;
     private final Map<String, FlatArray> state;
     private final double learningRate;
@@ -40,13 +37,9 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
     private final int steps;
     private final int localBatch;
 
-    LocalRoundTask(String run, TrainingProblem problem, String version, boolean failFirstAttempt, double[] parameters,
-                   Map<String, FlatArray> state, double learningRate, long seed, int round, int steps,
-                   int localBatch) {
+    LocalRoundTask(RunOnExecutor run, double[] parameters, Map<String, FlatArray> state, double learningRate,
+                   long seed, int round, int steps, int localBatch) {
         this.run = run;
-        this.problem = problem;
-        this.version = version;
-        this.failFirstAttempt = failFirstAttempt;
         this.parameters = parameters;
         this.state = state;
         this.learningRate = learningRate;
@@ -58,10 +51,8 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
 
     @Override
     public Result call(ExampleShard shard) {
-        StructflowVersion.require(version);
-        FaultInjection.maybeFail(failFirstAttempt);
         long t0 = System.nanoTime();
-        ReplicaPool.Worker worker = ReplicaPool.borrow(run, problem);
+        ReplicaPool.Worker worker = run.start();
         Replica replica = worker.replica();
         try {
             List<Parameter> ps = replica.model().parameters();
@@ -84,7 +75,7 @@ final class LocalRoundTask implements Function<ExampleShard, LocalRoundTask.Resu
             return new Result(FlatParameters.values(ps), fromNd4j(replica.optimizer().state()), lossSum, steps,
                     System.nanoTime() - t0);
         } finally {
-            ReplicaPool.giveBack(run, worker);
+            run.finish(worker);
         }
     }
 

@@ -37,15 +37,12 @@ public final class LocalSgd implements AutoCloseable {
     public record Round(double meanLoss, double violationAveraged, double violationProjected) {
     }
 
-    private final TrainingProblem problem;
     private final Replica driver;
     private final PartitionedData data;
     private final int stepsPerRound;
     private final int localBatch;
     private final long seed;
-    private final String run = UUID.randomUUID().toString();
-    private final String version = StructflowVersion.current();
-    private final boolean failFirstAttempt;
+    private final RunOnExecutor run;
     private int rounds;
     private JobTiming timing = JobTiming.NONE;
 
@@ -74,13 +71,13 @@ public final class LocalSgd implements AutoCloseable {
             throw new IllegalArgumentException("LocalSgd: stepsPerRound and localBatch expected ≥ 1 but got "
                     + stepsPerRound + " and " + localBatch);
         }
-        this.problem = problem;
         this.driver = driver;
         this.stepsPerRound = stepsPerRound;
         this.localBatch = localBatch;
         this.seed = seed;
-        this.failFirstAttempt = FaultInjection.failFirstAttempt(sc.getConf());
-        StructflowVersion.requireOnExecutors(sc, version);
+        this.run = new RunOnExecutor(UUID.randomUUID().toString(), problem, StructflowVersion.current(),
+                FaultInjection.failFirstAttempt(sc.getConf()));
+        StructflowVersion.requireOnExecutors(sc, run.version());
         this.data = PartitionedData.of(sc, train, partitions);
     }
 
@@ -118,8 +115,7 @@ public final class LocalSgd implements AutoCloseable {
     /** One round: k local steps on every partition, then the average and the projections. */
     public Round round() {
         long t0 = System.nanoTime();
-        LocalRoundTask task = new LocalRoundTask(run, problem, version, failFirstAttempt,
-                FlatParameters.values(driver.model().parameters()),
+        LocalRoundTask task = new LocalRoundTask(run, FlatParameters.values(driver.model().parameters()),
                 LocalRoundTask.fromNd4j(driver.optimizer().state()), driver.optimizer().learningRate(), seed, rounds,
                 stepsPerRound, localBatch);
         List<LocalRoundTask.Result> replicas = Jobs.call(() -> data.shards().map(task).collect());
@@ -180,6 +176,6 @@ public final class LocalSgd implements AutoCloseable {
     @Override
     public void close() {
         data.close();
-        ReplicaPool.release(run);
+        ReplicaPool.release(run.run());
     }
 }

@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The replicas an executor JVM has built, per run: a task borrows one (building it from the
- * problem when none is free) and gives it back, so concurrent tasks in one JVM never share a
- * model and later tasks neither rebuild it nor re-record its training step.
+ * The replicas an executor JVM has built, per run and task thread: a task borrows its thread's
+ * one (building it from the problem the first time) and gives it back, so concurrent tasks in one
+ * JVM never share a model and later tasks neither rebuild it nor re-record its training step. A
+ * worker stays on the thread that recorded its step because a recording replays into that
+ * thread's scratch arrays, which another thread's eager work would overwrite.
  */
 final class ReplicaPool {
     private static final Map<String, Queue<Worker>> FREE = new ConcurrentHashMap<>();
@@ -41,19 +43,23 @@ final class ReplicaPool {
     private ReplicaPool() {
     }
 
-    /** A worker of run {@code key}, built from {@code problem} if none is free. */
+    /** This thread's worker of run {@code key}, built from {@code problem} if it has none. */
     static Worker borrow(String key, TrainingProblem problem) {
-        Worker w = FREE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
+        Worker w = FREE.computeIfAbsent(threadKey(key), k -> new ConcurrentLinkedQueue<>()).poll();
         return w != null ? w : new Worker(problem.build());
     }
 
-    /** Returns {@code worker} to the pool of run {@code key}. */
+    /** Returns {@code worker} to this thread's pool of run {@code key}. */
     static void giveBack(String key, Worker worker) {
-        FREE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(worker);
+        FREE.computeIfAbsent(threadKey(key), k -> new ConcurrentLinkedQueue<>()).add(worker);
     }
 
-    /** Forgets the workers of run {@code key} in this JVM. */
+    /** Forgets the workers of run {@code key} in this JVM, on every thread. */
     static void release(String key) {
-        FREE.remove(key);
+        FREE.keySet().removeIf(k -> k.startsWith(key + "/"));
+    }
+
+    private static String threadKey(String key) {
+        return key + "/" + Thread.currentThread().getId();
     }
 }

@@ -63,14 +63,11 @@ public final class SyncDataParallel implements AutoCloseable {
         }
     }
 
-    private final TrainingProblem problem;
     private final Settings settings;
     private final Replica driver;
     private final PartitionedData data;
     private final DataLoader order;
-    private final String run = UUID.randomUUID().toString();
-    private final String version = StructflowVersion.current();
-    private final boolean failFirstAttempt;
+    private final RunOnExecutor run;
     private final CheckpointStore checkpoint;
     private JobTiming timing = JobTiming.NONE;
 
@@ -96,14 +93,14 @@ public final class SyncDataParallel implements AutoCloseable {
     public SyncDataParallel(JavaSparkContext sc, TrainingProblem problem, Replica driver, Dataset train,
                             Settings settings) throws IOException {
         SerializationCheck.require("problem", problem);
-        this.problem = problem;
         this.settings = settings;
         this.driver = driver;
         this.order = new DataLoader(train, settings.batchSize(), true, settings.seed(), false);
-        this.failFirstAttempt = FaultInjection.failFirstAttempt(sc.getConf());
+        this.run = new RunOnExecutor(UUID.randomUUID().toString(), problem, StructflowVersion.current(),
+                FaultInjection.failFirstAttempt(sc.getConf()));
         this.checkpoint = settings.checkpoint() == null ? null
                 : new CheckpointStore(settings.checkpoint(), sc.hadoopConfiguration());
-        StructflowVersion.requireOnExecutors(sc, version);
+        StructflowVersion.requireOnExecutors(sc, run.version());
         this.data = PartitionedData.of(sc, train, settings.partitions());
     }
 
@@ -128,7 +125,7 @@ public final class SyncDataParallel implements AutoCloseable {
     public double step(int[] batch) {
         long t0 = System.nanoTime();
         double[] theta = FlatParameters.values(driver.model().parameters());
-        GradientTask task = new GradientTask(run, problem, version, failFirstAttempt, theta, batch);
+        GradientTask task = new GradientTask(run, theta, batch);
         List<GradientSum> sums = Jobs.call(() -> data.shards().map(task).collect());
         long t1 = System.nanoTime();
         GradientSum total = sums.get(0);
@@ -203,6 +200,6 @@ public final class SyncDataParallel implements AutoCloseable {
     @Override
     public void close() {
         data.close();
-        ReplicaPool.release(run);
+        ReplicaPool.release(run.run());
     }
 }

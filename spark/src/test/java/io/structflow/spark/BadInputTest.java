@@ -7,23 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.data.Dataset;
 import java.net.ServerSocket;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BadInputTest {
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkTests.local(2, 1, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
+class BadInputTest extends WithLocalSpark {
 
     @Test
     void open_unreachableMaster_failsWithinTheTimeoutNamingIt() throws Exception {

@@ -12,32 +12,23 @@ import io.structflow.robustness.PgdL2;
 import io.structflow.robustness.RobustnessEvaluator;
 import io.structflow.robustness.RobustnessReport;
 import java.util.Arrays;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class DistributedEvaluationTest {
+class DistributedEvaluationTest extends WithLocalSpark {
     private static final TinyProblem PROBLEM = new TinyProblem(3, 0.05);
     private static final double[] EPSILONS = {0, 0.05, 0.1, 0.2};
-    private static JavaSparkContext sc;
     private static Dataset test;
     private static double[] trained;
 
     @BeforeAll
-    static void start() throws Exception {
-        sc = SparkTests.local(2, 1, false);
+    static void train() throws Exception {
         Dataset train = SparkTests.moons(200, 8);
         test = SparkTests.moons(150, 9);
         Replica r = PROBLEM.build();
         Trainer.builder(r.model(), r.optimizer(), r.loss(), new DataLoader(train, 20, true, 1, false)).epochs(8)
                 .build().fit();
         trained = FlatParameters.values(r.model().parameters());
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
     }
 
     private static DistributedEvaluation.Job job(boolean randomStart) {

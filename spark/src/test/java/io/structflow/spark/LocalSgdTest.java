@@ -9,24 +9,10 @@ import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.loss.Losses;
 import io.structflow.core.nn.Parameter;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class LocalSgdTest {
+class LocalSgdTest extends WithLocalSpark {
     private static final TinyProblem PROBLEM = new TinyProblem(5, 0.05);
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkTests.local(2, 1, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     @Test
     void round_averageOfOrthogonalReplicasIsNotOrthogonal_projectionRestoresEveryConstraint() {

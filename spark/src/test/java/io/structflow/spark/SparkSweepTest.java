@@ -8,23 +8,9 @@ import io.structflow.core.data.DataLoader;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.train.Trainer;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SparkSweepTest {
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkTests.local(2, 1, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
+class SparkSweepTest extends WithLocalSpark {
 
     /** One run of a seed: train the tiny model on its own moons, return the parameters. */
     static double[] train(long seed) throws Exception {

@@ -1,32 +1,15 @@
 package io.structflow.spark;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.data.DataLoader;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.nn.Parameter;
 import io.structflow.core.train.Trainer;
-import java.util.Arrays;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SyncDataParallelTest {
+class SyncDataParallelTest extends WithLocalSpark {
     private static final TinyProblem PROBLEM = new TinyProblem(7, 0.05);
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkTests.local(2, 1, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sc.stop();
-    }
 
     /** 20 steps of batch 32 on one JVM with the core Trainer: the reference. */
     private static double[] singleMachine(Dataset data, int steps) throws Exception {

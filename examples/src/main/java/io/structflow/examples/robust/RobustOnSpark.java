@@ -105,7 +105,11 @@ public final class RobustOnSpark implements AutoCloseable {
         return new RobustExperiment.TrainingOutcome(0, epochs, seconds, false);
     }
 
-    /** Clean, robust (both attack steps) and certified accuracy of the trained {@code network}. */
+    /**
+     * Clean, robust (both attack steps) and certified accuracy of the trained {@code network}, in
+     * chunks of {@code min(batchSize, ⌈N/P⌉)} images so that every executor slot gets work; an
+     * image's attack seed depends on its chunk.
+     */
     public RobustExperiment.Evaluation evaluate(RobustNetworks.Network network, Architecture arch,
                                                 TrainingSettings settings, RobustExperiment.Images test,
                                                 double[] epsilons, int batchSize, long seed) {
@@ -114,12 +118,13 @@ public final class RobustOnSpark implements AutoCloseable {
         RobustProblem problem = new RobustProblem(network.kind(), arch, settings);
         double[] theta = FlatParameters.values(network.model().parameters());
         Dataset images = Dataset.classification("Fashion-MNIST test", test.x().value(), test.labels());
-        int partitions = Math.min(partitions(), (images.size() + batchSize - 1) / batchSize);
+        int chunk = Math.min(batchSize, (images.size() + partitions() - 1) / partitions());
+        int partitions = (images.size() + chunk - 1) / chunk;
         RobustnessReport paper = DistributedEvaluation.evaluate(sc, new DistributedEvaluation.Job(problem, theta,
-                RobustExperiment.attack(RobustExperiment.PAPER_STEP, seed).config(), batchSize, epsilons, lip), images,
+                RobustExperiment.attack(RobustExperiment.PAPER_STEP, seed).config(), chunk, epsilons, lip), images,
                 partitions);
         RobustnessReport strong = DistributedEvaluation.evaluate(sc, new DistributedEvaluation.Job(problem, theta,
-                RobustExperiment.attack(RobustExperiment.STRONG_STEP, seed).config(), batchSize, epsilons, lip), images,
+                RobustExperiment.attack(RobustExperiment.STRONG_STEP, seed).config(), chunk, epsilons, lip), images,
                 partitions);
         return new RobustExperiment.Evaluation(paper, strong, lip, (System.nanoTime() - t0) / 1e9);
     }
