@@ -121,6 +121,7 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
                 .distinct().toList();
         int n = shared.runs();
         long seed = shared.seed();
+        spark.check();
         Path out = shared.prepareOut();
         PlanarExperiment experiment = new PlanarExperiment(settings, seed);
         System.out.printf("planar (%s): %s, %d train / %d test points; width %d, %d layers, LeakyReLU(%s), S = %d;"

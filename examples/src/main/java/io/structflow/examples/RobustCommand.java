@@ -140,6 +140,7 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
         if (localSgd != null && !spark.enabled()) {
             throw new IllegalArgumentException("--local-sgd: expected together with --spark but got it alone");
         }
+        spark.check();
         shared.prepareOut();
         List<RobustRun.NetworkResult> results;
         if (spark.enabled()) {

@@ -43,7 +43,7 @@ public final class SparkMaster {
      *         standalone master that accepts no connection within {@link #CONNECT_TIMEOUT}
      */
     public static JavaSparkContext open(String master, String appName) {
-        requireReachable(master, CONNECT_TIMEOUT);
+        requireReachable(master);
         SparkConf conf = new SparkConf().setMaster(master).setAppName(appName)
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false");
@@ -51,6 +51,16 @@ public final class SparkMaster {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         }
         return new JavaSparkContext(conf);
+    }
+
+    /**
+     * Checks, before any work, that {@code master} is a URL and, for a {@code spark://} master, that
+     * it accepts a connection within {@link #CONNECT_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException of one line naming the master otherwise
+     */
+    public static void requireReachable(String master) {
+        requireReachable(master, CONNECT_TIMEOUT);
     }
 
     /**

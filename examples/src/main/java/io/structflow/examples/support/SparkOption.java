@@ -26,6 +26,18 @@ public final class SparkOption {
     }
 
     /**
+     * Checks the master before any work (a no-op without {@code --spark}).
+     *
+     * @throws IllegalArgumentException naming {@code --spark} if the master is blank or a
+     *         standalone master does not answer within 10 s
+     */
+    public void check() {
+        if (enabled()) {
+            SparkMaster.requireReachable(master);
+        }
+    }
+
+    /**
      * A Spark context for the master, named after {@code command}.
      *
      * @throws IllegalArgumentException naming {@code --spark} if the master is blank or a
