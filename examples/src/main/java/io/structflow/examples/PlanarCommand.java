@@ -1,6 +1,7 @@
 package io.structflow.examples;
 
 import io.structflow.examples.planar.PlanarExperiment;
+import io.structflow.examples.planar.PlanarOnSpark;
 import io.structflow.examples.planar.PlanarReport;
 import io.structflow.examples.planar.PlanarSet;
 import io.structflow.examples.planar.Settings;
@@ -10,6 +11,7 @@ import io.structflow.examples.support.Progress;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
 import io.structflow.examples.support.SharedOptions;
+import io.structflow.examples.support.SparkOption;
 import io.structflow.examples.support.SharedOptionsFit;
 import io.structflow.examples.support.TakesSharedOptions;
 import io.structflow.layers.models.Family;
@@ -23,6 +25,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * [CMOSS] §1.1 and Table 1: planar binary classification by ten 1-Lipschitz (or expansive)
@@ -98,6 +101,9 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
     @Option(names = "--test-size", defaultValue = "1000", description = "test points (default ${DEFAULT-VALUE})")
     int testSize;
 
+    @Mixin
+    SparkOption spark;
+
     @Override
     public SharedOptionUse sharedOptionUse() {
         return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(3).full(PlanarReport.PAPER_RUNS))
@@ -115,6 +121,7 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
                 .distinct().toList();
         int n = shared.runs();
         long seed = shared.seed();
+        spark.check();
         Path out = shared.prepareOut();
         PlanarExperiment experiment = new PlanarExperiment(settings, seed);
         System.out.printf("planar (%s): %s, %d train / %d test points; width %d, %d layers, LeakyReLU(%s), S = %d;"
@@ -124,17 +131,26 @@ final class PlanarCommand implements Callable<Integer>, TakesSharedOptions {
                 settings.batchSize(), settings.epochs(), n);
         Map<Family, List<PlanarExperiment.Trained>> runs = new EnumMap<>(Family.class);
         long start = System.nanoTime();
-        try (Progress progress = new Progress("planar", (long) n * chosen.size())) {
-            for (Family family : chosen) {
-                List<PlanarExperiment.Trained> trained = new ArrayList<>();
-                for (int r = 0; r < n; r++) {
-                    PlanarExperiment.Trained t = experiment.run(family, seed + r, true);
-                    trained.add(t);
-                    progress.message(String.format("%s run %d: acc %.3f, T %.2f", family.key(), r + 1,
-                            t.result().testAccuracy(), t.result().finalTime()));
-                    progress.step();
+        if (spark.enabled()) {
+            JavaSparkContext sc = spark.open("planar");
+            try {
+                runs = PlanarOnSpark.run(sc, settings, seed, chosen, n, seed);
+            } finally {
+                sc.stop();
+            }
+        } else {
+            try (Progress progress = new Progress("planar", (long) n * chosen.size())) {
+                for (Family family : chosen) {
+                    List<PlanarExperiment.Trained> trained = new ArrayList<>();
+                    for (int r = 0; r < n; r++) {
+                        PlanarExperiment.Trained t = experiment.run(family, seed + r, true);
+                        trained.add(t);
+                        progress.message(String.format("%s run %d: acc %.3f, T %.2f", family.key(), r + 1,
+                                t.result().testAccuracy(), t.result().finalTime()));
+                        progress.step();
+                    }
+                    runs.put(family, trained);
                 }
-                runs.put(family, trained);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

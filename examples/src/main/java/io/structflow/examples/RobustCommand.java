@@ -4,6 +4,7 @@ import io.structflow.core.data.FashionMnist;
 import io.structflow.layers.models.Architecture;
 import io.structflow.layers.models.NetworkKind;
 import io.structflow.examples.robust.RobustExperiment;
+import io.structflow.examples.robust.RobustOnSpark;
 import io.structflow.examples.robust.RobustReport;
 import io.structflow.examples.robust.RobustRun;
 import io.structflow.examples.robust.TrainingSettings;
@@ -11,6 +12,7 @@ import io.structflow.examples.support.ByProtocol;
 import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
 import io.structflow.examples.support.SharedOptions;
+import io.structflow.examples.support.SparkOption;
 import io.structflow.examples.support.SharedOptionsFit;
 import io.structflow.examples.support.TakesSharedOptions;
 import java.nio.file.Path;
@@ -99,6 +101,14 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
     @Option(names = "--eager", description = "train eagerly instead of the compiled (record/replay) step")
     boolean eager;
 
+    @Mixin
+    SparkOption spark;
+
+    @Option(names = "--local-sgd", paramLabel = "K",
+            description = "with --spark: local SGD, replicas averaged (then projected) every K steps, instead of"
+                    + " synchronous data-parallel steps")
+    Integer localSgd;
+
     @Option(names = "--fresh", description = "discard existing checkpoints in --out and train from scratch")
     boolean fresh;
 
@@ -127,8 +137,20 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
         double[] grid = RobustExperiment.grid(epsMax, epsPoints != null ? epsPoints : quick ? 6 : 11);
         RobustRun.Options options = new RobustRun.Options(data, shared.out(), kinds, arch, settings, resnetLr, train, test,
                 grid, attackBatch, fresh, System.console() != null);
+        if (localSgd != null && !spark.enabled()) {
+            throw new IllegalArgumentException("--local-sgd: expected together with --spark but got it alone");
+        }
+        spark.check();
         shared.prepareOut();
-        List<RobustRun.NetworkResult> results = RobustRun.run(options, System.out);
+        List<RobustRun.NetworkResult> results;
+        if (spark.enabled()) {
+            try (RobustOnSpark onSpark = new RobustOnSpark(spark.open("robust"), localSgd == null ? 0 : localSgd,
+                    System.out)) {
+                results = RobustRun.run(options, onSpark, System.out);
+            }
+        } else {
+            results = RobustRun.run(options, System.out);
+        }
         ReportWriter.write(RobustReport.of(options, results), options.out(), System.out);
         return 0;
     }

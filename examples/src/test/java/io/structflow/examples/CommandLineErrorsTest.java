@@ -104,6 +104,10 @@ class CommandLineErrorsTest {
                 Arguments.of(new String[] {"robust", "--quick", "--full"}, "structflow robust: --quick and --full: expected at most one but got both"),
                 Arguments.of(new String[] {"robust", "--runs", "2"}, "structflow robust: --runs: expected 1 (one seed per network; "
                         + "vary --seed and --out for more) but got 2"),
+                Arguments.of(new String[] {"robust", "--local-sgd", "8"},
+                        "structflow robust: --local-sgd: expected together with --spark but got it alone"),
+                Arguments.of(new String[] {"robust", "--spark", "spark://127.0.0.1:1"}, null),
+                Arguments.of(new String[] {"planar", "--spark", "spark://127.0.0.1:1"}, null),
                 Arguments.of(new String[] {"denoise", "--sigma", "-1"}, "structflow denoise: --sigma: expected a finite value > 0 but got -1.0"),
                 Arguments.of(new String[] {"denoise", "--test-size", "4"}, "structflow denoise: --test-size: expected ≥ 8 but got 4"),
                 Arguments.of(new String[] {"deblur", "--blur-length", "0"}, "structflow deblur: --blur-length: expected ≥ 1 but got 0"),

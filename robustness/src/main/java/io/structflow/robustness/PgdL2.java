@@ -71,7 +71,7 @@ public final class PgdL2 {
      * @param seed             seed of the random starts
      */
     public record Config(int steps, double relativeStepSize, int restarts, boolean randomStart, AttackLoss loss,
-                         double clipMin, double clipMax, long seed) {
+                         double clipMin, double clipMax, long seed) implements java.io.Serializable {
         public Config {
             String where = "PgdL2.Config";
             Messages.atLeast(where, "steps", 1, steps);

@@ -15,5 +15,6 @@ package io.structflow.examples.planar;
  * @param seconds         wall-clock training time
  */
 public record RunResult(long seed, double testAccuracy, double trainAccuracy, double finalTime, double[] steps,
-                        double lipschitzRatio, double stepViolation, double finalLoss, double seconds) {
+                        double lipschitzRatio, double stepViolation, double finalLoss, double seconds)
+        implements java.io.Serializable {
 }

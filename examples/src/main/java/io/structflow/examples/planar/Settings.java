@@ -32,7 +32,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 public record Settings(PlanarSet dataset, int trainSize, int testSize, int width, int layers, double slope,
                        int substeps, int epochs, int batchSize, double learningRate, double weightStd,
                        double alternatingH1, double alternatingH2, double minContractiveStep, double expansiveStep, double contractiveStep,
-                       DataType type) {
+                       DataType type) implements java.io.Serializable {
     /**
      * Validates every field; messages name the option (or, for the network's shape, the
      * {@link PlanarClassifier.Architecture} component), what was expected and what came.

@@ -14,6 +14,7 @@ import io.structflow.core.optim.Sgd;
 import io.structflow.core.optim.StepDecay;
 import io.structflow.core.train.Checkpoint;
 import io.structflow.core.train.EpochResult;
+import io.structflow.core.train.LossFunction;
 import io.structflow.core.train.Trainer;
 import io.structflow.layers.blocks.Lipschitz;
 import io.structflow.layers.models.Architecture;
@@ -125,18 +126,8 @@ public final class RobustExperiment {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(canonical);
         AtomicFiles.write(config, out -> out.write(bytes));
 
-        Sgd sgd = new Sgd(network.model(), Sgd.Config.momentum(settings.learningRate(), settings.momentum()));
-        ConvOrthogonalityPenalty penalty = new ConvOrthogonalityPenalty();
-        List<Parameter> kernels = settings.orthWeight() > 0 ? network.orthogonalKernels() : List.of();
-        double margin = settings.margin();
-        double lambda = settings.orthWeight();
-        Trainer trainer = Trainer.builder(network.model(), sgd, (m, b) -> {
-                    Tensor loss = Losses.multiClassHinge(m.forward(b.x()), b.labels(), margin);
-                    for (Parameter k : kernels) {
-                        loss = loss.add(penalty.apply(k).mul(lambda));
-                    }
-                    return loss;
-                }, new DataLoader(train, settings.batchSize(), true, settings.seed(), false))
+        Trainer trainer = Trainer.builder(network.model(), optimizer(network, settings), loss(network, settings),
+                        new DataLoader(train, settings.batchSize(), true, settings.seed(), false))
                 .epochs(settings.epochs())
                 .schedule(new StepDecay(settings.learningRate(), settings.gamma(), settings.stepEpochs()))
                 .checkpointDir(dir)
@@ -177,6 +168,27 @@ public final class RobustExperiment {
         Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
         ModelWeights.copyInto(network.model(), Checkpoint.load(ckpt).parameters(), "checkpoint " + ckpt);
         return network;
+    /** SGD with momentum over the network's parameters, as {@code settings} asks. */
+    public static Sgd optimizer(RobustNetworks.Network network, TrainingSettings settings) {
+        return new Sgd(network.model(), Sgd.Config.momentum(settings.learningRate(), settings.momentum()));
+    }
+
+    /**
+     * The training loss: the multi-class hinge loss with the settings' margin (a mean over the
+     * batch) plus the weighted orthogonality penalty of the network's convolution kernels.
+     */
+    public static LossFunction loss(RobustNetworks.Network network, TrainingSettings settings) {
+        ConvOrthogonalityPenalty penalty = new ConvOrthogonalityPenalty();
+        List<Parameter> kernels = settings.orthWeight() > 0 ? network.orthogonalKernels() : List.of();
+        double margin = settings.margin();
+        double lambda = settings.orthWeight();
+        return (m, b) -> {
+            Tensor loss = Losses.multiClassHinge(m.forward(b.x()), b.labels(), margin);
+            for (Parameter k : kernels) {
+                loss = loss.add(penalty.apply(k).mul(lambda));
+            }
+            return loss;
+        };
     }
 
     /** The saved fingerprint; a file that is not a JSON object is an IOException of one line naming it. */

@@ -82,6 +82,14 @@ public final class RobustRun {
      *                                  them) or malformed
      */
     public static List<NetworkResult> run(Options o, PrintStream log) throws IOException {
+        return run(o, null, log);
+    }
+
+    /**
+     * As {@link #run(Options, PrintStream)}, training and evaluating on Spark when {@code spark}
+     * is not null.
+     */
+    public static List<NetworkResult> run(Options o, RobustOnSpark spark, PrintStream log) throws IOException {
         FashionMnist data;
         try {
             data = FashionMnist.load(o.dataDir());
@@ -105,8 +113,9 @@ public final class RobustRun {
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);
-            RobustExperiment.TrainingOutcome t = RobustExperiment.train(net, o.arch(), train, o.settingsFor(kind), dir,
-                    o.progress());
+            RobustExperiment.TrainingOutcome t = spark == null
+                    ? RobustExperiment.train(net, o.arch(), train, o.settingsFor(kind), dir, o.progress())
+                    : spark.train(net, o.arch(), train, o.settingsFor(kind), dir);
             if (t.epochsBefore() > 0) {
                 log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());
             }
@@ -115,8 +124,10 @@ public final class RobustRun {
             }
             log.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s; evaluating on %d images…%n", t.epochs().size(),
                     t.seconds(), test.size());
-            RobustExperiment.Evaluation ev = RobustExperiment.evaluate(net, test, o.epsilons(), o.attackBatch(),
-                    o.settings().seed());
+            RobustExperiment.Evaluation ev = spark == null
+                    ? RobustExperiment.evaluate(net, test, o.epsilons(), o.attackBatch(), o.settings().seed())
+                    : spark.evaluate(net, o.arch(), o.settingsFor(kind), test, o.epsilons(), o.attackBatch(),
+                            o.settings().seed());
             log.printf(Locale.ROOT, "clean %.4f, Lipschitz bound %.4g, AUC %.4f (paper step) / %.4f (strong step), "
                             + "certified AUC %.4f; evaluation %.1f s%n", ev.paper().cleanAccuracy(), ev.lipschitz(),
                     ev.paper().robustAuc(), ev.strong().robustAuc(), ev.paper().certifiedAuc(), ev.seconds());

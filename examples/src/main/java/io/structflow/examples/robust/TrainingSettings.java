@@ -23,7 +23,8 @@ import java.util.Map;
  * @param compiled     whether to record and replay the training step ({@code Trainer.compiled})
  */
 public record TrainingSettings(int epochs, int batchSize, double learningRate, double momentum, int stepEpochs,
-                               double gamma, double margin, double orthWeight, long seed, boolean compiled) {
+                               double gamma, double margin, double orthWeight, long seed, boolean compiled)
+        implements java.io.Serializable {
     /** Validates the arguments; messages name the command-line option. */
     public TrainingSettings {
         if (epochs < 1) {

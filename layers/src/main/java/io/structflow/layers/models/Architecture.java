@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param seed          seed of the initial weights
  */
 public record Architecture(int[] channels, int pairs, int substeps, double slope, boolean boundedLifts, DataType type,
-                           long seed) {
+                           long seed) implements java.io.Serializable {
     /** Image side of Fashion-MNIST. */
     public static final int IMAGE_SIZE = 28;
 
