@@ -14,6 +14,7 @@ import io.structflow.layers.LipschitzBounded;
 import io.structflow.layers.Property;
 import io.structflow.layers.PropertyRules;
 import io.structflow.layers.Structured;
+import io.structflow.layers.fields.CircularConvGradientField;
 import io.structflow.layers.fields.ContractiveGradientField;
 import io.structflow.layers.fields.ConvContractiveGradientField;
 import io.structflow.layers.fields.ConvExpansiveGradientField;
@@ -201,6 +202,29 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
     }
 
     /**
+     * The convolutional block with exactly orthogonal convolutions: {@code pairs} pairs of
+     * {@link CircularConvGradientField}s {@code ∓𝒬ᵀσ(𝒬x + b)}, 𝒬 the Cayley-parametrised circular
+     * convolution {@code channels → channels} from a {@code k × k} raw kernel on
+     * {@code height × width} images, σ = LeakyReLU(a), steps in R (prescribed switching (3.11)).
+     * The pair rule (3.10) holds for every parameter value, so the block is 1-Lipschitz
+     * ({@link Property#LIPSCHITZ_1}) and its bound is 1.
+     */
+    public static DynamicalBlock orthogonalConv(int channels, int pairs, double a, int substeps, int k, int height,
+                                                int width, long seed, DataType type) {
+        Checks.atLeast("DynamicalBlock", "channels", 1, channels);
+        Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
+        Activation sigma = leakyRelu(a);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<GradientFlowField> c = new ArrayList<>();
+        List<GradientFlowField> e = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            c.add(CircularConvGradientField.contractive(channels, k, height, width, sigma, type, rng.split()));
+            e.add(CircularConvGradientField.expansive(channels, k, height, width, sigma, type, rng.split()));
+        }
+        return new DynamicalBlock(Switching.PRESCRIBED, a, substeps, c, e, type);
+    }
+
+    /**
      * Attaches {@code ‖K‖₂ ≤ 1}, decided by the warm-started estimate (no claim rests on it: the
      * expansive steps keep the block from {@code LIPSCHITZ_1}, and its bound uses certified norms of
      * the current kernels), and projects the initial kernel into it.
@@ -279,11 +303,17 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return y;
     }
 
-    /** The certified Lipschitz bound of each pair at the current steps and weights. */
+    /**
+     * The certified Lipschitz bound of each pair at the current steps and weights: 1 when the rules
+     * prove the pair non-expansive ({@link PropertyRules#nonExpansivePair}, e.g. (3.10) with
+     * orthogonal operators), else the product of its two layers' bounds.
+     */
     public double[] pairBounds() {
         double[] out = new double[pairList.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = pairList.get(i).first.lipschitzBound() * pairList.get(i).second.lipschitzBound();
+            Pair p = pairList.get(i);
+            out[i] = PropertyRules.nonExpansivePair(p.first, p.second, steps).holds() ? 1
+                    : p.first.lipschitzBound() * p.second.lipschitzBound();
         }
         return out;
     }

@@ -35,7 +35,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * value, the certified Fourier/Gram bound of {@link ConvOperatorNorm#upperBound}. Explicit Euler
  * steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class ConvGradientField extends Module implements GradientFlowField
+public abstract sealed class ConvGradientField extends Module implements GradientFlowField, GradientFormField
         permits ConvContractiveGradientField, ConvExpansiveGradientField {
     private final String kind;
     private final int channels;
