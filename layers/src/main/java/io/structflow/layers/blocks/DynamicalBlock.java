@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -186,6 +187,18 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
 
     private static DynamicalBlock conv(Switching switching, int channels, int pairs, double a, int substeps, long height,
                                        long width, long seed, DataType type) {
+        int h = Math.toIntExact(height);
+        int w = Math.toIntExact(width);
+        return convPairs(switching, channels, pairs, a, substeps, seed, type,
+                (sigma, rng) -> normBounded(new ConvContractiveGradientField(channels, channels, 3, h, w, sigma, type, rng)),
+                (sigma, rng) -> normBounded(new ConvExpansiveGradientField(channels, channels, 3, h, w, sigma, type, rng)));
+    }
+
+    /** A block of {@code pairs} pairs of conv fields, each made from σ = LeakyReLU(a) and its own split of the seed's generator. */
+    private static DynamicalBlock convPairs(Switching switching, int channels, int pairs, double a, int substeps, long seed,
+                                            DataType type,
+                                            BiFunction<Activation, SplittableRandom, GradientFlowField> contractive,
+                                            BiFunction<Activation, SplittableRandom, GradientFlowField> expansive) {
         Checks.atLeast("DynamicalBlock", "channels", 1, channels);
         Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
         Activation sigma = leakyRelu(a);
@@ -193,10 +206,8 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         List<GradientFlowField> c = new ArrayList<>();
         List<GradientFlowField> e = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            c.add(normBounded(new ConvContractiveGradientField(channels, channels, 3, Math.toIntExact(height),
-                    Math.toIntExact(width), sigma, type, rng.split())));
-            e.add(normBounded(new ConvExpansiveGradientField(channels, channels, 3, Math.toIntExact(height),
-                    Math.toIntExact(width), sigma, type, rng.split())));
+            c.add(contractive.apply(sigma, rng.split()));
+            e.add(expansive.apply(sigma, rng.split()));
         }
         return new DynamicalBlock(switching, a, substeps, c, e, type);
     }
@@ -211,17 +222,9 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
      */
     public static DynamicalBlock orthogonalConv(int channels, int pairs, double a, int substeps, int k, int height,
                                                 int width, long seed, DataType type) {
-        Checks.atLeast("DynamicalBlock", "channels", 1, channels);
-        Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
-        Activation sigma = leakyRelu(a);
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<GradientFlowField> c = new ArrayList<>();
-        List<GradientFlowField> e = new ArrayList<>();
-        for (int i = 0; i < pairs; i++) {
-            c.add(CircularConvGradientField.contractive(channels, k, height, width, sigma, type, rng.split()));
-            e.add(CircularConvGradientField.expansive(channels, k, height, width, sigma, type, rng.split()));
-        }
-        return new DynamicalBlock(Switching.PRESCRIBED, a, substeps, c, e, type);
+        return convPairs(Switching.PRESCRIBED, channels, pairs, a, substeps, seed, type,
+                (sigma, rng) -> CircularConvGradientField.contractive(channels, k, height, width, sigma, type, rng),
+                (sigma, rng) -> CircularConvGradientField.expansive(channels, k, height, width, sigma, type, rng));
     }
 
     /**
