@@ -92,7 +92,7 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
 
     @Override
     public SharedOptionUse sharedOptionUse() {
-        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(12).quick(1))
+        return SharedOptionUse.outAndDebug().seed(1).runs(ByProtocol.of(1)).epochs(ByProtocol.of(20).quick(1))
                 .dtype(DataType.FLOAT).describe(SharedOptions.RUNS, "seeds per network; only 1 is supported")
                 .quick("smoke run: 2000 training images, 1 epoch, 256 test images");
     }
