@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "structflow", mixinStandardHelpOptions = true, version = "structflow 0.1.0",
         description = "Structure-preserving neural networks: the experiments of Celledoni et al. (2023) and Murari's lectures.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PlanarCommand.class, RobustCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PlanarCommand.class, RobustCommand.class, CertifyCommand.class,
             ApproximateCommand.class, VectorFieldCommand.class, DenoiseCommand.class, DeblurCommand.class, SirCommand.class,
             PendulumCommand.class, OscillatorCommand.class, ExportCommand.class})
 public final class StructflowCli implements Runnable {

@@ -108,6 +108,11 @@ class CommandLineErrorsTest {
                         "structflow robust: --local-sgd: expected together with --spark but got it alone"),
                 Arguments.of(new String[] {"robust", "--spark", "spark://127.0.0.1:1"}, null),
                 Arguments.of(new String[] {"planar", "--spark", "spark://127.0.0.1:1"}, null),
+                Arguments.of(new String[] {"certify", "--channels", "4,8"}, "structflow certify: --channels: stage 1 "
+                        + "expected at least 16 channels (4× the previous stage's, after the 2×2 unshuffle) but got 8"),
+                Arguments.of(new String[] {"certify", "--shift", "9"}, "structflow certify: --shift: expected 0 to 8 pixels but got 9"),
+                Arguments.of(new String[] {"certify", "--networks", "lenet"}, "structflow certify: --networks: expected one of "
+                        + "[cpl, orthogonal_switching] or 'all' but got 'lenet'"),
                 Arguments.of(new String[] {"denoise", "--sigma", "-1"}, "structflow denoise: --sigma: expected a finite value > 0 but got -1.0"),
                 Arguments.of(new String[] {"denoise", "--test-size", "4"}, "structflow denoise: --test-size: expected ≥ 8 but got 4"),
                 Arguments.of(new String[] {"deblur", "--blur-length", "0"}, "structflow deblur: --blur-length: expected ≥ 1 but got 0"),

@@ -28,6 +28,7 @@ import io.structflow.integrators.rungekutta.ImplicitMidpoint;
 import io.structflow.integrators.splitting.Splitting;
 import io.structflow.integrators.symplectic.StormerVerlet;
 import io.structflow.integrators.symplectic.SymplecticEuler;
+import io.structflow.layers.fields.CircularConvGradientField;
 import io.structflow.layers.fields.ContractiveGradientField;
 import io.structflow.layers.fields.ConvContractiveGradientField;
 import io.structflow.layers.fields.ConvExpansiveGradientField;
@@ -106,7 +107,7 @@ class PropertyFuzzTest {
     private static Case build(int i, SplittableRandom rng) {
         return switch (i % 10) {
             case 0, 1, 2, 3 -> denseGradient(rng);
-            case 4 -> convGradient(rng);
+            case 4 -> i % 20 == 4 ? convGradient(rng) : circularConvGradient(rng);
             case 5 -> separable(rng);
             case 6 -> divergenceFree(rng);
             case 7 -> massPreserving(rng);
@@ -267,6 +268,25 @@ class PropertyFuzzTest {
         FlowLayer<ConvGradientField> layer = new FlowLayer<>(field, integrator, h, 1);
         long dim = (long) channels * side * side;
         return finish(layer, dim, new long[] {channels, side, side}, what, integrator.name());
+    }
+
+    /** Orthogonal circular convolutions (Fourier–Cayley): ‖𝒬‖ = 1 for every raw kernel, so only the step decides. */
+    private static Case circularConvGradient(SplittableRandom rng) {
+        int channels = 1 + rng.nextInt(2);
+        int side = 3 + rng.nextInt(2);
+        Activation sigma = activation(rng);
+        boolean contractive = rng.nextInt(3) > 0;
+        CircularConvGradientField field = contractive
+                ? CircularConvGradientField.contractive(channels, 3, side, side, sigma, D, rng.split())
+                : CircularConvGradientField.expansive(channels, 3, side, side, sigma, D, rng.split());
+        multiply(field.weightParameter(), scale(rng));
+        List<String> what = new ArrayList<>();
+        what.add((contractive ? "orthogonal circular conv contractive " : "orthogonal circular conv expansive ")
+                + channels + "×" + side + "² " + sigma);
+        Integrator<VectorField> integrator = rng.nextInt(4) == 0 ? ExplicitRungeKutta.heun() : new ExplicitEuler();
+        Parameter h = step(rng, 1.0, field.weightParameter(), false, what);
+        FlowLayer<CircularConvGradientField> layer = new FlowLayer<>(field, integrator, h, 1);
+        return finish(layer, (long) channels * side * side, new long[] {channels, side, side}, what, integrator.name());
     }
 
     private static Case general(SplittableRandom rng) {

@@ -27,6 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       bound.</li>
  *   <li>The areas under both curves, see {@link RobustnessReport}.</li>
  * </ul>
+ * An attack never beats a certificate when L is a true bound; this is checked for every sample
+ * and radius, and a contradiction (a certified sample the attack breaks) is an error naming the
+ * sample, never a figure.
  *
  * <p>Cost: one forward pass over the data, then for each ε &gt; 0 one attack (steps × restarts
  * forward–backward passes) over the samples still robust at the previous radius. Random starts
@@ -73,6 +76,7 @@ public final class RobustnessEvaluator {
      *                  known (nothing is then certified at ε &gt; 0)
      * @throws IllegalArgumentException naming the argument on a wrong shape, label, radius or bound
      * @throws ArithmeticException      if the model produces non-finite logits or gradients
+     * @throws IllegalStateException    if the attack breaks a sample certified at that radius (L is not a bound)
      */
     public RobustnessReport evaluate(Module model, Tensor inputs, int[] labels, double[] epsilons, double lipschitz) {
         Messages.notNull(WHERE, "model", model);
@@ -100,6 +104,12 @@ public final class RobustnessEvaluator {
                     }
                     boolean[] success = attack.attack(model, rows.get(idx), y, grid[k], rng).success();
                     for (int i = 0; i < idx.length; i++) {
+                        if (success[i] && MarginCertificate.isCertified(margins[idx[i]], grid[k], lipschitz)) {
+                            throw new IllegalStateException(WHERE + ": sample " + idx[i] + " is certified at ε = "
+                                    + grid[k] + " (margin " + margins[idx[i]] + " > √2·ε·L with L = " + lipschitz
+                                    + ") but the attack found a misclassified point within ε: L is not an upper bound "
+                                    + "of the model's Lipschitz constant");
+                        }
                         robust[idx[i]] &= !success[i];
                     }
                 }

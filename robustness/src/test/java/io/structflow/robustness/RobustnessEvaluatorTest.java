@@ -4,6 +4,7 @@ import static io.structflow.robustness.LinearClassifiers.D;
 import static io.structflow.robustness.PgdL2Test.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,16 @@ class RobustnessEvaluatorTest {
         assertTrue(robust[GRID.length - 1] < 0.5 * robust[0], "ε = 1.2 breaks most samples");
         assertEquals(RobustnessReport.areaUnderCurve(GRID, robust), report.robustAuc(), 0);
         assertTrue(report.certifiedAuc() <= report.robustAuc());
+    }
+
+    @Test
+    void evaluate_boundBelowTheTrueLipschitzConstant_isContradictedByTheAttackAndRefused() {
+        PgdL2 pgd = new PgdL2(PgdL2.Config.defaults().withSteps(30).withRelativeStepSize(0.1)
+                .withLoss(AttackLoss.MARGIN).withRestarts(3));
+        // the model is 1-Lipschitz; claiming 0.1 certifies samples the attack can break
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new RobustnessEvaluator(pgd, 32)
+                .evaluate(model, LinearClassifiers.rows(testX), testY, GRID, 0.1 * lipschitz));
+        assertTrue(e.getMessage().contains("certified at ε") && e.getMessage().contains("sample"), e.getMessage());
     }
 
     @Test

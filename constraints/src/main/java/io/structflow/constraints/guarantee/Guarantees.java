@@ -24,6 +24,8 @@ public final class Guarantees {
         for (Guarantee g : weight.effectiveGuarantees()) {
             if (g instanceof OperatorNormAtMost n && n.operator().equals(operator)) {
                 c = Math.min(c, n.bound());
+            } else if (g instanceof OrthogonalOperator o && o.operator().equals(operator)) {
+                c = Math.min(c, 1);
             } else if (dense && g instanceof Orthonormal && weight.rank() == 2) {
                 c = Math.min(c, 1);
             } else if (dense && g instanceof NearlyOrthonormal o && weight.rank() == 2) {
@@ -51,6 +53,20 @@ public final class Guarantees {
             }
         }
         return l;
+    }
+
+    /**
+     * A lower bound of the least singular value of the operator named {@code operator} that the
+     * guarantees of {@code weight}'s effective value imply: 1 when it is orthogonal
+     * ({@link OrthogonalOperator}), else 0.
+     */
+    public static double operatorSingularValueBound(Parameter weight, String operator) {
+        for (Guarantee g : weight.effectiveGuarantees()) {
+            if (g instanceof OrthogonalOperator o && o.operator().equals(operator)) {
+                return 1;
+            }
+        }
+        return 0;
     }
 
     /** The interval {@code [lo, hi]} every entry of {@code p} is guaranteed to lie in ({@code [−∞, ∞]} if none). */

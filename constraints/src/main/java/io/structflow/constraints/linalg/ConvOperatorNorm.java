@@ -10,7 +10,6 @@ import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Parameter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -172,41 +171,11 @@ public final class ConvOperatorNorm implements OperatorNorm {
             throw Messages.badArgument("ConvOperatorNorm.upperBound", "kernel", "[outChannels, inChannels, kH, kW]",
                     java.util.Arrays.toString(kernel.shape()));
         }
-        int out = (int) kernel.size(0);
-        int in = (int) kernel.size(1);
-        int kh = (int) kernel.size(2);
-        int kw = (int) kernel.size(3);
         int sh = geometry.strideH();
         int sw = geometry.strideW();
-        int mh = (int) ((Math.max(height + 2L * geometry.padH(), kh) + sh - 1) / sh);
-        int mw = (int) ((Math.max(width + 2L * geometry.padW(), kw) + sw - 1) / sw);
-        int cols = in * sh * sw;
-        double[] k = StoredValues.read(kernel);
-        List<GramIteration.Matrix> blocks = new ArrayList<>();
-        for (int w1 = 0; w1 <= mh / 2; w1++) {
-            for (int w2 = 0; w2 < mw; w2++) {
-                double[] re = new double[out * cols];
-                double[] im = new double[out * cols];
-                for (int a = 0; a < kh; a++) {
-                    for (int b = 0; b < kw; b++) {
-                        double phase = 2 * Math.PI * ((double) w1 * (a / sh) / mh + (double) w2 * (b / sw) / mw);
-                        double c = Math.cos(phase);
-                        double s = Math.sin(phase);
-                        int phaseColumn = (a % sh) * sw + b % sw;
-                        for (int o = 0; o < out; o++) {
-                            for (int i = 0; i < in; i++) {
-                                double v = k[((o * in + i) * kh + a) * kw + b];
-                                int at = o * cols + i * sh * sw + phaseColumn;
-                                re[at] += v * c;
-                                im[at] += v * s;
-                            }
-                        }
-                    }
-                }
-                blocks.add(new GramIteration.Matrix(out, cols, re, im));
-            }
-        }
-        return blocks;
+        int mh = (int) ((Math.max(height + 2L * geometry.padH(), kernel.size(2)) + sh - 1) / sh);
+        int mw = (int) ((Math.max(width + 2L * geometry.padW(), kernel.size(3)) + sw - 1) / sw);
+        return FourierBlocks.of(StoredValues.read(kernel), kernel.shape(), mh, mw, sh, sw, false);
     }
 
     @Override

@@ -10,5 +10,7 @@
  *   <tr><td>{@link io.structflow.constraints.linalg.DenseSpectralNorm}</td><td>{@code x ↦ Wx}, W {@code [m, n]}</td><td>2mn</td></tr>
  *   <tr><td>{@link io.structflow.constraints.linalg.ConvOperatorNorm}</td><td>{@code x ↦ conv2d(x, K)} on {@code C×H×W} images</td><td>one conv2d and one convTranspose2d</td></tr>
  * </table>
+ * Exact values: {@link io.structflow.constraints.linalg.CircularConvolutionSpectrum} gives every
+ * singular value of a circular convolution from its Fourier blocks (Sedghi et al., ICLR 2019).
  */
 package io.structflow.constraints.linalg;

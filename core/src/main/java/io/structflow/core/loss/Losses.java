@@ -54,6 +54,37 @@ public final class Losses {
     }
 
     /**
+     * The Lipschitz-margin cross-entropy of certified training (Tsuzuku, Sato &amp; Sugiyama, NeurIPS
+     * 2018; the offset cross-entropy of Prach &amp; Lampert, ECCV 2022): cross-entropy after lowering
+     * the true class's score by {@code offset}, at temperature τ,
+     * <pre>
+     *   L = (τ/B) Σ_b CE((s_b − offset·e_{y_b}) / τ, y_b)
+     * </pre>
+     * With {@code offset = √2·ε·Lip} it is small only when every margin exceeds √2·ε·Lip, the
+     * margin that certifies radius ε ({@code MarginCertificate}, [CMOSS] (3.1)); τ sets how sharply
+     * (the logits of a 1-Lipschitz network are of the size of the input's norm, so τ &lt; 1 sharpens them).
+     *
+     * @param logits      scores {@code [batch, classes]}
+     * @param labels      {@code int[batch]}, each in {@code [0, classes)}
+     * @param offset      finite, ≥ 0
+     * @param temperature τ, finite, &gt; 0
+     * @return a rank-0 tensor
+     */
+    public static Tensor lipschitzMarginCrossEntropy(Tensor logits, int[] labels, double offset, double temperature) {
+        requireLabels("lipschitzMarginCrossEntropy", logits, labels);
+        if (!Double.isFinite(offset) || offset < 0) {
+            throw new IllegalArgumentException("lipschitzMarginCrossEntropy: offset expected a finite value ≥ 0 but got "
+                    + offset);
+        }
+        if (!Double.isFinite(temperature) || !(temperature > 0)) {
+            throw new IllegalArgumentException("lipschitzMarginCrossEntropy: temperature expected a finite value > 0 "
+                    + "but got " + temperature);
+        }
+        Tensor shifted = logits.sub(Tensor.oneHot(labels, logits.size(1), logits.dtype()).mul(offset));
+        return crossEntropy(shifted.div(temperature), labels).mul(temperature);
+    }
+
+    /**
      * Multi-class hinge loss with margin (PyTorch's {@code MultiMarginLoss}, p = 1), the loss of
      * the robust classifiers of [CMOSS] §3.3 (margin 0.15 there):
      * <pre>

@@ -120,4 +120,38 @@ class LossesTest {
         assertThrows(IllegalArgumentException.class, () -> Losses.multiClassHinge(logits(), LABELS, -0.1));
         assertThrows(IllegalArgumentException.class, () -> Losses.accuracy(logits(), null));
     }
+    @Test
+    void lipschitzMarginCrossEntropy_equalsTheOffsetSoftmaxFormula() {
+        double m = 0.4;
+        double t = 0.25;
+        double expected = 0;
+        for (int b = 0; b < 2; b++) {
+            double[] z = LOGITS[b].clone();
+            z[LABELS[b]] -= m;
+            double sum = 0;
+            for (double v : z) {
+                sum += Math.exp(v / t);
+            }
+            expected += t * (Math.log(sum) - z[LABELS[b]] / t);
+        }
+        assertEquals(expected / 2, Losses.lipschitzMarginCrossEntropy(logits(), LABELS, m, t).item(), 1e-12);
+        assertEquals(Losses.crossEntropy(logits(), LABELS).item(),
+                Losses.lipschitzMarginCrossEntropy(logits(), LABELS, 0, 1).item(), 1e-12);
+    }
+
+    @Test
+    void lipschitzMarginCrossEntropy_gradient_matchesFiniteDifferences() {
+        GradCheck.Result r = GradCheck.check(
+                x -> Losses.lipschitzMarginCrossEntropy(x[0], LABELS, 0.3, 0.5), logits());
+        assertTrue(r.passed(), r.worst());
+    }
+
+    @Test
+    void lipschitzMarginCrossEntropy_badOffsetOrTemperature_isNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS, -1, 1));
+        assertTrue(e.getMessage().contains("offset"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS, 0, 0));
+        assertTrue(e.getMessage().contains("temperature"), e.getMessage());
+    }
 }

@@ -103,28 +103,13 @@ public final class RobustExperiment {
      */
     public static TrainingOutcome train(RobustNetworks.Network network, Architecture arch, Dataset train,
                                         TrainingSettings settings, Path dir, boolean progress) throws IOException {
-        Files.createDirectories(dir);
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("network", network.kind().key());
         fingerprint.put("architecture", arch.toMap());
         fingerprint.put("initialisation", network.initialisation());
         fingerprint.put("training", settings.toMap(false));
         fingerprint.put("training_images", train.size());
-        Map<String, Object> canonical = JSON.readValue(JSON.writeValueAsBytes(fingerprint), Map.class);
-        Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
-        Path config = dir.resolve(FINGERPRINT);
-        AtomicFiles.deleteTemporaries(config);
-        int before = 0;
-        if (Files.exists(ckpt)) {
-            Map<?, ?> saved = Files.exists(config) ? readFingerprint(config) : Map.of();
-            if (!canonical.equals(saved)) {
-                throw new IllegalArgumentException("--out: " + dir + " holds a checkpoint of another configuration ("
-                        + saved + ", now " + canonical + "); use another --out directory or --fresh to discard it");
-            }
-            before = Checkpoint.load(ckpt).progress().epoch();
-        }
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(canonical);
-        AtomicFiles.write(config, out -> out.write(bytes));
+        int before = resumePoint(dir, fingerprint);
 
         Trainer trainer = Trainer.builder(network.model(), optimizer(network, settings), loss(network, settings),
                         new DataLoader(train, settings.batchSize(), true, settings.seed(), false))
@@ -168,6 +153,8 @@ public final class RobustExperiment {
         Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
         ModelWeights.copyInto(network.model(), Checkpoint.load(ckpt).parameters(), "checkpoint " + ckpt);
         return network;
+    }
+
     /** SGD with momentum over the network's parameters, as {@code settings} asks. */
     public static Sgd optimizer(RobustNetworks.Network network, TrainingSettings settings) {
         return new Sgd(network.model(), Sgd.Config.momentum(settings.learningRate(), settings.momentum()));
@@ -189,6 +176,37 @@ public final class RobustExperiment {
             }
             return loss;
         };
+    }
+
+    /**
+     * Prepares {@code dir} for resumable training: creates it, refuses a checkpoint written with
+     * another configuration (the {@code fingerprint}, saved beside it as {@code config.json}),
+     * and records the fingerprint atomically.
+     *
+     * @param dir         the checkpoint directory (created)
+     * @param fingerprint everything that, changed, makes a checkpoint another run's (not the epoch count)
+     * @return the epochs the checkpoint in {@code dir} holds (0 when there is none)
+     * @throws IllegalArgumentException naming {@code --out} if {@code dir} holds another configuration's checkpoint
+     * @throws IOException naming the file if the checkpoint or its {@code config.json} is damaged
+     */
+    public static int resumePoint(Path dir, Map<String, Object> fingerprint) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> canonical = JSON.readValue(JSON.writeValueAsBytes(fingerprint), Map.class);
+        Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
+        Path config = dir.resolve(FINGERPRINT);
+        AtomicFiles.deleteTemporaries(config);
+        int before = 0;
+        if (Files.exists(ckpt)) {
+            Map<?, ?> saved = Files.exists(config) ? readFingerprint(config) : Map.of();
+            if (!canonical.equals(saved)) {
+                throw new IllegalArgumentException("--out: " + dir + " holds a checkpoint of another configuration ("
+                        + saved + ", now " + canonical + "); use another --out directory or --fresh to discard it");
+            }
+            before = Checkpoint.load(ckpt).progress().epoch();
+        }
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(canonical);
+        AtomicFiles.write(config, out -> out.write(bytes));
+        return before;
     }
 
     /** The saved fingerprint; a file that is not a JSON object is an IOException of one line naming it. */

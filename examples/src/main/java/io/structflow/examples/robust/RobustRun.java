@@ -69,6 +69,26 @@ public final class RobustRun {
         }
     }
 
+    /**
+     * Fashion-MNIST from {@code dataDir}.
+     *
+     * @throws IllegalArgumentException naming {@code --data} if the files are missing (the message says how to
+     *                                  install them) or malformed
+     */
+    public static FashionMnist loadData(Path dataDir) {
+        try {
+            return FashionMnist.load(dataDir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--data: " + FileErrors.describe(e), e);
+        }
+    }
+
+    /** Deletes the checkpoint in {@code dir} and the temporary files of killed saves ({@code --fresh}). */
+    public static void discardCheckpoint(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(Checkpoint.FILE_NAME));
+        AtomicFiles.deleteTemporaries(dir.resolve(Checkpoint.FILE_NAME));
+    }
+
     /** The measured numbers of one network. */
     public record NetworkResult(NetworkKind kind, long parameters, RobustExperiment.TrainingOutcome training,
                                 RobustExperiment.Evaluation evaluation, double[][] learnedSteps) {
@@ -90,12 +110,7 @@ public final class RobustRun {
      * is not null.
      */
     public static List<NetworkResult> run(Options o, RobustOnSpark spark, PrintStream log) throws IOException {
-        FashionMnist data;
-        try {
-            data = FashionMnist.load(o.dataDir());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--data: " + FileErrors.describe(e), e);
-        }
+        FashionMnist data = loadData(o.dataDir());
         TrainingSettings training = o.settings();
         log.printf("robust: %s; %d epoch(s), batch %d, SGD lr %s momentum %s, x%s every %d epochs, hinge margin %s,"
                         + " orthogonality weight %s; epsilons %s%n", o.networks(), training.epochs(),
@@ -108,8 +123,7 @@ public final class RobustRun {
         for (NetworkKind kind : o.networks()) {
             Path dir = o.out().resolve(kind.key());
             if (o.fresh()) {
-                Files.deleteIfExists(dir.resolve(Checkpoint.FILE_NAME));
-                AtomicFiles.deleteTemporaries(dir.resolve(Checkpoint.FILE_NAME));
+                discardCheckpoint(dir);
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);

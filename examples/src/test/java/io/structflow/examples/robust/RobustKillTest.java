@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.structflow.core.Backend;
 import io.structflow.core.data.FashionMnist;
 import io.structflow.core.train.Checkpoint;
+import io.structflow.examples.support.FashionMnistSubset;
 import io.structflow.examples.support.Results;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Crash safety of training: {@link RobustKillTarget} runs in its own JVM and is killed with
@@ -48,7 +46,7 @@ class RobustKillTest {
     void sigkillAtRandomMoments_rerunsEndBitForBitAsAnUninterruptedRun() throws Exception {
         long t0 = System.nanoTime();
         Backend.init();
-        data = writeSubset(FashionMnist.load(), 256, 32, tmp.resolve("data"));
+        data = FashionMnistSubset.write(FashionMnist.load(), 256, 32, tmp.resolve("data"));
         Path reference = tmp.resolve("reference");
         Process whole = launch(reference);
         assertTrue(whole.waitFor(90, TimeUnit.SECONDS), "the uninterrupted run finishes");
@@ -98,39 +96,6 @@ class RobustKillTest {
         System.out.printf("RobustKillTest: %d kills (%s) in %d rounds, %d launches, %.1f s (one whole run %.1f s)%n",
                 kills, moments, round, launches, total, seconds);
         assertTrue(total < 120, "the test takes " + total + " s");
-    }
-
-    /**
-     * The first {@code train} training and {@code test} test images of {@code data} as plain IDX
-     * files in {@code dir}, so that each process reads a few kilobytes instead of the whole set.
-     */
-    private static Path writeSubset(FashionMnist data, int train, int test, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        writeIdx(dir.resolve("train-images-idx3-ubyte"), data.trainImages(), null, train);
-        writeIdx(dir.resolve("train-labels-idx1-ubyte"), null, data.trainLabels(), train);
-        writeIdx(dir.resolve("t10k-images-idx3-ubyte"), data.testImages(), null, test);
-        writeIdx(dir.resolve("t10k-labels-idx1-ubyte"), null, data.testLabels(), test);
-        return dir;
-    }
-
-    /** Unsigned-byte IDX of the first {@code n} images {@code [N, 1, 28, 28]} in [0, 1], or labels. */
-    private static void writeIdx(Path file, INDArray images, int[] labels, int n) throws IOException {
-        int side = FashionMnist.IMAGE_SIZE;
-        int per = images == null ? 1 : side * side;
-        ByteBuffer b = ByteBuffer.allocate(images == null ? 8 + n : 16 + n * per);
-        b.putInt(images == null ? 0x801 : 0x803).putInt(n);
-        if (images == null) {
-            for (int i = 0; i < n; i++) {
-                b.put((byte) labels[i]);
-            }
-        } else {
-            b.putInt(side).putInt(side);
-            float[] v = images.get(NDArrayIndex.interval(0, n)).dup('c').data().asFloat();
-            for (float x : v) {
-                b.put((byte) Math.round(x * 255));
-            }
-        }
-        Files.write(file, b.array());
     }
 
     private Process launch(Path dir) throws IOException {

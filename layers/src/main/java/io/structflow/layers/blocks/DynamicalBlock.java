@@ -16,6 +16,7 @@ import io.structflow.layers.LipschitzBounded;
 import io.structflow.layers.Property;
 import io.structflow.layers.PropertyRules;
 import io.structflow.layers.Structured;
+import io.structflow.layers.fields.CircularConvGradientField;
 import io.structflow.layers.fields.ContractiveGradientField;
 import io.structflow.layers.fields.ConvContractiveGradientField;
 import io.structflow.layers.fields.ConvExpansiveGradientField;
@@ -29,6 +30,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -187,6 +189,18 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
 
     private static DynamicalBlock conv(Switching switching, int channels, int pairs, double a, int substeps, long height,
                                        long width, long seed, DataType type) {
+        int h = Math.toIntExact(height);
+        int w = Math.toIntExact(width);
+        return convPairs(switching, channels, pairs, a, substeps, seed, type,
+                (sigma, rng) -> normBounded(new ConvContractiveGradientField(channels, channels, 3, h, w, sigma, type, rng)),
+                (sigma, rng) -> normBounded(new ConvExpansiveGradientField(channels, channels, 3, h, w, sigma, type, rng)));
+    }
+
+    /** A block of {@code pairs} pairs of conv fields, each made from σ = LeakyReLU(a) and its own split of the seed's generator. */
+    private static DynamicalBlock convPairs(Switching switching, int channels, int pairs, double a, int substeps, long seed,
+                                            DataType type,
+                                            BiFunction<Activation, SplittableRandom, GradientFlowField> contractive,
+                                            BiFunction<Activation, SplittableRandom, GradientFlowField> expansive) {
         Checks.atLeast("DynamicalBlock", "channels", 1, channels);
         Checks.atLeast("DynamicalBlock", "pairs", 1, pairs);
         Activation sigma = leakyRelu(a);
@@ -194,12 +208,25 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         List<GradientFlowField> c = new ArrayList<>();
         List<GradientFlowField> e = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            c.add(normBounded(new ConvContractiveGradientField(channels, channels, 3, Math.toIntExact(height),
-                    Math.toIntExact(width), sigma, type, rng.split())));
-            e.add(normBounded(new ConvExpansiveGradientField(channels, channels, 3, Math.toIntExact(height),
-                    Math.toIntExact(width), sigma, type, rng.split())));
+            c.add(contractive.apply(sigma, rng.split()));
+            e.add(expansive.apply(sigma, rng.split()));
         }
         return new DynamicalBlock(switching, a, substeps, c, e, type);
+    }
+
+    /**
+     * The convolutional block with exactly orthogonal convolutions: {@code pairs} pairs of
+     * {@link CircularConvGradientField}s {@code ∓𝒬ᵀσ(𝒬x + b)}, 𝒬 the Cayley-parametrised circular
+     * convolution {@code channels → channels} from a {@code k × k} raw kernel on
+     * {@code height × width} images, σ = LeakyReLU(a), steps in R (prescribed switching (3.11)).
+     * The pair rule (3.10) holds for every parameter value, so the block is 1-Lipschitz
+     * ({@link Property#LIPSCHITZ_1}) and its bound is 1.
+     */
+    public static DynamicalBlock orthogonalConv(int channels, int pairs, double a, int substeps, int k, int height,
+                                                int width, long seed, DataType type) {
+        return convPairs(Switching.PRESCRIBED, channels, pairs, a, substeps, seed, type,
+                (sigma, rng) -> CircularConvGradientField.contractive(channels, k, height, width, sigma, type, rng),
+                (sigma, rng) -> CircularConvGradientField.expansive(channels, k, height, width, sigma, type, rng));
     }
 
     /**
@@ -281,11 +308,17 @@ public final class DynamicalBlock extends Module implements LipschitzBounded, St
         return y;
     }
 
-    /** The certified Lipschitz bound of each pair at the current steps and weights. */
+    /**
+     * The certified Lipschitz bound of each pair at the current steps and weights: 1 when the rules
+     * prove the pair non-expansive ({@link PropertyRules#nonExpansivePair}, e.g. (3.10) with
+     * orthogonal operators), else the product of its two layers' bounds.
+     */
     public double[] pairBounds() {
         double[] out = new double[pairList.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = pairList.get(i).first.lipschitzBound() * pairList.get(i).second.lipschitzBound();
+            Pair p = pairList.get(i);
+            out[i] = PropertyRules.nonExpansivePair(p.first, p.second, steps).holds() ? 1
+                    : p.first.lipschitzBound() * p.second.lipschitzBound();
         }
         return out;
     }

@@ -6,13 +6,16 @@
  *   <tr><th>Type</th><th>Map</th><th>Guarantee</th><th>Source</th></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.DynamicalBlock}</td>
  *       <td>pairs of contractive/expansive Euler layers, steps (h₁, h₂) in R or App. C's set</td>
- *       <td>1-Lipschitz (dense, orthogonal A); bound Π of layer bounds (conv)</td><td>(3.10)–(3.12)</td></tr>
+ *       <td>1-Lipschitz (dense orthogonal A; orthogonal circular convs, {@code orthogonalConv}); bound Π of
+ *       layer bounds (norm-bounded conv kernels)</td><td>(3.10)–(3.12)</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.NormalisedLinear}</td><td>{@code αWx}, ‖W‖₂ ≤ 1 (dense or conv)</td>
  *       <td>Lipschitz {@code |α|}; 1 with {@code |α| ≤ 1}</td><td>§3.3</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.ZeroPaddingLift}</td><td>{@code (x, 0)}</td>
  *       <td>isometry, mass</td><td>§1.1, §4.3</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.MassPreservingProjection}</td>
  *       <td>{@code z_{1:d} + Σ_extra/d}</td><td>mass</td><td>§4.3</td></tr>
+ *   <tr><td>{@link io.structflow.layers.blocks.PixelUnshuffle}</td><td>2×2 space-to-depth</td>
+ *       <td>orthogonal (a permutation), invertible</td><td>Shi et al. 2016</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.AveragePoolDownsample}</td><td>k×k mean</td>
  *       <td>Lipschitz 1/k</td><td>§3.3</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.SympNet} ({@link io.structflow.layers.blocks.GradientModule},

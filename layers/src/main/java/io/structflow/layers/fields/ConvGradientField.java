@@ -37,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * value, the certified Fourier/Gram bound of {@link ConvOperatorNorm#upperBound}. Explicit Euler
  * steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class ConvGradientField extends Module implements GradientFlowField, Exportable
+public abstract sealed class ConvGradientField extends Module implements GradientFlowField, GradientFormField, Exportable
         permits ConvContractiveGradientField, ConvExpansiveGradientField {
     private final String kind;
     private final int channels;

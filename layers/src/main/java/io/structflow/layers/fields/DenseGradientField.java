@@ -37,7 +37,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * bound}, Björck orthonormalisation), and at the current value a certified Gram-iteration bound.
  * Explicit Euler steps it with the fused kernel ({@link GradientFormField}).
  */
-public abstract sealed class DenseGradientField extends Module implements GradientFlowField, Exportable
+public abstract sealed class DenseGradientField extends Module implements GradientFlowField, GradientFormField, Exportable
         permits ContractiveGradientField, ExpansiveGradientField {
     private static final DenseSpectralNorm OPERATOR = new DenseSpectralNorm();
     private final String kind;

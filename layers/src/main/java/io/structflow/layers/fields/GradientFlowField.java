@@ -2,7 +2,7 @@ package io.structflow.layers.fields;
 
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Parameter;
-import io.structflow.integrators.GradientFormField;
+import io.structflow.integrators.GradientField;
 
 /**
  * A field {@code f(x) = s·𝒜ᵀσ(𝒜x + b)} with what a property rule needs to bound its explicit
@@ -10,9 +10,12 @@ import io.structflow.integrators.GradientFormField;
  * stored weight parameter with the name of its operator (to match its constraints' guarantees)
  * and certified bounds of 𝒜, both those its constraints or parametrisation guarantee for every
  * value they allow ({@link #guaranteedWeightBounds()}) and those of the current value
- * ({@link #currentWeightBounds()}).
+ * ({@link #currentWeightBounds()}). A field whose 𝒜 is a matrix or a zero-padded convolution also
+ * publishes its form as data ({@link io.structflow.integrators.GradientFormField}), so explicit
+ * Euler steps it with the fused kernel; one whose 𝒜 is applied otherwise (e.g. a circular
+ * convolution through the DFT) is stepped by its own {@code apply}.
  */
-public interface GradientFlowField extends LayerField, GradientFormField {
+public interface GradientFlowField extends LayerField, GradientField {
     /** The sign s: −1 contractive, +1 expansive. */
     int sign();
 

@@ -8,6 +8,7 @@
  *   <tr><td>{@link io.structflow.layers.fields.ExpansiveGradientField}</td><td>+Aᵀσ(Ax+b)</td><td>GradientFlowField</td><td>(3.7)</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.GeneralGradientField}</td><td>Aᵀdiag(α)σ(Ax+b)</td><td>GradientField</td><td>§3</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.ConvContractiveGradientField}, {@link io.structflow.layers.fields.ConvExpansiveGradientField}</td><td>∓Kᵀσ(Kx+b)</td><td>GradientFlowField</td><td>[M-slides]</td></tr>
+ *   <tr><td>{@link io.structflow.layers.fields.CircularConvGradientField}</td><td>∓𝒬ᵀσ(𝒬x+b), 𝒬 an orthogonal circular convolution (Fourier–Cayley)</td><td>GradientFlowField</td><td>(3.3), (3.7); Trockman &amp; Kolter 2021</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.TriangularSkewField}</td><td>(A(z)−A(z)ᵀ)z</td><td>SkewField</td><td>Thm 2.2</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.ProjectedSphereField}</td><td>P(z)BᵀΣ(Cz+d)</td><td>SkewField</td><td>below Thm 2.2</td></tr>
  *   <tr><td>{@link io.structflow.layers.fields.MassPreservingField}</td><td>(A(y)−A(y)ᵀ)𝟏</td><td>ZeroSumField</td><td>(4.2)</td></tr>

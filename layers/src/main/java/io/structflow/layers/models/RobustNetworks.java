@@ -21,6 +21,7 @@ import io.structflow.layers.fields.GradientFlowField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Builds the five convolutional classifiers of [CMOSS] §3.3 for 28×28 greyscale images:
@@ -143,16 +144,10 @@ public final class RobustNetworks {
                 }
                 case NON_EXPANSIVE -> {
                     for (int l = 0; l < arch.layersPerStage(); l++) {
-                        ConvContractiveGradientField field = new ConvContractiveGradientField(c, c, 3, side, side,
-                                Activation.leakyRelu(arch.slope()), arch.type(), rng.split());
-                        field.constrainNorm(1.0, NormEstimateSettings.convolution(), 1e-6);   // fast; bounds certified at evaluation
-                        orthogonalInit(field.kernel(), rng);
-                        kernels.add(field.kernel());
-                        Parameter h = FlowLayer.stepParameter(1.0, arch.type());
-                        h.constrain(new EulerStepBound(field.kernel(), new ConvOperatorNorm(ConvGeometry.same(3), side,
-                                side), 1e-6));
-                        h.projectInPlace();
-                        model.add(new FlowLayer<>(field, EULER, h, arch.substeps()));
+                        FlowLayer<ConvContractiveGradientField> layer = nonExpansiveLayer(c, side, arch.slope(),
+                                arch.substeps(), arch.type(), rng);
+                        kernels.add(layer.field().kernel());
+                        model.add(layer);
                     }
                 }
                 case NAIVE, RESNET -> {
@@ -179,6 +174,25 @@ public final class RobustNetworks {
                 : NormalisedLinear.dense(features, classes, scale, rng.nextLong(), arch.type()));
         return new Network(kind, model, List.copyOf(kernels), List.copyOf(blocks),
                 kind == NetworkKind.NAIVE ? DELTA_ORTHOGONAL_SHARED_INIT : ORTHOGONAL_INIT);
+    }
+
+    /**
+     * One non-expansive layer of (3.5), the layer of CPL (Meunier et al., ICML 2022):
+     * {@code S} explicit Euler sub-steps of {@code x − τKᵀσ(Kx + b)} with a 3×3 kernel
+     * {@code channels → channels} on {@code side × side} images, σ = LeakyReLU(slope), K started
+     * orthogonal and kept at {@code ‖K‖₂ ≤ 1} by the estimate (fast; bounds are certified at
+     * evaluation) and the learnable step kept in {@code [0, 2/‖K‖²]} by {@link EulerStepBound}.
+     */
+    static FlowLayer<ConvContractiveGradientField> nonExpansiveLayer(int channels, int side, double slope, int substeps,
+                                                                     DataType type, SplittableRandom rng) {
+        ConvContractiveGradientField field = new ConvContractiveGradientField(channels, channels, 3, side, side,
+                Activation.leakyRelu(slope), type, rng.split());
+        field.constrainNorm(1.0, NormEstimateSettings.convolution(), 1e-6);
+        orthogonalInit(field.kernel(), rng);
+        Parameter h = FlowLayer.stepParameter(1.0, type);
+        h.constrain(new EulerStepBound(field.kernel(), new ConvOperatorNorm(ConvGeometry.same(3), side, side), 1e-6));
+        h.projectInPlace();
+        return new FlowLayer<>(field, EULER, h, substeps);
     }
 
     /**

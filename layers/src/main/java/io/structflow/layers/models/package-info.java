@@ -12,6 +12,10 @@
  *       {@link io.structflow.layers.models.Architecture})</td>
  *       <td>the five convolutional Fashion-MNIST classifiers</td>
  *       <td>Lipschitz bound of the whole chain (constrained kinds)</td><td>§3.3, Fig. 4</td></tr>
+ *   <tr><td>{@link io.structflow.layers.models.CertifiedNetworks}</td>
+ *       <td>CPL-style and orthogonal-switching Fashion-MNIST classifiers (pixel-unshuffle, isometric lifts)</td>
+ *       <td>every layer 1-Lipschitz; the switching blocks by (3.10) with orthogonal convolutions</td>
+ *       <td>§3.3; Meunier et al. 2022, Trockman &amp; Kolter 2021</td></tr>
  *   <tr><td>{@link io.structflow.layers.models.MassPreservingNetwork}</td>
  *       <td>lift, Euler layers of {@code (A(z) − A(z)ᵀ)𝟏}, projection</td><td>{@code Σ Φ(x) = Σ x}</td>
  *       <td>§4.3 (SIR)</td></tr>

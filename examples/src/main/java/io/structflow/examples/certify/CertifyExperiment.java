@@ -1,0 +1,286 @@
+package io.structflow.examples.certify;
+
+import io.structflow.core.autodiff.GradMode;
+import io.structflow.core.autodiff.Jacobians;
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.DataLoader;
+import io.structflow.core.data.Dataset;
+import io.structflow.core.data.FashionMnist;
+import io.structflow.core.loss.Losses;
+import io.structflow.core.nn.Parameter;
+import io.structflow.core.nn.Sequential;
+import io.structflow.core.optim.Adam;
+import io.structflow.core.optim.CosineAnnealing;
+import io.structflow.core.train.EpochResult;
+import io.structflow.core.train.Trainer;
+import io.structflow.examples.robust.RobustExperiment;
+import io.structflow.examples.robust.RobustRun;
+import io.structflow.layers.blocks.Lipschitz;
+import io.structflow.layers.models.Architecture;
+import io.structflow.layers.models.CertifiedNetworks;
+import io.structflow.layers.verify.PropertyChecks;
+import io.structflow.robustness.MarginCertificate;
+import io.structflow.robustness.PgdL2;
+import io.structflow.robustness.RobustnessEvaluator;
+import io.structflow.robustness.RobustnessReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Certified training and evaluation of the classifiers of {@link CertifiedNetworks} on
+ * Fashion-MNIST: resumable training ({@link CertifySettings}; checkpoints and fingerprints as
+ * {@code robust}, {@link RobustExperiment#resumePoint}), then on the fixed test images
+ * <ul>
+ *   <li>clean accuracy, and certified accuracy {@code margin > √2·ε·L} ({@link MarginCertificate},
+ *       [CMOSS] (3.1)) with L = {@code Lipschitz.bound(model)}, a certified bound, at each ε;</li>
+ *   <li>every certificate re-checked in float64: the trained weights are copied into the same
+ *       network in float64 and margins and bound recomputed; a sample counts as certified only
+ *       when both agree, and the disagreements are reported;</li>
+ *   <li>PGD-ℓ2 robust accuracy at each ε (10 steps of 0.25·ε, random start); the evaluator refuses
+ *       any certified sample an attack breaks ({@link RobustnessEvaluator});</li>
+ *   <li>the bound's tightness: L divided by the largest local Lipschitz lower bound found, the
+ *       quotients {@code ‖f(x′) − f(x)‖/‖x′ − x‖} at the attacks' points and the Jacobians' norms
+ *       (power iteration) at test images;</li>
+ *   <li>seconds per epoch and the process's resident memory (sampled at epoch ends and after evaluation).</li>
+ * </ul>
+ */
+public final class CertifyExperiment {
+    /** The radii of the issue: 36/255, 72/255, 108/255 and 1, after the clean point 0. */
+    public static final double[] EPSILONS = {0, 36 / 255.0, 72 / 255.0, 108 / 255.0, 1.0};
+
+    private CertifyExperiment() {
+    }
+
+    /**
+     * Everything a run needs.
+     *
+     * @param dataDir         Fashion-MNIST directory
+     * @param out             output directory; each network trains in {@code out/<network>}
+     * @param networks        the networks, in order
+     * @param arch            the architecture both networks share
+     * @param settings        training settings
+     * @param trainImages     training images (0: all 60 000)
+     * @param testImages      fixed test images evaluated (the first ones of the test set)
+     * @param tightnessImages test images whose Jacobian norms bound the Lipschitz constant from below
+     * @param attackBatch     images per attack batch
+     * @param fresh           delete existing checkpoints first
+     * @param progress        show progress bars
+     */
+    public record Options(Path dataDir, Path out, List<CertifiedNetworks.Kind> networks, Architecture arch,
+                          CertifySettings settings, int trainImages, int testImages, int tightnessImages,
+                          int attackBatch, boolean fresh, boolean progress) {
+        /** Validates what the records it holds do not. */
+        public Options {
+            if (networks == null || networks.isEmpty()) {
+                throw new IllegalArgumentException("--networks: expected at least one network but got none");
+            }
+            if (trainImages < 0) {
+                throw new IllegalArgumentException("--train-images: expected ≥ 0 (0: all) but got " + trainImages);
+            }
+            if (testImages < 1 || testImages > 10000) {
+                throw new IllegalArgumentException("--test-images: expected 1 to 10000 but got " + testImages);
+            }
+            if (tightnessImages < 1 || tightnessImages > testImages) {
+                throw new IllegalArgumentException("--tightness-images: expected 1 to --test-images = " + testImages
+                        + " but got " + tightnessImages);
+            }
+            if (attackBatch < 1) {
+                throw new IllegalArgumentException("--attack-batch: expected ≥ 1 but got " + attackBatch);
+            }
+        }
+    }
+
+    /**
+     * The robustness of one trained network.
+     *
+     * @param attacked          clean, PGD-robust and float32-certified accuracy per ε
+     * @param lipschitz         the certified bound L of the float32 network
+     * @param lipschitz64       the bound recomputed on the float64 copy
+     * @param certified         certified accuracy per ε, a sample counting when both the float32 and the float64
+     *                          certificates hold
+     * @param float64Rejections per ε, samples certified in float32 but not in float64
+     * @param localLowerBound   the largest local Lipschitz lower bound found (attacks and Jacobian norms)
+     * @param seconds           wall-clock time of the evaluation
+     */
+    public record Evaluation(RobustnessReport attacked, double lipschitz, double lipschitz64, double[] certified,
+                             int[] float64Rejections, double localLowerBound, double seconds) {
+        /** L ÷ the largest local lower bound (≥ 1 when L is a bound). */
+        public double tightness() {
+            return lipschitz / localLowerBound;
+        }
+    }
+
+    /** The measured numbers of one network. */
+    public record NetworkResult(CertifiedNetworks.Kind kind, long parameters, RobustExperiment.TrainingOutcome training,
+                                Evaluation evaluation, long residentBytes) {
+        /** Mean seconds per epoch trained by this call, or NaN when none was (the checkpoint was complete). */
+        public double epochSeconds() {
+            return training.epochs().isEmpty() ? Double.NaN : training.seconds() / training.epochs().size();
+        }
+    }
+
+    /**
+     * Runs the experiment, printing progress on {@code log}.
+     *
+     * @return one result per network, in the order asked
+     * @throws IllegalArgumentException naming {@code --data} if the data are missing or malformed
+     */
+    public static List<NetworkResult> run(Options o, PrintStream log) throws IOException {
+        FashionMnist data = RobustRun.loadData(o.dataDir());
+        CertifySettings s = o.settings();
+        log.printf(Locale.ROOT, "certify: %s; %d epoch(s), batch %d, Adam lr %s (cosine), margin loss √2·%s, τ %s, "
+                        + "shifts ±%d px; %s%n", o.networks(), s.epochs(), s.batchSize(), s.learningRate(), s.trainEpsilon(),
+                s.temperature(), s.shift(), o.arch());
+        Dataset train = data.trainingSet(o.trainImages(), o.arch().type());
+        RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
+        log.printf("Fashion-MNIST: %d training images, %d fixed test images%n", train.size(), test.size());
+        List<NetworkResult> results = new ArrayList<>();
+        for (CertifiedNetworks.Kind kind : o.networks()) {
+            Path dir = o.out().resolve(kind.key());
+            if (o.fresh()) {
+                RobustRun.discardCheckpoint(dir);
+            }
+            Sequential model = CertifiedNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
+            log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), model.parameterCount(), dir);
+            long[] resident = {Pointer.physicalBytes()};
+            RobustExperiment.TrainingOutcome t = train(model, kind, o.arch(), train, s, dir, o.progress(), resident);
+            if (t.epochsBefore() > 0) {
+                log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());
+            }
+            for (EpochResult e : t.epochs()) {
+                log.printf(Locale.ROOT, "epoch %d: loss %.4f (lr %.4g)%n", e.epoch() + 1, e.loss(), e.metrics().get("lr"));
+            }
+            log.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s; evaluating on %d images…%n", t.epochs().size(),
+                    t.seconds(), test.size());
+            Evaluation ev = evaluate(kind, model, o.arch(), test, o.tightnessImages(), o.attackBatch(), s.seed());
+            resident[0] = Math.max(resident[0], Pointer.physicalBytes());
+            log.printf(Locale.ROOT, "clean %.4f, certified %s, robust %s, L = %.6g (float64 %.6g), tightness %.3g; "
+                            + "evaluation %.1f s%n", ev.attacked().cleanAccuracy(), Arrays.toString(ev.certified()),
+                    Arrays.toString(ev.attacked().robustAccuracy()), ev.lipschitz(), ev.lipschitz64(), ev.tightness(),
+                    ev.seconds());
+            results.add(new NetworkResult(kind, model.parameterCount(), t, ev, resident[0]));
+        }
+        return results;
+    }
+
+    /**
+     * Trains a network, checkpointing after every epoch into {@code dir} and resuming from the
+     * checkpoint there (as {@code robust} does).
+     *
+     * @param resident updated with the largest resident memory seen at epoch ends
+     */
+    static RobustExperiment.TrainingOutcome train(Sequential model, CertifiedNetworks.Kind kind, Architecture arch,
+                                                  Dataset train, CertifySettings s, Path dir, boolean progress,
+                                                  long[] resident) throws IOException {
+        Map<String, Object> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("network", kind.key());
+        fingerprint.put("architecture", arch.toMap());
+        fingerprint.put("training", s.toMap(false));
+        fingerprint.put("training_images", train.size());
+        int before = RobustExperiment.resumePoint(dir, fingerprint);
+        RandomShift shift = new RandomShift(s.shift(), s.seed());
+        double offset = s.offset();
+        double temperature = s.temperature();
+        Trainer trainer = Trainer.builder(model, new Adam(model, Adam.Config.defaults(s.learningRate())),
+                        (m, b) -> Losses.lipschitzMarginCrossEntropy(m.forward(shift.apply(b.x(), b.labels())), b.labels(),
+                                offset, temperature),
+                        new DataLoader(train, s.batchSize(), true, s.seed(), false))
+                .epochs(s.epochs())
+                .schedule(new CosineAnnealing(s.learningRate(), 0, s.epochs()))
+                .checkpointDir(dir)
+                .metricsLog(dir.resolve("metrics.jsonl"))
+                .callback((epoch, m, metrics) -> resident[0] = Math.max(resident[0], Pointer.physicalBytes()))
+                .progressBar(progress)
+                .build();
+        long t0 = System.nanoTime();
+        List<EpochResult> epochs = trainer.fit();
+        return new RobustExperiment.TrainingOutcome(before, epochs, (System.nanoTime() - t0) / 1e9, false);
+    }
+
+    /**
+     * Certified, attacked and float64-re-checked accuracy over {@link #EPSILONS}, and the bound's tightness.
+     *
+     * @param kind            the network's kind (to build its float64 copy)
+     * @param model           the trained network
+     * @param arch            its architecture
+     * @param test            fixed test images
+     * @param tightnessImages images whose Jacobian norms are measured
+     * @param attackBatch     images per attack batch
+     * @param seed            seed of the attacks
+     */
+    public static Evaluation evaluate(CertifiedNetworks.Kind kind, Sequential model, Architecture arch,
+                                      RobustExperiment.Images test, int tightnessImages, int attackBatch, long seed) {
+        long t0 = System.nanoTime();
+        double lip = Lipschitz.bound(model);
+        PgdL2 attack = RobustExperiment.attack(RobustExperiment.STRONG_STEP, seed);
+        RobustnessEvaluator evaluator = new RobustnessEvaluator(attack, attackBatch);
+        RobustnessReport attacked = evaluator.evaluate(model, test.x(), test.labels(), EPSILONS, lip);
+
+        Sequential model64 = float64Copy(kind, model, arch);
+        double lip64 = Lipschitz.bound(model64);
+        Tensor x64 = test.x().to(DataType.DOUBLE);
+        double[] margins = evaluator.margins(model, test.x(), test.labels());
+        double[] margins64 = evaluator.margins(model64, x64, test.labels());
+        double[] certified = new double[EPSILONS.length];
+        int[] rejected = new int[EPSILONS.length];
+        for (int k = 0; k < EPSILONS.length; k++) {
+            int both = 0;
+            for (int i = 0; i < margins.length; i++) {
+                boolean in32 = MarginCertificate.isCertified(margins[i], EPSILONS[k], lip);
+                boolean in64 = MarginCertificate.isCertified(margins64[i], EPSILONS[k], lip64);
+                both += in32 && in64 ? 1 : 0;
+                rejected[k] += in32 && !in64 ? 1 : 0;
+            }
+            certified[k] = both / (double) margins.length;
+        }
+        double lower = localLowerBound(model, model64, test, tightnessImages, attack, seed);
+        return new Evaluation(attacked, lip, lip64, certified, rejected, lower, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The same network in float64 with the trained values (raw parameters copied; parametrisations recomputed). */
+    static Sequential float64Copy(CertifiedNetworks.Kind kind, Sequential model, Architecture arch) {
+        Architecture arch64 = new Architecture(arch.channels(), arch.pairs(), arch.substeps(), arch.slope(),
+                arch.boundedLifts(), DataType.DOUBLE, arch.seed());
+        Sequential copy = CertifiedNetworks.build(kind, arch64, FashionMnist.NUM_CLASSES);
+        Map<String, Parameter> target = copy.namedParameters();
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            target.get(e.getKey()).updateInPlace(e.getValue().value().castTo(DataType.DOUBLE));
+        }
+        return copy;
+    }
+
+    /**
+     * The largest of {@code ‖f(x′) − f(x)‖/‖x′ − x‖} at the PGD points of radius 1 around the first
+     * {@code images} test images, and of the Jacobian norms at them (float64 copy, power iteration):
+     * each is at most the true Lipschitz constant.
+     */
+    private static double localLowerBound(Sequential model, Sequential model64, RobustExperiment.Images test, int images,
+                                          PgdL2 attack, long seed) {
+        Tensor x = test.x().slice(0, 0, images);
+        int[] y = Arrays.copyOf(test.labels(), images);
+        PgdL2.Result r = attack.attack(model, x, y, EPSILONS[EPSILONS.length - 1], new SplittableRandom(seed));
+        double best = 0;
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            double[] num = Jacobians.perSampleNorms(model.forward(r.adversarial()).sub(model.forward(x)));
+            double[] den = Jacobians.perSampleNorms(r.adversarial().sub(x));
+            for (int i = 0; i < num.length; i++) {
+                if (den[i] > 0) {
+                    best = Math.max(best, num[i] / den[i]);
+                }
+            }
+        }
+        double jacobian = PropertyChecks.jacobianNorm(model64::forward, x.to(DataType.DOUBLE), 30, seed,
+                Double.POSITIVE_INFINITY, 0).value();
+        return Math.max(best, jacobian);
+    }
+}

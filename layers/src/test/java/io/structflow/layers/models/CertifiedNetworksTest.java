@@ -1,0 +1,52 @@
+package io.structflow.layers.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.nn.Sequential;
+import io.structflow.layers.blocks.Lipschitz;
+import io.structflow.layers.verify.Check;
+import io.structflow.layers.verify.PropertyChecks;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class CertifiedNetworksTest {
+    private static final Architecture ARCH = new Architecture(new int[] {4, 16}, 1, 1, 0.5, true, DataType.DOUBLE, 5);
+
+    @Test
+    void build_bothKinds_mapImagesToLogitsWithinTheirCertifiedBound() {
+        Tensor x = Tensor.uniform(DataType.DOUBLE, new SplittableRandom(6), 0, 1, 3, 1, 28, 28);
+        for (CertifiedNetworks.Kind kind : CertifiedNetworks.Kind.values()) {
+            Sequential model = CertifiedNetworks.build(kind, ARCH, 10);
+            assertArrayEquals(new long[] {3, 10}, model.forward(x).shape(), kind.key());
+            double bound = Lipschitz.bound(model);
+            assertTrue(bound <= 1 + 1e-6, kind + ": every layer is 1-Lipschitz, bound " + bound);
+            Check pairs = PropertyChecks.lipschitzRatio(model::forward, x, 1.0, 4, 7, bound, 1e-10);
+            Check jacobian = PropertyChecks.jacobianNorm(model::forward, x, 30, 7, bound, 1e-10);
+            assertTrue(pairs.passed() && jacobian.passed(), kind + ": " + pairs + "; " + jacobian);
+        }
+    }
+
+    @Test
+    void orthogonalSwitching_boundIsExactlyTheHeads() {
+        Sequential model = CertifiedNetworks.build(CertifiedNetworks.Kind.ORTHOGONAL_SWITCHING, ARCH, 10);
+        List<io.structflow.core.nn.Module> layers = model.layers();
+        double head = ((io.structflow.layers.LipschitzBounded) layers.get(layers.size() - 1)).lipschitzBound();
+        assertEquals(head, Lipschitz.bound(model), 0.0);
+    }
+
+    @Test
+    void build_badChannelsAndKinds_areNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CertifiedNetworks.build(
+                CertifiedNetworks.Kind.CPL, new Architecture(new int[] {4, 8}, 1, 1, 0.5, true, DataType.FLOAT, 1), 10));
+        assertTrue(e.getMessage().contains("--channels") && e.getMessage().contains("16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CertifiedNetworks.Kind.parseList("cpl,lenet"));
+        assertTrue(e.getMessage().contains("--networks") && e.getMessage().contains("lenet"), e.getMessage());
+        assertEquals(List.of(CertifiedNetworks.Kind.values()), CertifiedNetworks.Kind.parseList("all"));
+    }
+}
