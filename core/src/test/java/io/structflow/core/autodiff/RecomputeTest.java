@@ -1,11 +1,15 @@
 package io.structflow.core.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.core.nn.Checkpointed;
+import io.structflow.core.nn.Lambda;
 import io.structflow.core.nn.Linear;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
+import io.structflow.core.nn.Sequential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -128,6 +132,23 @@ class RecomputeTest {
             second[mode] = Autograd.grad(gx.square().sum(), false, net.parameters().toArray(new Tensor[0]));
         }
         assertTrue(worstRelativeDifference(second[1], second[0]) < 1e-10);
+    }
+
+    @Test
+    void checkpointed_anySequential_gradientsEqualOrdinaryBackprop() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Sequential seq = new Sequential(new Linear(3, 5, true, D, rng), new Lambda("tanh", Tensor::tanh),
+                new Linear(5, 5, true, D, rng), new Lambda("square", Tensor::square), new Linear(5, 5, true, D, rng),
+                new Lambda("tanh", Tensor::tanh), new Linear(5, 2, true, D, rng));
+        Tensor x = Tensor.variable(Tensor.randnArray(D, rng, 6, 3));
+        Tensor w = Tensor.randn(D, rng, 6, 2);
+        Tensor[] ordinary = gradients(seq, seq::forward, x, w);
+        for (int every = 1; every <= 8; every += 2) {
+            Checkpointed c = new Checkpointed(seq, every);
+            assertEquals(seq.namedParameters().keySet(), c.namedParameters().keySet());
+            Tensor[] checkpointed = gradients(c, c::forward, x, w);
+            assertTrue(worstRelativeDifference(checkpointed, ordinary) < 1e-12, "every " + every);
+        }
     }
 
     @Test
