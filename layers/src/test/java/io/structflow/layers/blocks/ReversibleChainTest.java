@@ -207,4 +207,54 @@ class ReversibleChainTest {
         }
         assertTrue(n >= 3 && step.isReplaying(), String.valueOf(step.eagerReason()));
     }
+
+    /** A float32 G-SympNet of 1000 modules (d = 1, width 16) as a chain, and a batch of its inputs. */
+    private static ReversibleChain deepFloat32Chain() {
+        return new ReversibleChain(SympNet.gradient(1, 1000, 16, TANH, 3, DataType.FLOAT).modules());
+    }
+
+    private static Tensor float32Batch(long seed) {
+        return Tensor.randn(DataType.FLOAT, new SplittableRandom(seed), 64, 2);
+    }
+
+    @Test
+    void reconstructionDrift_float32_growsWithTheInversesCrossed() {
+        double[] error = deepFloat32Chain().reconstructionDrift(float32Batch(1)).error();
+        double near = 0;
+        for (int j = 990; j < 1000; j++) {
+            near = Math.max(near, error[j]);
+        }
+        assertEquals(0, error[0], "x_0 is the stored input");
+        assertTrue(near > 0 && near < 1e-6, "within 10 inverses of the output: " + near);
+        assertTrue(error[1] > 10 * near, "across 999 inverses " + error[1] + " vs within 10: " + near);
+    }
+
+    @Test
+    void withDriftTolerance_float32_storesFewActivationsAndBoundsTheProbeDrift() {
+        ReversibleChain chain = deepFloat32Chain();
+        Tensor probe = float32Batch(1);
+        double tolerance = 2e-6;
+        assertTrue(chain.reconstructionDrift(probe).max() > 5 * tolerance, "the test needs drift above the tolerance");
+        ReversibleChain planned = chain.withDriftTolerance(tolerance, probe);
+        int[] stored = planned.storedActivations();
+        assertTrue(stored.length > 2 && stored.length <= 20, "stored " + java.util.Arrays.toString(stored));
+        assertEquals(0, stored[0]);
+        assertEquals(1000, stored[stored.length - 1]);
+        assertTrue(planned.reconstructionDrift(probe).max() <= tolerance, "promised on the probe");
+        assertTrue(planned.reconstructionDrift(float32Batch(2)).max() < 3 * tolerance, "same size on another batch");
+        assertEquals(chain.namedParameters().keySet(), planned.namedParameters().keySet());
+    }
+
+    @Test
+    void checkpointEvery_storesEveryKthActivation_andReconstructsOnlyBetween() {
+        ReversibleChain chain = ReversibleChain.of(TYPES.get(0).apply(new SplittableRandom(4)),
+                TYPES.get(1).apply(new SplittableRandom(5)), TYPES.get(9).apply(new SplittableRandom(6)),
+                TYPES.get(7).apply(new SplittableRandom(7)), TYPES.get(3).apply(new SplittableRandom(8))).checkpointEvery(2);
+        assertArrayEquals(new int[] {0, 2, 4, 5}, chain.storedActivations());
+        double[] error = chain.reconstructionDrift(Tensor.randn(D, new SplittableRandom(9), 4, 4)).error();
+        for (int j : new int[] {0, 2, 4}) {
+            assertEquals(0, error[j], "x_" + j + " is stored");
+        }
+        assertTrue(error[1] > 0 && error[1] < 1e-14 && error[3] > 0 && error[3] < 1e-14, java.util.Arrays.toString(error));
+    }
 }
