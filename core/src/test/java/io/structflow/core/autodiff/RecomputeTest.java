@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.structflow.core.check.Agreement;
 import io.structflow.core.nn.Checkpointed;
 import io.structflow.core.nn.Lambda;
 import io.structflow.core.nn.Linear;
@@ -87,23 +88,6 @@ class RecomputeTest {
         return Autograd.grad(f.apply(x).mul(w).sum(), false, wrt.toArray(new Tensor[0]));
     }
 
-    /** max |a − b| / max(1, max |b|) over every tensor. */
-    static double worstRelativeDifference(Tensor[] a, Tensor[] b) {
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            double[] u = a[i].toDoubleArray();
-            double[] v = b[i].toDoubleArray();
-            double scale = 1;
-            for (double e : v) {
-                scale = Math.max(scale, Math.abs(e));
-            }
-            for (int j = 0; j < u.length; j++) {
-                worst = Math.max(worst, Math.abs(u[j] - v[j]) / scale);
-            }
-        }
-        return worst;
-    }
-
     @Test
     void reversible_shearChain_gradientsEqualOrdinaryBackprop() {
         SplittableRandom rng = new SplittableRandom(3);
@@ -114,7 +98,7 @@ class RecomputeTest {
             Tensor[] ordinary = gradients(net, net::forward, x, w);
             net.reversible = true;
             Tensor[] reversible = gradients(net, net::forward, x, w);
-            assertTrue(worstRelativeDifference(reversible, ordinary) < 1e-10, "trial " + trial);
+            assertTrue(Agreement.relativeDifference(reversible, ordinary) < 1e-10, "trial " + trial);
             assertTrue(ordinary[0].abs().sum().item() > 1e-3, "the lift's gradient crosses every shear");
         }
     }
@@ -131,7 +115,7 @@ class RecomputeTest {
             Tensor gx = Autograd.grad(net.forward(x).square().sum(), true, x)[0];
             second[mode] = Autograd.grad(gx.square().sum(), false, net.parameters().toArray(new Tensor[0]));
         }
-        assertTrue(worstRelativeDifference(second[1], second[0]) < 1e-10);
+        assertTrue(Agreement.relativeDifference(second[1], second[0]) < 1e-10);
     }
 
     @Test
@@ -147,7 +131,7 @@ class RecomputeTest {
             Checkpointed c = new Checkpointed(seq, every);
             assertEquals(seq.namedParameters().keySet(), c.namedParameters().keySet());
             Tensor[] checkpointed = gradients(c, c::forward, x, w);
-            assertTrue(worstRelativeDifference(checkpointed, ordinary) < 1e-12, "every " + every);
+            assertTrue(Agreement.relativeDifference(checkpointed, ordinary) < 1e-12, "every " + every);
         }
     }
 

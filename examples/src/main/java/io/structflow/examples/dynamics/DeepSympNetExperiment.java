@@ -2,6 +2,7 @@ package io.structflow.examples.dynamics;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.check.Agreement;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Init;
 import io.structflow.core.nn.Module;
@@ -101,14 +102,14 @@ public final class DeepSympNetExperiment {
     /** Trains and measures one network. */
     public static Result run(Config c) throws IOException {
         SplittableRandom rng = new SplittableRandom(c.seed());
-        Tensor xTrain = PendulumSystem.sampleBox(c.trainSize(), c.pMax(), rng, c.type());
-        Tensor yTrain = PendulumSystem.flow(xTrain, c.h(), c.rk4Substeps());
-        Tensor xTest = PendulumSystem.sampleBox(c.testSize(), c.pMax(), rng, c.type());
-        Tensor yTest = PendulumSystem.flow(xTest, c.h(), c.rk4Substeps());
+        PendulumSystem.Pairs train = PendulumSystem.pairs(c.trainSize(), c.pMax(), c.h(), c.rk4Substeps(), rng, c.type());
+        PendulumSystem.Pairs test = PendulumSystem.pairs(c.testSize(), c.pMax(), c.h(), c.rk4Substeps(), rng, c.type());
+        Tensor xTest = test.x();
+        Tensor yTest = test.y();
         List<SympNetModule> modules = identityModules(c.depth(), c.width(), rng, c.type());
         ReversibleChain chain = new ReversibleChain(modules);
         long start = System.nanoTime();
-        double[] losses = FlowMapFit.train(chain, xTrain, yTrain, c.fit(), "deep-sympnet", false);
+        double[] losses = FlowMapFit.train(chain, train.x(), train.y(), c.fit(), "deep-sympnet", false);
         double seconds = (System.nanoTime() - start) / 1e9;
         Tensor points = xTest.slice(0, 0, Math.min(c.symplecticPoints(), c.testSize()));
         double residual = PropertyChecks.symplecticity(chain::forward, points, Double.POSITIVE_INFINITY).value();
@@ -118,7 +119,10 @@ public final class DeepSympNetExperiment {
                 gradientDifference(chain, batch, PendulumSystem.flow(batch, c.h(), c.rk4Substeps())), seconds, losses);
     }
 
-    /** How far the chain's gradients of the MSE on one batch are from those of the same layers in a Sequential. */
+    /**
+     * How far the chain's gradients of the MSE on one batch are from those of the same layers in a
+     * Sequential ({@link Agreement#relativeDifference}).
+     */
     static double gradientDifference(ReversibleChain chain, Tensor x, Tensor y) {
         Module ordinary = new Sequential(chain.layers().toArray(new Module[0]));
         List<Parameter> parameters = chain.parameters();
@@ -126,12 +130,6 @@ public final class DeepSympNetExperiment {
                 parameters.toArray(new Tensor[0]));
         Tensor[] expected = Autograd.grad(ordinary.forward(x).sub(y).square().mean(), false,
                 parameters.toArray(new Tensor[0]));
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, expected[i].value().amaxNumber().doubleValue());
-            worst = Math.max(worst, reversible[i].value().sub(expected[i].value()).amaxNumber().doubleValue());
-        }
-        return worst / scale;
+        return Agreement.relativeDifference(reversible, expected);
     }
 }

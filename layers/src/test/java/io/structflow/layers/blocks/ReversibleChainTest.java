@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.check.Agreement;
 import io.structflow.core.data.DataLoader;
 import io.structflow.core.data.Dataset;
 import io.structflow.core.loss.Losses;
@@ -69,23 +70,6 @@ class ReversibleChainTest {
         return Autograd.grad(model.forward(x).mul(w).sum(), false, wrt.toArray(new Tensor[0]));
     }
 
-    /** max |a − b| / max(1, max |b|) over every tensor pair. */
-    private static double worstRelativeDifference(Tensor[] a, Tensor[] b) {
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            double[] u = a[i].toDoubleArray();
-            double[] v = b[i].toDoubleArray();
-            double scale = 1;
-            for (double e : v) {
-                scale = Math.max(scale, Math.abs(e));
-            }
-            for (int j = 0; j < u.length; j++) {
-                worst = Math.max(worst, Math.abs(u[j] - v[j]) / scale);
-            }
-        }
-        return worst;
-    }
-
     /** lift → layers → projection, ordinary and reversible (whole, and stored every 2 layers), same parameters. */
     private static void assertReversibleGradientsEqualOrdinary(List<Module> layers, SplittableRandom rng, String what) {
         Linear lift = new Linear(3, 4, true, D, rng);
@@ -103,7 +87,7 @@ class ReversibleChainTest {
         for (ReversibleChain c : List.of(chain, chain.checkpointEvery(2))) {
             Sequential reversible = new Sequential(lift, c, projection);
             assertEquals(ordinary.namedParameters().keySet(), reversible.namedParameters().keySet());
-            double diff = worstRelativeDifference(gradients(reversible, x, w), expected);
+            double diff = Agreement.relativeDifference(gradients(reversible, x, w), expected);
             assertTrue(diff < 1e-10, what + ", stored " + java.util.Arrays.toString(c.storedActivations())
                     + ": gradients differ by " + diff);
         }
