@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Structure-preserving neural networks: the experiments of Celledoni et al. (2023) and Murari's lectures.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PlanarCommand.class, RobustCommand.class, CertifyCommand.class,
             ApproximateCommand.class, VectorFieldCommand.class, DenoiseCommand.class, DeblurCommand.class, SirCommand.class,
-            PendulumCommand.class, OscillatorCommand.class, ExportCommand.class})
+            PendulumCommand.class, OscillatorCommand.class, DeepSympNetCommand.class, ExportCommand.class})
 public final class StructflowCli implements Runnable {
     /** Exit status of bad input: an option out of range, a missing or unreadable file, an unwritable output. */
     static final int BAD_INPUT = 2;

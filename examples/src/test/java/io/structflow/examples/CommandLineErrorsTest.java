@@ -91,6 +91,9 @@ class CommandLineErrorsTest {
                         "structflow pendulum: --models: expected names from sympnet, hamiltonian, resnet but got 'lstm'"),
                 Arguments.of(new String[] {"pendulum", "--train", "10"}, "structflow pendulum: --batch: expected at most --train = 10 "
                         + "but got 256"),
+                Arguments.of(new String[] {"deep-sympnet", "--depth", "0"}, "structflow deep-sympnet: --depth: expected ≥ 1 but got 0"),
+                Arguments.of(new String[] {"deep-sympnet", "--train", "100"}, "structflow deep-sympnet: --batch: expected at most "
+                        + "--train = 100 but got 256"),
                 Arguments.of(new String[] {"denoise", "--patch", "2"}, "structflow denoise: --patch: expected ≥ 4 but got 2"),
                 Arguments.of(new String[] {"planar", "--layers", "7"}, null),
                 Arguments.of(new String[] {"planar", "--batch-size", "0"}, "structflow planar: --batch-size: expected ≥ 1 but got 0"),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** End-to-end runs of the sir, pendulum and oscillator sub-commands with tiny settings. */
+/** End-to-end runs of the sir, pendulum, oscillator and deep-sympnet sub-commands with tiny settings. */
 class DynamicsCommandsTest {
     @TempDir
     Path dir;
@@ -80,6 +80,20 @@ class DynamicsCommandsTest {
         for (String png : new String[] {"oscillator_phase.png", "oscillator_energy.png", "oscillator_energy_error.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
+    }
+
+    @Test
+    void deepSympnet_tinyRun_learnsTheFlowMapWithReversibleGradients() throws Exception {
+        Path out = dir.resolve("deep-sympnet");
+        assertEquals(0, run(new DeepSympNetCommand(), "--depth", "40", "--epochs", "3", "--train", "256", "--test", "64",
+                "--batch", "64", "--lr", "3e-3", "--out", out.toString()));
+        Map<String, Object> json = Results.read(out.resolve("results.json"));
+        assertTrue(number(json, "test_mse") < 0.5 * number(json, "identity_mse"), json.toString());
+        assertTrue(number(json, "symplecticity_residual") <= 1e-5, "float32 residual " + json.get("symplecticity_residual"));
+        assertTrue(number(json, "gradient_difference") < 1e-4, "float32 gradient gap " + json.get("gradient_difference"));
+        assertTrue(number(json, "reconstruction_drift") < 1e-5, "float32 drift " + json.get("reconstruction_drift"));
+        assertEquals(40, number(json, "depth"));
+        assertTrue(Files.size(out.resolve("deep_sympnet_loss.png")) > 1000);
     }
 
     @Test

@@ -6,7 +6,8 @@
  * {@link io.structflow.core.autodiff.MatrixExponential} and the fused gradient-flow step
  * {@link io.structflow.core.autodiff.FusedGradientFlow} (over any
  * {@link io.structflow.core.autodiff.ElementwiseMap}); per-sample Jacobians of batch maps
- * ({@link io.structflow.core.autodiff.Jacobians}). {@link io.structflow.core.autodiff.Autograd#backward}
+ * ({@link io.structflow.core.autodiff.Jacobians}); operations that keep less than their graph and
+ * recompute the rest backwards, checkpointed and reversible ({@link io.structflow.core.autodiff.Recompute}). {@link io.structflow.core.autodiff.Autograd#backward}
  * leaves gradients on {@link io.structflow.core.autodiff.GradientSink}s (the parameters of
  * {@code core.nn}); this package imports nothing from {@code core.nn}.
  *

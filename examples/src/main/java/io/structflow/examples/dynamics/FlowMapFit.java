@@ -80,6 +80,17 @@ public final class FlowMapFit {
      * @throws IOException never in practice (the trainer writes no checkpoint here)
      */
     public static double[] train(Module model, Tensor x, Tensor y, Settings s, String task) throws IOException {
+        return train(model, x, y, s, task, true);
+    }
+
+    /**
+     * {@link #train(Module, Tensor, Tensor, Settings, String)}, with steps replayed
+     * ({@link Trainer.Builder#compiled(boolean)}: fast for small networks, but the recording keeps
+     * every array of a step) or run eagerly (memory freed as the step goes; what a network trained
+     * to save memory needs).
+     */
+    public static double[] train(Module model, Tensor x, Tensor y, Settings s, String task, boolean compiled)
+            throws IOException {
         if (!Arrays.equals(x.shape(), y.shape())) {
             throw new IllegalArgumentException("FlowMapFit.train: y expected the shape of x "
                     + Arrays.toString(x.shape()) + " but got " + Arrays.toString(y.shape()));
@@ -97,7 +108,7 @@ public final class FlowMapFit {
                     .epochs(s.epochs())
                     .schedule(epoch -> s.epochs() == 1 ? s.learningRate() : s.finalRate() + 0.5
                             * (s.learningRate() - s.finalRate()) * (1 + Math.cos(Math.PI * epoch / (s.epochs() - 1))))
-                    .compiled(true)
+                    .compiled(compiled)
                     .callback((epoch, m, metrics) -> {
                         progress.step();
                         progress.message(String.format("loss %.3e", metrics.get("loss")));

@@ -213,10 +213,10 @@ public final class PendulumExperiment {
     /** Generates the data, trains every model of the configuration and evaluates it. */
     public static Result run(Config c) throws IOException {
         SplittableRandom rng = new SplittableRandom(c.seed());
-        Tensor xTrain = PendulumSystem.sampleBox(c.trainSize(), c.pMax(), rng, c.type());
-        Tensor yTrain = PendulumSystem.flow(xTrain, c.h(), c.rk4Substeps());
-        Tensor xTest = PendulumSystem.sampleBox(c.testSize(), c.pMax(), rng, c.type());
-        Tensor yTest = PendulumSystem.flow(xTest, c.h(), c.rk4Substeps());
+        PendulumSystem.Pairs train = PendulumSystem.pairs(c.trainSize(), c.pMax(), c.h(), c.rk4Substeps(), rng, c.type());
+        PendulumSystem.Pairs test = PendulumSystem.pairs(c.testSize(), c.pMax(), c.h(), c.rk4Substeps(), rng, c.type());
+        Tensor xTest = test.x();
+        Tensor yTest = test.y();
         double identityMse = FlowMapFit.mse(xTest, yTest);
 
         int portraits = c.portraitStarts().length;
@@ -237,7 +237,7 @@ public final class PendulumExperiment {
         for (Model m : c.models()) {
             Module net = build(m, c, new SplittableRandom(rng.nextLong()));
             long start = System.nanoTime();
-            double[] losses = FlowMapFit.train(net, xTrain, yTrain, c.fit(), "pendulum/" + m.key());
+            double[] losses = FlowMapFit.train(net, train.x(), train.y(), c.fit(), "pendulum/" + m.key());
             double seconds = (System.nanoTime() - start) / 1e9;
             double testMse = FlowMapFit.mse(net, xTest, yTest);
             double residual = PropertyChecks.symplecticity(net::forward, symplecticPoints,

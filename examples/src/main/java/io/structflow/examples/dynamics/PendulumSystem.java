@@ -75,6 +75,19 @@ public final class PendulumSystem {
         return Tensor.of(DataType.DOUBLE, data, n, 2).to(type);
     }
 
+    /** Trajectory pairs {@code y = φ_h(x)}: x {@code [n, 2]}, y the same shape. */
+    public record Pairs(Tensor x, Tensor y) {
+    }
+
+    /**
+     * {@code n} pairs {@code (x, φ_h(x))} with x uniform in the box ({@link #sampleBox}) and y by
+     * {@link #flow} with {@code substeps} RK4 steps, in {@code type}.
+     */
+    public static Pairs pairs(int n, double pMax, double h, int substeps, SplittableRandom rng, DataType type) {
+        Tensor x = sampleBox(n, pMax, rng, type);
+        return new Pairs(x, flow(x, h, substeps));
+    }
+
     /**
      * The largest energy of a closed orbit that stays inside {@code |p| ≤ pMax}: on an orbit of
      * energy {@code E < 1} the speed is largest at {@code q = 0}, {@code |p| = √(2(E + 1))}.

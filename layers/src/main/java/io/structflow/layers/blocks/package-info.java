@@ -23,6 +23,9 @@
  *       <td>symmetric shears of {@code [q, p]}</td><td>symplectic, volume, invertible</td><td>§4.1, Jin et al. 2020</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.AdditiveCoupling}</td><td>{@code y₁ = x₁ + f(x₂), y₂ = x₂ + g(y₁)}</td>
  *       <td>volume, exact inverse</td><td>§4.2</td></tr>
+ *   <tr><td>{@link io.structflow.layers.blocks.ReversibleChain}</td><td>{@code Φ_L ∘ … ∘ Φ_1}, each layer invertible,
+ *       trained by reversible backpropagation (inputs rebuilt by the inverses)</td><td>what every layer
+ *       guarantees; activation memory independent of L</td><td>Gomez et al. 2017</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.ResNetBlock}</td><td>{@code x + AᵀReLU(Bx + b)} and
  *       {@code ½(x + AᵀReLU(Bx + b))}, ‖A‖, ‖B‖ ≤ 1</td><td>none / 1-Lipschitz</td><td>§3.3 (reference)</td></tr>
  *   <tr><td>{@link io.structflow.layers.blocks.ChannelProjection}</td><td>{@code z ↦ z₁} (first channel),
