@@ -168,6 +168,8 @@ public final class RobustExperiment {
         Path ckpt = dir.resolve(Checkpoint.FILE_NAME);
         ModelWeights.copyInto(network.model(), Checkpoint.load(ckpt).parameters(), "checkpoint " + ckpt);
         return network;
+    }
+
     /** SGD with momentum over the network's parameters, as {@code settings} asks. */
     public static Sgd optimizer(RobustNetworks.Network network, TrainingSettings settings) {
         return new Sgd(network.model(), Sgd.Config.momentum(settings.learningRate(), settings.momentum()));
