@@ -110,6 +110,7 @@ public final class RobustRun {
             if (o.fresh()) {
                 Files.deleteIfExists(dir.resolve(Checkpoint.FILE_NAME));
                 AtomicFiles.deleteTemporaries(dir.resolve(Checkpoint.FILE_NAME));
+                Files.deleteIfExists(dir.resolve(RobustOnSpark.CHECKPOINT_FILE));
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);
