@@ -25,15 +25,33 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Backend {
     private static volatile boolean initialised;
+    /** {@code structflow.threads}, read by the first {@link #init()}. */
+    private static volatile int threads;
+    /** Whether {@link #init()} has set the calling thread's OpenMP team size. */
+    private static final ThreadLocal<Boolean> THREAD_CONFIGURED = ThreadLocal.withInitial(() -> false);
 
     private Backend() {
     }
 
-    /** Configures ND4J once; later calls return at once. Safe to call from any thread. */
+    /**
+     * Configures ND4J once, and the calling thread's OpenMP team size once per thread; later calls
+     * return at once. Safe to call from any thread; a thread that runs ND4J ops and did not load
+     * structflow (a Spark executor's task thread, a pool's worker) must call it before its first op.
+     */
     public static void init() {
-        if (initialised) {
-            return;
+        if (!initialised) {
+            initProcess();
         }
+        if (!THREAD_CONFIGURED.get()) {
+            // OpenMP's team size (nthreads-var) is a per-thread setting: a thread that never set it
+            // uses OMP_NUM_THREADS or, without it, one OpenMP thread per core. Two such threads in
+            // one JVM on two cores run four spinning OpenMP threads and each goes at half speed.
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+            THREAD_CONFIGURED.set(true);
+        }
+    }
+
+    private static void initProcess() {
         synchronized (Backend.class) {
             if (initialised) {
                 return;
@@ -42,7 +60,7 @@ public final class Backend {
                     && System.getProperty("org.bytedeco.javacpp.platform.extension") == null) {
                 System.setProperty("org.bytedeco.javacpp.platform.extension", "-onednn");
             }
-            int threads = Integer.getInteger("structflow.threads", 1);
+            threads = Integer.getInteger("structflow.threads", 1);
             if (threads < 1) {
                 throw new IllegalArgumentException(
                         "structflow.threads: expected a positive thread count but got " + threads);
@@ -51,9 +69,6 @@ public final class Backend {
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);
-            // OpenMP's team size is read from OMP_NUM_THREADS when the native library loads;
-            // set it explicitly so that a JVM started without that variable still uses `threads`.
-            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
             // oneDNN helpers slow small non-conv ops ~2.8x; convolutions switch them on locally.
             Nd4j.getEnvironment().allowHelpers(false);
             initialised = true;

@@ -1,5 +1,6 @@
 package io.structflow.spark;
 
+import io.structflow.core.Backend;
 import java.io.Serializable;
 
 /**
@@ -14,8 +15,12 @@ import java.io.Serializable;
  */
 record RunOnExecutor(String run, TrainingProblem problem, String version, boolean failFirstAttempt)
         implements Serializable {
-    /** Checks the version, applies the fault switch and borrows this thread's worker. */
+    /**
+     * Checks the version, applies the fault switch, sets this task thread's native threads
+     * ({@link Backend#init}) and borrows this thread's worker.
+     */
     ReplicaPool.Worker start() {
+        Backend.init();
         StructflowVersion.require(version);
         FaultInjection.maybeFail(failFirstAttempt);
         return ReplicaPool.borrow(run, problem);

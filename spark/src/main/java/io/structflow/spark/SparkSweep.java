@@ -1,5 +1,6 @@
 package io.structflow.spark;
 
+import io.structflow.core.Backend;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,6 +44,7 @@ public final class SparkSweep {
         return Jobs.call(() -> sc.parallelize(configurations, configurations.size()).map(c -> {
             StructflowVersion.require(version);
             FaultInjection.maybeFail(fail);
+            Backend.init();
             return run.apply(c);
         }).collect());
     }

@@ -31,6 +31,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * seeds). The checkpoint is {@code <out>/<network>/spark-checkpoint.zip}, written every epoch.
  */
 public final class RobustOnSpark implements AutoCloseable {
+    /** The synchronous run's checkpoint in a network's run directory. */
+    public static final String CHECKPOINT_FILE = "spark-checkpoint.zip";
+
     private final JavaSparkContext sc;
     private final int localSgdSteps;
     private final PrintStream log;
@@ -69,7 +72,7 @@ public final class RobustOnSpark implements AutoCloseable {
         if (localSgdSteps == 0) {
             try (SyncDataParallel dp = new SyncDataParallel(sc, problem, driver, train, new SyncDataParallel.Settings(
                     partitions(), settings.batchSize(), settings.epochs(), settings.seed(), schedule,
-                    dir.resolve("spark-checkpoint.zip").toAbsolutePath().toUri().toString()))) {
+                    dir.resolve(CHECKPOINT_FILE).toAbsolutePath().toUri().toString()))) {
                 epochs = dp.fit();
                 timing = dp.timing();
                 bytes = dp.payloadBytesPerStep();

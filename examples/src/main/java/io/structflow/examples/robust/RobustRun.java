@@ -124,6 +124,7 @@ public final class RobustRun {
             Path dir = o.out().resolve(kind.key());
             if (o.fresh()) {
                 discardCheckpoint(dir);
+                Files.deleteIfExists(dir.resolve(RobustOnSpark.CHECKPOINT_FILE));
             }
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);
