@@ -42,24 +42,50 @@ final class Lanczos {
             double[] alpha = new double[k];
             double[] beta = new double[k];
             q[0] = x;
-            int size = 0;
+            RitzPair ritzPair = null;
             for (int j = 0; j < k; j++) {
                 double[] w = m.apply(q[j]);
                 products++;
                 alpha[j] = dot(q[j], w);
-                size = j + 1;
                 for (int pass = 0; pass < 2; pass++) {
                     for (int i = 0; i <= j; i++) {
                         axpy(-dot(q[i], w), q[i], w);
                     }
                 }
                 beta[j] = norm(w);
-                if (beta[j] <= 1e-13 * Math.max(Math.abs(alpha[j]), 1e-300)) {
+                boolean invariant = beta[j] <= 1e-13 * Math.max(Math.abs(alpha[j]), 1e-300);
+                if (invariant) {
                     beta[j] = 0;
+                }
+                // the stopping rule is tested after every product, so a warm start that is already
+                // (nearly) converged ends the restart early instead of filling the Krylov space
+                ritzPair = RitzPair.top(alpha, beta, j + 1);
+                if (invariant || ritzPair.converged(settings.tolerance())) {
                     break;
                 }
                 q[j + 1] = scale(w, 1 / beta[j]);
             }
+            double[] ritz = new double[n];
+            for (int i = 0; i < ritzPair.vector().length; i++) {
+                axpy(ritzPair.vector()[i], q[i], ritz);
+            }
+            normalise(ritz);
+            theta = ritzPair.value();
+            x = ritz;
+            if (ritzPair.converged(settings.tolerance()) || theta == 0 || ritzPair.invariant()) {
+                break;
+            }
+        }
+        return new Result(theta, x, products);
+    }
+
+    /**
+     * The largest Ritz pair of the {@code size × size} Lanczos tridiagonal T (diagonal α,
+     * off-diagonal β): θ = λ_max(T) clamped at 0, its eigenvector s (coordinates in the Lanczos
+     * basis), and the Ritz residual {@code ‖My − θy‖ = |β_{size−1} s_{size−1}|} of y = Q s.
+     */
+    private record RitzPair(double value, double[] vector, double residual, boolean invariant) {
+        static RitzPair top(double[] alpha, double[] beta, int size) {
             double[][] t = new double[size][size];
             for (int i = 0; i < size; i++) {
                 t[i][i] = alpha[i];
@@ -76,19 +102,16 @@ final class Lanczos {
                     top = i;
                 }
             }
-            double[] ritz = new double[n];
+            double[] s = new double[size];
             for (int i = 0; i < size; i++) {
-                axpy(vectors[i][top], q[i], ritz);
+                s[i] = vectors[i][top];
             }
-            normalise(ritz);
-            theta = Math.max(values[top], 0);
-            x = ritz;
-            double residual = Math.abs(beta[size - 1] * vectors[size - 1][top]);
-            if (residual <= settings.tolerance() * theta || theta == 0 || beta[size - 1] == 0) {
-                break;
-            }
+            return new RitzPair(Math.max(values[top], 0), s, Math.abs(beta[size - 1] * s[size - 1]), beta[size - 1] == 0);
         }
-        return new Result(theta, x, products);
+
+        boolean converged(double tolerance) {
+            return residual <= tolerance * value;
+        }
     }
 
     /**
@@ -263,11 +286,23 @@ final class Lanczos {
     }
 
     static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+        // four partial sums: the JIT does not reorder a floating-point reduction, so one sum runs
+        // one multiply-add per cycle at best
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (int end = a.length - 3; i < end; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
         }
-        return s;
+        for (; i < a.length; i++) {
+            s0 += a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     static double norm(double[] a) {
