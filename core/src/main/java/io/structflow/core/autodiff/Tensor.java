@@ -911,10 +911,32 @@ public class Tensor {
 
     /**
      * Average pooling over non-overlapping {@code k × k} windows of a {@code [B, C, H, W]} tensor
-     * (H and W divisible by k). Composed from reshape and mean, so it has derivatives of any order.
+     * (H and W divisible by k): one mean over the window axes of the {@code [B, C, H/k, k, W/k, k]}
+     * view. Its adjoint is {@link #upsample2d} divided by k², which is its backward, so it has
+     * derivatives of any order.
      */
     public Tensor avgPool2d(int k) {
-        return windows("avgPool2d", k).mean(false, 3, 5);
+        INDArray windows = windows("avgPool2d", k).value;
+        INDArray out = alloc(dtype(), size(0), size(1), size(2) / k, size(3) / k);
+        NativeKernel.of("reduce_mean", new double[0], new long[] {3, 5}).exec(new INDArray[] {windows}, out);
+        double area = (double) k * k;
+        return fromOp("avgPool2d", out, g -> new Tensor[] {g.div(area).upsample2d(k)}, this);
+    }
+
+    /**
+     * Nearest-neighbour upsampling of a {@code [B, C, H, W]} tensor by k: each pixel becomes a
+     * {@code k × k} block, {@code [B, C, kH, kW]}. Its adjoint is the sum over the blocks
+     * ({@link #avgPool2d} times k²), which is its backward.
+     */
+    public Tensor upsample2d(int k) {
+        if (rank() != 4 || k < 1) {
+            throw new IllegalArgumentException("upsample2d: expected [batch, channels, height, width] and a factor k ≥ 1"
+                    + " but got shape " + Shapes.str(shape()) + " and k = " + k);
+        }
+        INDArray out = alloc(dtype(), size(0), size(1), size(2) * k, size(3) * k);
+        NativeKernel.of("upsampling2d", new double[0], new long[] {k, k, 1}).exec(new INDArray[] {value}, out);
+        double area = (double) k * k;
+        return fromOp("upsample2d", out, g -> new Tensor[] {g.avgPool2d(k).mul(area)}, this);
     }
 
     /** Max pooling over non-overlapping {@code k × k} windows; see {@link #avgPool2d}. */

@@ -80,6 +80,8 @@ class OpGradTest {
                 x -> x[0].conv2d(x[1], ConvGeometry.same(3)).tanh().convTranspose2d(x[1], ConvGeometry.same(3), 4, 4).mul(x[0]).sum(),
                 randn(1, 2, 2, 4, 4), randn(2, 2, 2, 3, 3)),
             op("avgPool2d", true, x -> x[0].avgPool2d(2).square().sum(), randn(1, 2, 2, 4, 4)),
+            op("avgPool2d window 3", true, x -> x[0].avgPool2d(3).square().mul(x[1]).sum(), randn(1, 2, 3, 6, 3), randn(2, 2, 3, 2, 1)),
+            op("upsample2d", true, x -> x[0].upsample2d(2).square().mul(x[1]).sum(), randn(1, 2, 2, 3, 2), randn(2, 2, 2, 6, 4)),
             op("maxPool2d", false, x -> x[0].maxPool2d(2).square().sum(), randn(1, 2, 2, 4, 4)));
     }
 
