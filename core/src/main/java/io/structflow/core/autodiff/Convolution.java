@@ -13,8 +13,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Layout: images {@code [batch, channels, height, width]}, weights
  * {@code [outChannels, inChannels, kH, kW]} (PyTorch's layout). One weight serves a convolution
  * and its transpose, as in the convolutional gradient field {@code −Kᵀσ(Kx + b)}
- * ([M-slides], code snippet 2). Native kernels are ND4J's {@code conv2d}, {@code deconv2d} and
- * {@code conv2d_bp}, run with oneDNN helpers enabled.
+ * ([M-slides], code snippet 2). Native kernels are ND4J's {@code conv2d}, {@code deconv2d},
+ * {@code conv2d_bp} and {@code deconv2d_bp}, run with oneDNN helpers enabled; a first-order
+ * backward pass that wants both gradients of an operation gets them from one backward op.
  *
  * <p>With {@code ⟨conv(x, W), y⟩ = ⟨x, convT(y, W)⟩ = ⟨W, weightGrad(x, y)⟩}:
  * <pre>
@@ -44,9 +45,11 @@ public final class Convolution {
         }
         INDArray out = Nd4j.createUninitialized(x.dtype(), new long[] {x.size(0), ws[0], oh, ow}, 'c');
         execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
-        return Tensor.fromOp("conv2d", out, g -> new Tensor[] {
-            x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
-            weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null}, x, weight);
+        return Tensor.fromOp("conv2d", out, g -> bothGradientsWanted(x, weight)
+                ? backpropBoth("conv2d_bp", geometry, ws, x, weight, g)
+                : new Tensor[] {
+                    x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
+                    weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null}, x, weight);
     }
 
     /**
@@ -65,7 +68,8 @@ public final class Convolution {
         long nh = (long) geometry.strideH() * (y.size(2) - 1) + ws[2] - 2L * geometry.padH();
         long nw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3] - 2L * geometry.padW();
         INDArray out;
-        if (nh == outHeight && nw == outWidth) {
+        boolean wholeImage = nh == outHeight && nw == outWidth;
+        if (wholeImage) {
             out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], nh, nw}, 'c');
             execRecorded("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, out);
         } else {
@@ -88,9 +92,11 @@ public final class Convolution {
                                 NDArrayIndex.interval(geometry.padW(), geometry.padW() + keepW)));
             }, new INDArray[] {y.value(), weight.value()}, out, full);
         }
-        return Tensor.fromOp("convTranspose2d", out, g -> new Tensor[] {
-            y.requiresGrad() ? conv2d(g, weight, geometry) : null,
-            weight.requiresGrad() ? weightGrad(g, y, weight, geometry) : null}, y, weight);
+        return Tensor.fromOp("convTranspose2d", out, g -> wholeImage && bothGradientsWanted(y, weight)
+                ? backpropBoth("deconv2d_bp", geometry, ws, y, weight, g)
+                : new Tensor[] {
+                    y.requiresGrad() ? conv2d(g, weight, geometry) : null,
+                    weight.requiresGrad() ? weightGrad(g, y, weight, geometry) : null}, y, weight);
     }
 
     /**
@@ -108,6 +114,29 @@ public final class Convolution {
         return Tensor.fromOp("convWeightGrad", gradWeight, g -> new Tensor[] {
             x.requiresGrad() ? convTranspose2d(y, g, geometry, h, w) : null,
             y.requiresGrad() ? conv2d(x, g, geometry) : null}, x, y);
+    }
+
+    /**
+     * Whether a backward rule may use {@link #backpropBoth}: both operands want gradients and the
+     * gradients are not themselves recorded (a first-order backward pass).
+     */
+    private static boolean bothGradientsWanted(Tensor image, Tensor weight) {
+        return image.requiresGrad() && weight.requiresGrad() && !GradMode.isEnabled();
+    }
+
+    /**
+     * Both gradients of {@code conv2d(image, W)} ({@code op = conv2d_bp}) or of
+     * {@code convTranspose2d(image, W)} ({@code op = deconv2d_bp}) from one native call, the table
+     * above's two rules at once: each libnd4j backward op computes the image gradient whether it is
+     * wanted or not, so asking it for both gradients avoids a second convolution. As constants
+     * (first-order only).
+     */
+    private static Tensor[] backpropBoth(String op, ConvGeometry geometry, long[] ws, Tensor image, Tensor weight,
+                                         Tensor g) {
+        INDArray gradImage = Nd4j.createUninitialized(image.dtype(), image.shape(), 'c');
+        INDArray gradWeight = Nd4j.createUninitialized(weight.dtype(), ws, 'c');
+        execRecorded(op, geometry, ws, new INDArray[] {image.value(), weight.value(), g.value()}, gradImage, gradWeight);
+        return new Tensor[] {Tensor.constant(gradImage), Tensor.constant(gradWeight)};
     }
 
     private static void checkPair(String op, Tensor img, Tensor weight, int channelAxisOfWeight) {

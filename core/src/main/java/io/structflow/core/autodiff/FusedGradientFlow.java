@@ -183,15 +183,14 @@ public final class FusedGradientFlow {
             boolean[] wanted = {x.requiresGrad(), kernel.requiresGrad(), b.requiresGrad(), h.requiresGrad()};
             DataType t = x.dtype();
             INDArray[] grads = {Tensor.alloc(t, x.shape()), Tensor.alloc(t, ks), Tensor.alloc(t, o), Tensor.alloc(t, h.shape())};
-            // per-thread work arrays (used only inside this rule): u = K g, v = σ'(z) ⊙ u, Kᵀv, a weight
-            // gradient, an unused input gradient
+            // per-thread work arrays (used only inside this rule): u = K g, v = σ'(z) ⊙ u, Kᵀv, a weight gradient
             INDArray[] activations = Scratch.arrays("conv activations", t, zShape, 2);
-            INDArray[] images = Scratch.arrays("conv images", t, x.shape(), 2);
-            INDArray[] work = {activations[0], activations[1], images[0], Scratch.arrays("conv weight", t, ks, 1)[0], images[1]};
+            INDArray[] work = {activations[0], activations[1], Scratch.arrays("conv images", t, x.shape(), 1)[0],
+                Scratch.arrays("conv weight", t, ks, 1)[0]};
             Kernel activationBackward = sigma.backwardKernel();
             NativeKernel convolveGrad = Convolution.kernel("conv2d", geometry, ks);
             NativeKernel backprop = Convolution.kernel("conv2d_bp", geometry, ks);
-            NativeKernel backpropWeight = Convolution.kernel("conv2d_bp", geometry, ks);
+            NativeKernel transposeBackprop = Convolution.kernel("deconv2d_bp", geometry, ks);
             Replay.exec((in, out) -> {
                 INDArray gv = in[0];
                 INDArray xv = in[1];
@@ -199,7 +198,13 @@ public final class FusedGradientFlow {
                 double sh = sign * in[3].getDouble(0);
                 INDArray u = out[4];
                 INDArray v = out[5];
-                Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
+                if (wanted[1]) {
+                    // deconv2d_bp(σ(z), K, g) gives u = K g and the weight gradient of the transposed
+                    // convolution in one call (conv2d_bp(g, K, σ(z)) would also compute Kᵀσ(z), unused)
+                    Convolution.run(transposeBackprop, new INDArray[] {in[5], kv, gv}, new INDArray[] {u, out[1]});
+                } else {
+                    Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
+                }
                 activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                 // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
                 INDArray ktv = out[6];
@@ -209,7 +214,6 @@ public final class FusedGradientFlow {
                     out[0].assign(ktv.muli(sh).addi(gv));
                 }
                 if (wanted[1]) {
-                    Convolution.run(backpropWeight, new INDArray[] {gv, kv, in[5]}, new INDArray[] {out[8], out[1]});
                     out[1].addi(gk).muli(sh);
                 }
                 if (wanted[2]) {
@@ -220,7 +224,7 @@ public final class FusedGradientFlow {
                     out[3].assign(sign * dot(u, in[5]));
                 }
             }, new INDArray[] {g.value(), x.value(), kernel.value(), h.value(), z, s1},
-                    grads[0], grads[1], grads[2], grads[3], work[0], work[1], work[2], work[3], work[4]);
+                    grads[0], grads[1], grads[2], grads[3], work[0], work[1], work[2], work[3]);
             return constants(grads, wanted);
         }, x, kernel, b, h);
     }

@@ -87,6 +87,44 @@ class FusedGradientFlowTest {
         }
     }
 
+    /**
+     * float32 gradients (oneDNN's conv2d_bp and deconv2d_bp, each asked for both of its gradients)
+     * against the same function's float64 gradients (libnd4j's own kernels): the fused conv layer
+     * and the conv2d / convTranspose2d ops, on shapes where oneDNN runs (8 channels).
+     */
+    @Test
+    void float32_convBackward_agreesWithFloat64() {
+        SplittableRandom r = new SplittableRandom(8);
+        Tensor[] in = {Tensor.randn(D, r, 3, 8, 10, 10), Tensor.randn(D, r, 8, 8, 3, 3).mul(0.2), Tensor.randn(D, r, 8),
+            Tensor.uniform(D, r, 0.2, 0.8)};
+        Activation s = Activation.leakyRelu(0.5);
+        ConvGeometry same = ConvGeometry.same(3);
+        java.util.List<java.util.function.Function<Tensor[], Tensor>> functions = java.util.List.of(
+                x -> FusedGradientFlow.conv(x[0], x[1], x[2], x[3], -1, s).square().sum(),
+                x -> x[0].conv2d(x[1], same).tanh().convTranspose2d(x[1], same, 10, 10).mul(x[0]).sum());
+        for (var f : functions) {
+            Tensor[] g64 = gradients(f, in, D);
+            Tensor[] g32 = gradients(f, in, DataType.FLOAT);
+            for (int i = 0; i < g64.length; i++) {
+                double[] want = g64[i].toDoubleArray();
+                double[] got = g32[i].toDoubleArray();
+                double scale = 0;
+                for (double w : want) {
+                    scale = Math.max(scale, Math.abs(w));
+                }
+                assertArrayEquals(want, got, 1e-4 * scale, "input " + i);
+            }
+        }
+    }
+
+    private static Tensor[] gradients(java.util.function.Function<Tensor[], Tensor> f, Tensor[] in, DataType t) {
+        Tensor[] vars = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            vars[i] = Tensor.variable(in[i].value().castTo(t).dup());
+        }
+        return Autograd.grad(f.apply(vars), false, vars);
+    }
+
     @Test
     void badInput_namesTheArgument() {
         Tensor[] in = denseInputs(D, 6);
