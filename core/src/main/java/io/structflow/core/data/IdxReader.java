@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -105,19 +106,16 @@ public final class IdxReader {
         }
         ByteBuffer data = idx.data();
         int n = data.remaining();
-        if (dataType == DataType.DOUBLE) {
-            double[] values = new double[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = (data.get(i) & 0xFF) / 255.0;
-            }
-            return Nd4j.create(values, nchw, DataType.DOUBLE);
-        }
-        float[] values = new float[n];
+        // written straight into the array's off-heap buffer, without a heap copy of the whole set
+        // (60 000 Fashion-MNIST images are 188 MB as float32); (float) (v / 255.0) is v / 255f for
+        // every byte v
+        DataType stored = dataType == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+        INDArray out = Nd4j.createUninitialized(stored, nchw, 'c');
+        DataBuffer buffer = out.data();
         for (int i = 0; i < n; i++) {
-            values[i] = (data.get(i) & 0xFF) / 255.0f;
+            buffer.put(i, (data.get(i) & 0xFF) / 255.0);
         }
-        INDArray out = Nd4j.create(values, nchw, DataType.FLOAT);
-        return dataType == DataType.FLOAT ? out : out.castTo(dataType);
+        return dataType == stored ? out : out.castTo(dataType);
     }
 
     /**

@@ -196,6 +196,26 @@ class IdxReaderTest {
     }
 
     @Test
+    void readImages_everyPixelValue_scaledExactly() throws Exception {
+        int[] dims = {3, 200, 200};
+        int[] pixels = new int[3 * 200 * 200];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (int) ((i * 2654435761L) >>> 7) & 0xFF;
+        }
+        Path file = write(dir.resolve("images"), ubyte(dims, pixels));
+
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray images = IdxReader.readImages(file, type);
+            assertArrayEquals(new long[] {3, 1, 200, 200}, images.shape());
+            double[] read = images.data().asDouble();
+            for (int i = 0; i < pixels.length; i++) {
+                double expected = type == DataType.FLOAT ? pixels[i] / 255.0f : pixels[i] / 255.0;
+                assertEquals(expected, read[i], 0.0, type + " pixel " + i);
+            }
+        }
+    }
+
+    @Test
     void readImages_double_keepsFullPrecision() throws Exception {
         Path file = write(dir.resolve("images"), ubyte(new int[] {1, 1, 1, 2}, 1, 254));
 
