@@ -1,14 +1,18 @@
 package io.structflow.benchmarks;
 
 import io.structflow.core.Backend;
+import io.structflow.core.autodiff.ArrayMemory;
 import io.structflow.core.autodiff.Autograd;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Tensor;
+import io.structflow.core.data.Batch;
 import io.structflow.core.loss.Losses;
 import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Checkpointed;
 import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Sequential;
 import io.structflow.core.optim.Adam;
+import io.structflow.core.train.CompiledStep;
 import io.structflow.layers.Invertible;
 import io.structflow.layers.Property;
 import io.structflow.layers.Structured;
@@ -36,23 +40,26 @@ import picocli.CommandLine.Option;
  * checkpointing every ⌈√L⌉ modules ({@link Checkpointed}). One configuration per JVM; prints one
  * JSON line.
  *
- * <p>Memory is the growth of the resident set during the measured steps: after two warm-up steps
- * on a batch of two samples (code loaded and compiled, optimiser state allocated, little memory
- * touched) and a garbage collection, the process's high-water mark is reset (writing 5 to
- * {@code /proc/self/clear_refs}); {@code VmHWM} after the steps minus {@code VmRSS} at the reset
- * is the steps' peak. ND4J frees an array's native memory only when the garbage collector has
- * collected the array, so a peak also holds garbage not yet collected; with {@code --collect}
- * every module is followed by an identity operation that runs {@link System#gc()} when it is
- * passed, forwards and backwards, so that the peak is that of the memory a step keeps reachable
- * (the quantity the method changes). Run it with one measured step and a heap fixed and
- * pre-touched ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) so that the heap adds nothing.
- * Time is measured without {@code --collect}, after one more warm-up step on the full batch: the
- * median of the measured steps.
+ * <p>Memory, two figures of the measured steps: {@code array_peak_kb}, the high-water mark of the
+ * native memory held by tensor-operation results ({@link ArrayMemory}, exact, no sampling) above
+ * its value before the steps; and {@code step_peak_kb}, the growth of the process's resident set:
+ * after two warm-up steps on a batch of two samples (code loaded and compiled, optimiser state
+ * allocated, little memory touched) and a garbage collection, the high-water mark is reset
+ * (writing 5 to {@code /proc/self/clear_refs}); {@code VmHWM} after the steps minus {@code VmRSS}
+ * at the reset is the steps' peak. Run it with a heap fixed and pre-touched ({@code -Xms = -Xmx},
+ * {@code -XX:+AlwaysPreTouch}) so that the heap adds nothing. Each step runs forward and backward
+ * in an {@link Intermediates} scope, as {@code Trainer} does, so intermediates are freed when dead,
+ * not when the garbage collector runs. With {@code --collect} every module is also followed by an
+ * identity operation that runs {@link System#gc()} when it is passed, forwards and backwards, so
+ * that the peak is that of the memory a step keeps reachable (how this was measured before
+ * intermediates were freed deterministically). Time is the median of the measured steps, after
+ * one more warm-up step on the full batch (not with {@code --collect}). With {@code --compiled} the
+ * steps go through a {@link CompiledStep}: the full-batch warm-up step records, the measured steps
+ * replay; {@code array_held_kb} is the tensor-result memory still in use after the steps above its
+ * value before the warm-up, which for a compiled step is what its recordings hold.
  *
  * <pre>
  *   java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar \
- *       io.structflow.benchmarks.ReversibleMemory --mode reversible --depth 1000 --collect --steps 1
- *   java -Xms256m -Xmx256m -cp benchmarks/target/benchmarks.jar \
  *       io.structflow.benchmarks.ReversibleMemory --mode reversible --depth 1000 --steps 5
  * </pre>
  */
@@ -73,6 +80,11 @@ public final class ReversibleMemory implements Callable<Integer> {
 
     @Option(names = "--collect", description = "collect garbage after every module, forwards and backwards")
     private boolean collect;
+
+    @Option(names = "--compiled", description = "run the steps through a CompiledStep (recorded once, replayed)")
+    private boolean compiled;
+
+    private CompiledStep compiledStep;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReversibleMemory()).execute(args));
@@ -100,6 +112,8 @@ public final class ReversibleMemory implements Callable<Integer> {
         Tensor x = Tensor.randn(DataType.FLOAT, rng, BATCH, 2);
         Tensor y = Tensor.randn(DataType.FLOAT, rng, BATCH, 2);
         Adam adam = new Adam(model, Adam.Config.defaults(1e-4));
+        compiledStep = compiled ? new CompiledStep(model, (m, b) -> Losses.mse(m.forward(b.x()), b.y())) : null;
+        long heldBefore = ArrayMemory.bytesInUse();
         // warm-up on two samples: code compiled and loaded, optimiser state allocated, little memory touched
         for (int s = 0; s < 2; s++) {
             step(model, adam, x.slice(0, 0, 2), y.slice(0, 0, 2));
@@ -111,6 +125,8 @@ public final class ReversibleMemory implements Callable<Integer> {
         Thread.sleep(200);
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         long baseline = ProcessMemory.residentKilobytes();
+        long arraysBefore = ArrayMemory.bytesInUse();
+        ArrayMemory.resetPeak();
         double[] millis = new double[steps];
         for (int s = 0; s < steps; s++) {
             long start = System.nanoTime();
@@ -118,16 +134,26 @@ public final class ReversibleMemory implements Callable<Integer> {
             millis[s] = (System.nanoTime() - start) / 1e6;
         }
         long peak = ProcessMemory.peakResidentKilobytes();
+        long arraysPeak = ArrayMemory.peakBytes() - arraysBefore;
+        long held = ArrayMemory.bytesInUse() - heldBefore;
         Arrays.sort(millis);
-        System.out.printf("{\"mode\": \"%s\", \"depth\": %d, \"collect\": %b, \"baseline_rss_kb\": %d, \"peak_rss_kb\": %d,"
-                        + " \"step_peak_kb\": %d, \"median_step_ms\": %.1f}%n", mode, depth, collect, baseline, peak,
-                peak - baseline, millis[steps / 2]);
+        System.out.printf("{\"mode\": \"%s\", \"depth\": %d, \"collect\": %b, \"compiled\": %b, \"baseline_rss_kb\": %d,"
+                        + " \"peak_rss_kb\": %d, \"step_peak_kb\": %d, \"array_peak_kb\": %.1f, \"array_held_kb\": %.1f,"
+                        + " \"median_step_ms\": %.1f}%n", mode, depth, collect, compiled, baseline, peak, peak - baseline,
+                arraysPeak / 1024.0, held / 1024.0, millis[steps / 2]);
         return 0;
     }
 
-    private static void step(Module model, Adam adam, Tensor x, Tensor y) {
-        model.zeroGrad();
-        Autograd.backward(Losses.mse(model.forward(x), y));
+    /** One training step as {@code Trainer} runs it: forward and backward in an {@link Intermediates} scope, or replayed. */
+    private void step(Module model, Adam adam, Tensor x, Tensor y) {
+        if (compiledStep != null) {
+            compiledStep.run(new Batch(x, y, null));
+        } else {
+            model.zeroGrad();
+            try (Intermediates scope = Intermediates.open()) {
+                Autograd.backward(Losses.mse(model.forward(x), y));
+            }
+        }
         adam.step();
     }
 

@@ -18,7 +18,20 @@ import java.util.Set;
  * depends on (the model's parameters), for optimisers.
  */
 public final class Autograd {
+    /** True while {@link #backward} (not {@link #grad}) runs its pass on this thread. */
+    private static final ThreadLocal<Boolean> SINK_PASS = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private Autograd() {
+    }
+
+    /**
+     * True inside a backward rule run by {@link #backward}: the rule may add a
+     * {@link GradientSink}'s gradient to the sink itself (and return null for it) instead of
+     * returning it, which is what {@code backward} would do with it. A rule that computes many
+     * parameters' gradients one after another ({@link Recompute}) then need not hold them all.
+     */
+    static boolean sinksTakeGradients() {
+        return SINK_PASS.get();
     }
 
     /**
@@ -40,7 +53,7 @@ public final class Autograd {
                         + "(make it with Tensor.variable or a Parameter)");
             }
         }
-        Map<Tensor, Tensor> grads = run(outputs, gradOutputs, inputs, createGraph, retainGraph || createGraph);
+        Map<Tensor, Tensor> grads = run(outputs, gradOutputs, inputs, createGraph, retainGraph || createGraph, false);
         Tensor[] result = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = grads.get(inputs[i]);
@@ -56,7 +69,8 @@ public final class Autograd {
 
     /**
      * Accumulates {@code ∂loss/∂p} into every {@link GradientSink} p (every parameter) the scalar
-     * {@code loss} depends on, then releases the graph.
+     * {@code loss} depends on, then releases the graph and frees the arrays the pass allocated
+     * ({@link Intermediates}): the gradients of intermediate tensors are not kept.
      *
      * @throws ArithmeticException if the loss is NaN or infinite
      */
@@ -69,16 +83,30 @@ public final class Autograd {
         if (!Double.isFinite(v)) {
             throw new ArithmeticException("backward: loss is " + v + "; stopping before it reaches the parameters");
         }
-        Map<Tensor, Tensor> grads = run(new Tensor[] {loss}, null, null, false, false);
-        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
-            if (e.getKey() instanceof GradientSink sink) {
-                sink.accumulateGrad(e.getValue().value());
+        // the gradients of the pass are dead once the sinks have added them: free them now (Intermediates)
+        try (Intermediates scope = Intermediates.open()) {
+            Map<Tensor, Tensor> grads = run(new Tensor[] {loss}, null, null, false, false, true);
+            for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+                if (e.getKey() instanceof GradientSink sink) {
+                    sink.accumulateGrad(e.getValue().value());
+                }
             }
         }
     }
 
     private static Map<Tensor, Tensor> run(Tensor[] outputs, Tensor[] seeds, Tensor[] wanted,
-                                           boolean createGraph, boolean retain) {
+                                           boolean createGraph, boolean retain, boolean sinkPass) {
+        Boolean outer = SINK_PASS.get();
+        SINK_PASS.set(sinkPass);
+        try {
+            return differentiate(outputs, seeds, wanted, createGraph, retain);
+        } finally {
+            SINK_PASS.set(outer);
+        }
+    }
+
+    private static Map<Tensor, Tensor> differentiate(Tensor[] outputs, Tensor[] seeds, Tensor[] wanted,
+                                                     boolean createGraph, boolean retain) {
         List<Tensor> order = topologicalOrder(outputs);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         Set<Tensor> wantedSet = Collections.newSetFromMap(new IdentityHashMap<>());

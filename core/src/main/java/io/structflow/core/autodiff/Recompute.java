@@ -30,7 +30,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Both record one operation whose inputs are {@code x} and the parameters; its backward returns
  * their gradients, so {@link Autograd#backward}, {@link Autograd#grad} and {@link Replay} treat it as
- * any other operation. The parameters listed must be every tensor requiring a gradient that the
+ * any other operation (under {@link Autograd#backward}, a parameter's gradient goes to the parameter
+ * as soon as its map is differentiated, so the run holds no more than one map's gradients). The
+ * arrays each map's recomputation allocates are freed once the map's input cotangent exists
+ * ({@link Intermediates}), so memory in use is that of one map's graph whatever the run's length.
+ * The parameters listed must be every tensor requiring a gradient that the
  * maps read besides their input: the backward pass checks this on the local graph and names an
  * unlisted one. When the backward pass is itself recorded (double backprop, {@code createGraph}),
  * the whole computation is recorded again from the operation's input, so higher derivatives are
@@ -64,14 +68,18 @@ public final class Recompute {
     public static Tensor checkpoint(String name, Function<Tensor, Tensor> f, List<? extends Tensor> parameters,
                                     Tensor x) {
         Tensor[] inputs = inputs(x, List.<List<? extends Tensor>>of(parameters));
-        Tensor y = withoutGraph(f, x);
+        Tensor y = withoutGraph(List.of(f), x);
         return Tensor.fromOp(name, y.value(), g -> {
             if (GradMode.isEnabled()) {
                 return recordedBackward(f, inputs, g);
             }
-            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-            Tensor gx = localBackward(name, f, parameters, x.value(), g, grads);
-            return gradients(inputs, gx, grads);
+            try (Intermediates scope = Intermediates.open()) {
+                Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+                Tensor gx = localBackward(name, f, parameters, x.value(), g, grads);
+                Tensor[] out = gradients(inputs, gx, grads);
+                scope.keep(out);
+                return out;
+            }
         }, inputs);
     }
 
@@ -91,37 +99,60 @@ public final class Recompute {
             parameterLists.add(s.parameters());
         }
         Tensor[] inputs = inputs(x, parameterLists);
-        Function<Tensor, Tensor> all = t -> {
-            Tensor y = t;
-            for (Step s : steps) {
-                y = s.forward().apply(y);
-            }
-            return y;
-        };
-        Tensor y = withoutGraph(all, x);
-        Tensor output = y;
-        return Tensor.fromOp(name, y.value(), g -> {
+        List<Function<Tensor, Tensor>> maps = new ArrayList<>();
+        for (Step s : steps) {
+            maps.add(s.forward());
+        }
+        Tensor output = withoutGraph(maps, x);
+        return Tensor.fromOp(name, output.value(), g -> {
             if (GradMode.isEnabled()) {
-                return recordedBackward(all, inputs, g);
+                return recordedBackward(t -> compose(maps, t), inputs, g);
             }
-            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-            Tensor upper = output;
-            Tensor cotangent = g;
-            for (int i = steps.size() - 1; i >= 0; i--) {
-                Step s = steps.get(i);
-                Tensor lower = i == 0 ? x : withoutGraph(s.inverse(), upper);
-                cotangent = localBackward(name + " step " + i + " (" + s.name() + ")", s.forward(), s.parameters(),
-                        lower.value(), cotangent, grads);
-                upper = lower;
+            try (Intermediates scope = Intermediates.open()) {
+                Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+                Tensor upper = output;
+                Tensor cotangent = g;
+                for (int i = steps.size() - 1; i >= 0; i--) {
+                    Step s = steps.get(i);
+                    Tensor lower = i == 0 ? x : withoutGraph(List.of(s.inverse()), upper);
+                    cotangent = localBackward(name + " step " + i + " (" + s.name() + ")", s.forward(), s.parameters(),
+                            lower.value(), cotangent, grads);
+                    upper = lower;
+                    // what map i allocated (its local graph, gradients summed away, the input rebuilt above
+                    // it) is dead now: the memory in use stays that of one map, whatever the depth
+                    List<Tensor> live = new ArrayList<>(grads.values());
+                    live.add(upper);
+                    live.add(cotangent);
+                    scope.releaseExcept(live);
+                }
+                Tensor[] out = gradients(inputs, cotangent, grads);
+                scope.keep(out);
+                return out;
             }
-            return gradients(inputs, cotangent, grads);
         }, inputs);
     }
 
-    /** {@code f(x)} with grad mode off: no graph is kept. */
-    private static Tensor withoutGraph(Function<Tensor, Tensor> f, Tensor x) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            return f.apply(x);
+    private static Tensor compose(List<Function<Tensor, Tensor>> maps, Tensor x) {
+        Tensor y = x;
+        for (Function<Tensor, Tensor> f : maps) {
+            y = f.apply(y);
+        }
+        return y;
+    }
+
+    /**
+     * The maps applied in order with grad mode off: no graph is kept, and each map's intermediate
+     * arrays (and the previous map's output) are freed once its output exists.
+     */
+    private static Tensor withoutGraph(List<Function<Tensor, Tensor>> maps, Tensor x) {
+        try (Intermediates scope = Intermediates.open(); GradMode.Scope s = GradMode.noGrad()) {
+            Tensor y = x;
+            for (Function<Tensor, Tensor> f : maps) {
+                y = f.apply(y);
+                scope.releaseExcept(y);
+            }
+            scope.keep(y);
+            return y;
         }
     }
 
@@ -168,6 +199,10 @@ public final class Recompute {
             Tensor[] local = Autograd.grad(new Tensor[] {y}, new Tensor[] {g}, wanted.toArray(new Tensor[0]),
                     false, false);
             for (int i = 1; i < local.length; i++) {
+                if (Autograd.sinksTakeGradients() && wanted.get(i) instanceof GradientSink sink) {
+                    sink.accumulateGrad(local[i].value());   // added now: not held until the run's end
+                    continue;
+                }
                 Tensor prev = grads.get(wanted.get(i));
                 grads.put(wanted.get(i), prev == null ? local[i] : prev.add(local[i]));
             }

@@ -962,9 +962,12 @@ public class Tensor {
         return view.data() == base.data() || view.data().address() == base.data().address() ? view : null;
     }
 
-    /** A new uninitialised row-major array, the output buffer of an operation. */
+    /**
+     * A new uninitialised row-major array, the output buffer of an operation: every operation
+     * allocates through here, so an open {@link Intermediates} scope owns it.
+     */
     static INDArray alloc(DataType type, long... shape) {
-        return Nd4j.createUninitialized(type, shape, 'c');
+        return Intermediates.allocate(type, shape);
     }
 
     private INDArray unary(Kernel k) {

@@ -1,6 +1,7 @@
 package io.structflow.core.train;
 
 import io.structflow.core.autodiff.Autograd;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
@@ -120,9 +121,14 @@ public final class CompiledStep {
         int[] labels = batch.labels() == null ? null : batch.labels().clone();
         Batch owned = new Batch(Tensor.constant(x), y == null ? null : Tensor.constant(y), labels);
         Replay.Recorded<Tensor> r = Replay.record(() -> {
-            Tensor l = loss.loss(model, owned);
-            Autograd.backward(l);
-            return l;
+            // arrays freed inside the recorded step (a reversible chain's per-layer work) are reused by
+            // later operations of the step, so the recording holds what was live at once (Intermediates)
+            try (Intermediates scope = Intermediates.open()) {
+                Tensor l = loss.loss(model, owned);
+                Autograd.backward(l);
+                scope.keep(l);
+                return l;
+            }
         });
         if (r.replay().isReplayable()) {
             plans.put(key, new Plan(r.replay(), x, y, labels, r.result().value()));
@@ -169,9 +175,11 @@ public final class CompiledStep {
     }
 
     private double eager(Batch batch) {
-        Tensor l = loss.loss(model, batch);
-        Autograd.backward(l);
-        return l.value().getDouble(0);
+        try (Intermediates scope = Intermediates.open()) {
+            Tensor l = loss.loss(model, batch);
+            Autograd.backward(l);
+            return l.value().getDouble(0);
+        }
     }
 
     /** Sum of the parameters' storage versions: changes whenever one of them moves. */

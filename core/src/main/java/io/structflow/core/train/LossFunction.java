@@ -7,6 +7,10 @@ import io.structflow.core.nn.Module;
 /**
  * The training objective of one mini-batch, e.g.
  * {@code (m, b) -> Losses.crossEntropy(m.forward(b.x()), b.labels())}.
+ *
+ * <p>{@link Trainer} and {@link CompiledStep} run it and the backward pass inside an
+ * {@link io.structflow.core.autodiff.Intermediates} scope: every tensor it makes is freed after the
+ * step, so it must not keep one for later (read numbers out, e.g. with {@code item()}, instead).
  */
 @FunctionalInterface
 public interface LossFunction {

@@ -2,6 +2,7 @@ package io.structflow.core.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.structflow.core.autodiff.Autograd;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.Batch;
 import io.structflow.core.data.DataLoader;
@@ -261,18 +262,22 @@ public final class Trainer {
             return value;
         }
         model.zeroGrad();
-        Tensor loss = lossFunction.loss(model, batch);
-        if (loss == null || loss.length() != 1) {
-            throw new IllegalArgumentException("Trainer: loss function expected to return one value but returned "
-                    + (loss == null ? "null" : "shape " + java.util.Arrays.toString(loss.shape())));
+        double value;
+        // the step's forward values and gradients are dead once the parameters hold their gradients
+        try (Intermediates scope = Intermediates.open()) {
+            Tensor loss = lossFunction.loss(model, batch);
+            if (loss == null || loss.length() != 1) {
+                throw new IllegalArgumentException("Trainer: loss function expected to return one value but returned "
+                        + (loss == null ? "null" : "shape " + java.util.Arrays.toString(loss.shape())));
+            }
+            value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw new ArithmeticException("Trainer: loss is " + value + " at epoch " + epoch + ", step " + step
+                        + " (batch " + indexInEpoch + " of " + loader.batchesPerEpoch() + " in the epoch); training "
+                        + "stopped before the update, so no parameter was changed by this step");
+            }
+            Autograd.backward(loss);
         }
-        double value = loss.item();
-        if (!Double.isFinite(value)) {
-            throw new ArithmeticException("Trainer: loss is " + value + " at epoch " + epoch + ", step " + step
-                    + " (batch " + indexInEpoch + " of " + loader.batchesPerEpoch() + " in the epoch); training stopped"
-                    + " before the update, so no parameter was changed by this step");
-        }
-        Autograd.backward(loss);
         optimizer.step();
         return value;
     }
