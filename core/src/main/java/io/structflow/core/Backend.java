@@ -29,6 +29,10 @@ public final class Backend {
     private static volatile int threads;
     /** Whether {@link #init()} has set the calling thread's OpenMP team size. */
     private static final ThreadLocal<Boolean> THREAD_CONFIGURED = ThreadLocal.withInitial(() -> false);
+    /** Guards {@link #helperUsers}. */
+    private static final Object HELPER_LOCK = new Object();
+    /** How many threads are inside {@link #withHelpers}; oneDNN helpers are on while it is positive. */
+    private static int helperUsers;
 
     private Backend() {
     }
@@ -78,14 +82,27 @@ public final class Backend {
     /**
      * Runs {@code body} with oneDNN helpers enabled (they speed up conv ~18×); helpers stay off
      * elsewhere because they slow small elementwise ops.
+     *
+     * <p>libnd4j's switch is one flag for the whole process, read by each op as it starts. Threads
+     * of one JVM (Spark executors) enter and leave this method independently, so the flag is on
+     * while at least one thread is inside: a thread leaving never turns it off under another
+     * thread's convolution. Ops that must not use helpers refuse them in their own op context
+     * ({@code NativeKernel}), whatever the flag.
      */
     public static <T> T withHelpers(java.util.function.Supplier<T> body) {
-        var env = Nd4j.getEnvironment();
-        env.allowHelpers(true);
+        synchronized (HELPER_LOCK) {
+            if (helperUsers++ == 0) {
+                Nd4j.getEnvironment().allowHelpers(true);
+            }
+        }
         try {
             return body.get();
         } finally {
-            env.allowHelpers(false);
+            synchronized (HELPER_LOCK) {
+                if (--helperUsers == 0) {
+                    Nd4j.getEnvironment().allowHelpers(false);
+                }
+            }
         }
     }
 }

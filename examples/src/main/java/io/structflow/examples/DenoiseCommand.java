@@ -1,6 +1,7 @@
 package io.structflow.examples;
 
 import io.structflow.examples.pnp.DenoiseExperiment;
+import io.structflow.examples.pnp.DenoiseOnSpark;
 import io.structflow.examples.pnp.DenoiseReport;
 import io.structflow.examples.pnp.ImageSets;
 import io.structflow.examples.support.OptionRanges;
@@ -9,6 +10,7 @@ import io.structflow.examples.support.ReportWriter;
 import io.structflow.examples.support.SharedOptionUse;
 import io.structflow.examples.support.SharedOptions;
 import io.structflow.examples.support.SharedOptionsFit;
+import io.structflow.examples.support.SparkOption;
 import io.structflow.examples.support.TakesSharedOptions;
 import io.structflow.imaging.denoisers.FlowDenoiser;
 import picocli.CommandLine.Command;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * [M-slides] "Denoising Performance": PSNR of TV, the averaged Euler gradient-step denoiser, its
@@ -59,6 +62,9 @@ final class DenoiseCommand implements Callable<Integer>, TakesSharedOptions {
             + "the square (flips and transposition; same Lipschitz bound and averagedness, 8x the evaluation cost)")
     boolean selfEnsemble;
 
+    @Mixin
+    SparkOption spark;
+
     @Override
     public SharedOptionUse sharedOptionUse() {
         return DenoiserTrainingOptions.sharedOptionUse();
@@ -88,6 +94,7 @@ final class DenoiseCommand implements Callable<Integer>, TakesSharedOptions {
             configs.add(new DenoiseExperiment.Config(sigma, arch, dncnnFeatures, dncnnDepth, training.schedule(shared, sigma, r),
                     nRk4, nRepeats, lambdas, quick ? 60 : 200, quick ? 2 : 4, quick ? 5 : 20, shared.dtype(), selfEnsemble));
         }
+        spark.check();
         ImageSets images = training.images(side, 8);
         Path out = shared.prepareOut();
         System.out.printf("denoise: sigma = %.3g, data %s, train %s, test %s (centre %d×%d crops)%n", sigma, training.data,
@@ -95,9 +102,18 @@ final class DenoiseCommand implements Callable<Integer>, TakesSharedOptions {
                 images.testNames().size() <= 10 ? images.testNames() : images.testNames().size() + " images", side, side);
         List<DenoiseExperiment.Result> results = new ArrayList<>();
         long start = System.nanoTime();
-        try (Progress bar = new Progress("denoise", (long) runs * (2L * nSteps + nRk4))) {
-            for (DenoiseExperiment.Config config : configs) {
-                results.add(DenoiseExperiment.run(config, images, t -> bar.step()));
+        if (spark.enabled()) {
+            JavaSparkContext sc = spark.open("denoise");
+            try {
+                results = DenoiseOnSpark.run(sc, configs, images);
+            } finally {
+                sc.stop();
+            }
+        } else {
+            try (Progress bar = new Progress("denoise", (long) runs * (2L * nSteps + nRk4))) {
+                for (DenoiseExperiment.Config config : configs) {
+                    results.add(DenoiseExperiment.run(config, images, t -> bar.step()));
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -111,6 +111,11 @@ class CommandLineErrorsTest {
                         "structflow robust: --local-sgd: expected together with --spark but got it alone"),
                 Arguments.of(new String[] {"robust", "--spark", "spark://127.0.0.1:1"}, null),
                 Arguments.of(new String[] {"planar", "--spark", "spark://127.0.0.1:1"}, null),
+                Arguments.of(new String[] {"denoise", "--spark", "spark://127.0.0.1:1"}, null),
+                Arguments.of(new String[] {"denoise", "--spark", "local[0]"}, "structflow denoise: --spark: expected a master URL"
+                        + " (local, local[N], local[N,F], local[*], spark://host:7077, yarn, k8s://host:port) but got \"local[0]\""),
+                Arguments.of(new String[] {"planar", "--spark", "foo"}, "structflow planar: --spark: expected a master URL"
+                        + " (local, local[N], local[N,F], local[*], spark://host:7077, yarn, k8s://host:port) but got \"foo\""),
                 Arguments.of(new String[] {"certify", "--channels", "4,8"}, "structflow certify: --channels: stage 1 "
                         + "expected at least 16 channels (4× the previous stage's, after the 2×2 unshuffle) but got 8"),
                 Arguments.of(new String[] {"certify", "--shift", "9"}, "structflow certify: --shift: expected 0 to 8 pixels but got 9"),

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -32,6 +33,14 @@ public final class SparkMaster {
             + " --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED"
             + " --add-opens=java.base/sun.util.calendar=ALL-UNNAMED";
 
+    /**
+     * The master URLs Spark's scheduler accepts ({@code SparkContext.createTaskScheduler}): local
+     * with N ≥ 1 threads (or {@code *}) and optionally F ≥ 1 task attempts, local-cluster, a
+     * standalone master, YARN and Kubernetes.
+     */
+    private static final Pattern MASTER = Pattern.compile("local|local\\[([1-9][0-9]*|\\*)(\\s*,\\s*[1-9][0-9]*)?]"
+            + "|local-cluster\\[\\s*[1-9][0-9]*\\s*,\\s*[1-9][0-9]*\\s*,\\s*[1-9][0-9]*\\s*]|spark://.+|yarn|k8s://.+");
+
     private SparkMaster() {
     }
 
@@ -54,8 +63,8 @@ public final class SparkMaster {
     }
 
     /**
-     * Checks, before any work, that {@code master} is a URL and, for a {@code spark://} master, that
-     * it accepts a connection within {@link #CONNECT_TIMEOUT}.
+     * Checks, before any work, that {@code master} is a master URL Spark accepts and, for a
+     * {@code spark://} master, that it accepts a connection within {@link #CONNECT_TIMEOUT}.
      *
      * @throws IllegalArgumentException of one line naming the master otherwise
      */
@@ -64,15 +73,17 @@ public final class SparkMaster {
     }
 
     /**
-     * Checks that one of the hosts of a {@code spark://} master accepts a TCP connection within
-     * {@code timeout}; other masters are left to Spark.
+     * Checks that {@code master} is a master URL Spark accepts and that one of the hosts of a
+     * {@code spark://} master accepts a TCP connection within {@code timeout}; whether a YARN or
+     * Kubernetes master answers is left to Spark.
      *
-     * @throws IllegalArgumentException naming the master and the last connection error otherwise
+     * @throws IllegalArgumentException naming the master: malformed, or with the last connection error
      */
     static void requireReachable(String master, Duration timeout) {
-        if (master == null || master.isBlank()) {
-            throw new IllegalArgumentException("--spark: expected a master URL (local[2], spark://host:7077, yarn)"
-                    + " but got " + (master == null ? "none" : "\"\""));
+        if (master == null || master.isBlank() || !MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException("--spark: expected a master URL (local, local[N], local[N,F], local[*],"
+                    + " spark://host:7077, yarn, k8s://host:port) but got "
+                    + (master == null ? "none" : "\"" + master + "\""));
         }
         if (!master.startsWith("spark://")) {
             return;

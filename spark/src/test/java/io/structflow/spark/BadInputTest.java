@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.data.Dataset;
 import java.net.ServerSocket;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BadInputTest extends WithLocalSpark {
@@ -25,6 +26,20 @@ class BadInputTest extends WithLocalSpark {
         assertTrue(e.getMessage().startsWith("--spark: master " + master + " expected to accept a connection within 10 s"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void requireReachable_malformedMaster_isRefusedNamingIt_wellFormedOnesPass() {
+        for (String master : List.of("foo", "local[0]", "local[2", "local[x]", "local[2,0]", "spark://", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SparkMaster.requireReachable(master), master);
+            assertEquals("--spark: expected a master URL (local, local[N], local[N,F], local[*], spark://host:7077, yarn,"
+                    + " k8s://host:port) but got \"" + master + "\"", e.getMessage());
+        }
+        for (String master : List.of("local", "local[2]", "local[*]", "local[2,3]", "local[*, 4]", "local-cluster[2,1,512]",
+                "yarn", "k8s://https://host:6443")) {
+            SparkMaster.requireReachable(master); // contacts only spark:// masters
+        }
     }
 
     @Test

@@ -165,7 +165,7 @@ public final class Convolution {
      */
     static NativeKernel kernel(String name, ConvGeometry g, long[] ws) {
         return NativeKernel.of(name, new double[0], new long[] {ws[2], ws[3], g.strideH(), g.strideW(), g.padH(),
-            g.padW(), 1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW});
+            g.padW(), 1, 1, 0, NCHW, WEIGHT_FORMAT_OIHW}).withHelpers();
     }
 
     /** Runs a convolution kernel with oneDNN's helpers enabled (they are off for everything else). */

@@ -12,7 +12,7 @@ import io.structflow.core.autodiff.Tensor;
  * and the range {@code [minSlope, maxSlope]} of σ', which fixes the Lipschitz constants of the
  * contractive and expansive steps ([CMOSS] (3.5), (3.7), (3.10)).
  */
-public sealed interface Activation extends ElementwiseMap permits Activation.LeakyRelu, Activation.Tanh {
+public sealed interface Activation extends ElementwiseMap, java.io.Serializable permits Activation.LeakyRelu, Activation.Tanh {
 
     /** Γ(z) with Γ' = σ and Γ(0) = 0, differentiable. */
     Tensor antiderivative(Tensor z);

@@ -54,7 +54,7 @@ public final class DenoiseExperiment {
     public record Config(double sigma, FlowDenoiser.Architecture arch, int dncnnFeatures, int dncnnDepth,
                          PatchTrainer.Settings training, int rk4Steps, int repeats, double[] tvLambdas,
                          int tvIterations, int lipschitzRounds, int jacobianIterations, DataType type,
-                         boolean selfEnsemble) {
+                         boolean selfEnsemble) implements java.io.Serializable {
         public Config {
             if (!(sigma > 0) || rk4Steps < 0 || repeats < 1 || tvLambdas.length == 0 || tvIterations < 1
                     || lipschitzRounds < 1 || jacobianIterations < 1) {
@@ -98,16 +98,104 @@ public final class DenoiseExperiment {
     }
 
     /**
-     * Runs the experiment.
+     * A trained denoiser at the training patch size, with the batch loss of every step and the
+     * wall-clock training time.
+     */
+    public record Trained<M extends Module>(M model, double[] losses, double seconds) {
+    }
+
+    /**
+     * Runs the experiment: trains the three denoisers, then {@link #evaluate}s them.
      *
      * @param config the settings
      * @param data   training images and test crops
      * @param onStep called once per training step of any model (progress), may be null
      */
     public static Result run(Config config, ImageSets data, IntConsumer onStep) {
+        Trained<FlowDenoiser> euler = trainEuler(config, data.train(), onStep);
+        Trained<FlowDenoiser> rk4 = trainRk4(config, euler.model(), data.train(), onStep);
+        Trained<DnCnn> dncnn = trainDncnn(config, data.train(), onStep);
+        return evaluate(config, data, euler, rk4, dncnn);
+    }
+
+    /** The patch-training schedule of {@code config} at its noise level. */
+    static PatchTrainer.Settings schedule(Config config) {
+        return withSigma(config.training(), config.sigma());
+    }
+
+    /** The untrained Euler denoiser of {@code config} on training patches (seeded by the schedule's seed). */
+    public static FlowDenoiser newEuler(Config config) {
+        PatchTrainer.Settings ts = schedule(config);
+        return new FlowDenoiser(config.arch(), FlowDenoiser.Scheme.EULER, ts.patch(), ts.patch(), config.type(), ts.seed(),
+                FlowDenoiser.initialStepFor(config.sigma()));
+    }
+
+    /** The untrained DnCNN of {@code config} (seed: the schedule's seed + 2). */
+    public static DnCnn newDncnn(Config config) {
+        return new DnCnn(config.dncnnFeatures(), config.dncnnDepth(), 3, config.type(), schedule(config).seed() + 2);
+    }
+
+    /**
+     * Trains the Euler denoiser on noisy patches of {@code train} and certifies its norm bounds.
+     *
+     * @param onStep called once per training step, may be null
+     */
+    public static Trained<FlowDenoiser> trainEuler(Config config, List<Tensor> train, IntConsumer onStep) {
+        FlowDenoiser euler = newEuler(config);
+        long t0 = System.nanoTime();
+        double[] losses = PatchTrainer.train(euler, train, schedule(config), config.type(), onStep);
+        euler.certify();
+        return new Trained<>(euler, losses, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The RK4 variant: the trained Euler parameters under RK4, fine-tuned for
+     * {@link Config#rk4Steps()} steps at half the learning rate (seed + 1) and certified; with 0
+     * steps, the Euler parameters as they are.
+     *
+     * @param euler  the trained Euler denoiser (not changed)
+     * @param onStep called once per training step, may be null
+     */
+    public static Trained<FlowDenoiser> trainRk4(Config config, FlowDenoiser euler, List<Tensor> train, IntConsumer onStep) {
+        PatchTrainer.Settings ts = schedule(config);
+        FlowDenoiser rk4 = euler.resized(ts.patch(), ts.patch(), config.type(), FlowDenoiser.Scheme.RK4);
+        double[] losses = new double[0];
+        long t0 = System.nanoTime();
+        if (config.rk4Steps() > 0) {
+            PatchTrainer.Settings rs = new PatchTrainer.Settings(config.rk4Steps(), ts.batch(), ts.patch(), ts.pool(),
+                    ts.lr() / 2, ts.sigma(), ts.seed() + 1);
+            losses = PatchTrainer.train(rk4, train, rs, config.type(), onStep);
+            rk4.certify();
+        }
+        return new Trained<>(rk4, losses, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Trains the unconstrained DnCNN on noisy patches of {@code train}.
+     *
+     * @param onStep called once per training step, may be null
+     */
+    public static Trained<DnCnn> trainDncnn(Config config, List<Tensor> train, IntConsumer onStep) {
+        DnCnn dncnn = newDncnn(config);
+        long t0 = System.nanoTime();
+        double[] losses = PatchTrainer.train(dncnn, train, schedule(config), config.type(), onStep);
+        return new Trained<>(dncnn, losses, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Measures three trained denoisers: PSNR of every method on the noisy test crops (TV's weight
+     * chosen on a training image), Lipschitz figures, repeated application, image strips.
+     *
+     * @param config    the settings the denoisers were trained with
+     * @param data      training images and test crops
+     * @param eulerTrain the trained Euler denoiser ({@link #trainEuler})
+     * @param rk4Train  its RK4 variant ({@link #trainRk4})
+     * @param dncnnTrain the trained DnCNN ({@link #trainDncnn})
+     */
+    public static Result evaluate(Config config, ImageSets data, Trained<FlowDenoiser> eulerTrain,
+                                  Trained<FlowDenoiser> rk4Train, Trained<DnCnn> dncnnTrain) {
         DataType type = config.type();
-        PatchTrainer.Settings ts = withSigma(config.training(), config.sigma());
-        long seed = ts.seed();
+        long seed = schedule(config).seed();
         int side = data.testSide();
         Tensor clean = data.testBatch().to(type);
         Tensor noisy = ImageIo.addGaussianNoise(clean, config.sigma(), seed + 17);
@@ -115,31 +203,9 @@ public final class DenoiseExperiment {
         double tvLambda = chooseTvLambda(config, data, seed);
 
         Map<String, Model> models = new LinkedHashMap<>();
-        FlowDenoiser eulerTrain = new FlowDenoiser(config.arch(), FlowDenoiser.Scheme.EULER, ts.patch(), ts.patch(), type,
-                seed, FlowDenoiser.initialStepFor(config.sigma()));
-        long t0 = System.nanoTime();
-        double[] eulerLoss = PatchTrainer.train(eulerTrain, data.train(), ts, type, onStep);
-        eulerTrain.certify();
-        double eulerSeconds = (System.nanoTime() - t0) / 1e9;
-
-        FlowDenoiser rk4Train = eulerTrain.resized(ts.patch(), ts.patch(), type, FlowDenoiser.Scheme.RK4);
-        double[] rk4Loss = new double[0];
-        t0 = System.nanoTime();
-        if (config.rk4Steps() > 0) {
-            PatchTrainer.Settings rs = new PatchTrainer.Settings(config.rk4Steps(), ts.batch(), ts.patch(), ts.pool(),
-                    ts.lr() / 2, ts.sigma(), seed + 1);
-            rk4Loss = PatchTrainer.train(rk4Train, data.train(), rs, type, onStep);
-            rk4Train.certify();
-        }
-        double rk4Seconds = (System.nanoTime() - t0) / 1e9;
-
-        DnCnn dncnn = new DnCnn(config.dncnnFeatures(), config.dncnnDepth(), 3, type, seed + 2);
-        t0 = System.nanoTime();
-        double[] dncnnLoss = PatchTrainer.train(dncnn, data.train(), ts, type, onStep);
-        double dncnnSeconds = (System.nanoTime() - t0) / 1e9;
-
-        FlowDenoiser euler = eulerTrain.resized(side, side, type, FlowDenoiser.Scheme.EULER);
-        FlowDenoiser rk4 = rk4Train.resized(side, side, type, FlowDenoiser.Scheme.RK4);
+        FlowDenoiser euler = eulerTrain.model().resized(side, side, type, FlowDenoiser.Scheme.EULER);
+        FlowDenoiser rk4 = rk4Train.model().resized(side, side, type, FlowDenoiser.Scheme.RK4);
+        DnCnn dncnn = dncnnTrain.model();
         Map<String, Module> learned = new LinkedHashMap<>();
         learned.put("euler", euler);
         learned.put("rk4", rk4);
@@ -166,8 +232,8 @@ public final class DenoiseExperiment {
             }
         }
 
-        double[][] losses = {eulerLoss, rk4Loss, dncnnLoss};
-        double[] seconds = {eulerSeconds, rk4Seconds, dncnnSeconds};
+        double[][] losses = {eulerTrain.losses(), rk4Train.losses(), dncnnTrain.losses()};
+        double[] seconds = {eulerTrain.seconds(), rk4Train.seconds(), dncnnTrain.seconds()};
         int i = 0;
         Tensor probe = clean.region(new long[] {0, 0, 0, 0}, new long[] {1, 1, side, side});
         for (Map.Entry<String, Module> e : learned.entrySet()) {

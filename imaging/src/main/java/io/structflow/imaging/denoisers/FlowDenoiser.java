@@ -122,7 +122,7 @@ public final class FlowDenoiser extends Module implements LipschitzBounded, Expo
      *                   only rescales the biases
      */
     public record Architecture(int channels, int hidden, int layers, int kernel, Activation activation,
-                               double stateScale) {
+                               double stateScale) implements java.io.Serializable {
         public Architecture {
             if (channels < 1 || hidden < 1 || layers < 1 || kernel < 1 || kernel % 2 == 0) {
                 throw new IllegalArgumentException("FlowDenoiser.Architecture: expected channels, hidden, layers ≥ 1 "

@@ -34,7 +34,8 @@ public final class PatchTrainer {
      * @param sigma    noise standard deviation on the [0, 1] scale
      * @param seed     seed of the pool, the batches and the noise
      */
-    public record Settings(int steps, int batch, int patch, int pool, double lr, double sigma, long seed) {
+    public record Settings(int steps, int batch, int patch, int pool, double lr, double sigma, long seed)
+            implements java.io.Serializable {
         public Settings {
             if (steps < 1 || batch < 1 || patch < 4 || pool < batch) {
                 throw new IllegalArgumentException("PatchTrainer.Settings: expected steps ≥ 1, batch ≥ 1, patch ≥ 4 and "
