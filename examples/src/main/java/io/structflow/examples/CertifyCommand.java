@@ -40,9 +40,9 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
             description = "comma-separated: cpl,orthogonal_switching or all (default ${DEFAULT-VALUE})")
     String networks;
 
-    @Option(names = "--head", defaultValue = "scaled",
-            description = "linear head: scaled (alpha*W, |W|<=1; certificate margin > sqrt(2)*eps*L) or row_normalised "
-                    + "(normalised rows w_i; certificate f_y - f_j > eps*L_body*|w_y - w_j| for every j) "
+    @Option(names = "--head", defaultValue = "row_normalised",
+            description = "linear head: row_normalised (normalised rows w_i; certificate f_y - f_j > eps*L_body*|w_y - w_j| "
+                    + "for every j) or scaled (alpha*W, |W|<=1; certificate margin > sqrt(2)*eps*L) "
                     + "(default ${DEFAULT-VALUE})")
     String head;
 

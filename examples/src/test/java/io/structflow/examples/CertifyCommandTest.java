@@ -23,7 +23,8 @@ class CertifyCommandTest {
     @SuppressWarnings("unchecked")
     void certify_tinyRun_writesEveryKey_certificatesBelowAttacksAndBoundsAboveLowerBounds(@TempDir Path out)
             throws Exception {
-        int code = StructflowCli.commandLine().execute("certify", "--train-images", "256", "--test-images", "32",
+        int code = StructflowCli.commandLine().execute("certify", "--head", "scaled", "--train-images", "256",
+                "--test-images", "32",
                 "--tightness-images", "8", "--epochs", "1", "--channels", "4,16", "--pairs", "1", "--attack-batch", "32",
                 "--out", out.toString());
         assertEquals(0, code);
@@ -55,8 +56,7 @@ class CertifyCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void certify_rowNormalisedHead_certifiesWithPairwiseConstantsBelowAttacks(@TempDir Path out) throws Exception {
-        int code = StructflowCli.commandLine().execute("certify", "--networks", "cpl", "--head", "row_normalised",
-                "--train-images", "256", "--test-images", "32", "--tightness-images", "8", "--epochs", "1", "--channels",
+        int code = StructflowCli.commandLine().execute("certify", "--networks", "cpl", "--train-images", "256", "--test-images", "32", "--tightness-images", "8", "--epochs", "1", "--channels",
                 "4,16", "--pairs", "1", "--attack-batch", "32", "--out", out.toString());
         assertEquals(0, code);
         Map<String, Object> r = Results.read(out.resolve("results.json"));
