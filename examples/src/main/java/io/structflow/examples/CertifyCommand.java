@@ -40,6 +40,12 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
             description = "comma-separated: cpl,orthogonal_switching or all (default ${DEFAULT-VALUE})")
     String networks;
 
+    @Option(names = "--head", defaultValue = "row_normalised",
+            description = "linear head: row_normalised (normalised rows w_i; certificate f_y - f_j > eps*L_body*|w_y - w_j| "
+                    + "for every j) or scaled (alpha*W, |W|<=1; certificate margin > sqrt(2)*eps*L) "
+                    + "(default ${DEFAULT-VALUE})")
+    String head;
+
     @Option(names = "--data", defaultValue = FashionMnist.DEFAULT_DIRECTORY,
             description = "Fashion-MNIST directory (default ${DEFAULT-VALUE}; " + FashionMnist.INSTALL_HINT + ")")
     Path data;
@@ -105,14 +111,16 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
         }
         boolean quick = shared.quick();
         List<CertifiedNetworks.Kind> kinds = CertifiedNetworks.Kind.parseList(networks);
+        CertifiedNetworks.Head headKind = CertifiedNetworks.Head.parse(head);
         Architecture arch = new Architecture(channels, pairs, substeps, 0.5, true, shared.dtype(), shared.seed());
         CertifySettings settings = new CertifySettings(shared.epochs(), batch, lr, trainEps, temperature, shift,
                 shared.seed());
         int test = testImages != null ? testImages : quick ? 256 : 10000;
-        CertifyExperiment.Options options = new CertifyExperiment.Options(data, shared.out(), kinds, arch, settings,
+        CertifyExperiment.Options options = new CertifyExperiment.Options(data, shared.out(), kinds, headKind, arch,
+                settings,
                 trainImages != null ? trainImages : quick ? 2000 : 0, test, Math.min(tightnessImages, test), attackBatch,
                 fresh, System.console() != null);
-        CertifiedNetworks.build(kinds.get(0), arch, FashionMnist.NUM_CLASSES);   // refuses bad --channels before any work
+        CertifiedNetworks.build(kinds.get(0), headKind, arch, FashionMnist.NUM_CLASSES);   // refuses bad --channels before any work
         shared.prepareOut();
         List<CertifyExperiment.NetworkResult> results = CertifyExperiment.run(options, System.out);
         ReportWriter.write(CertifyReport.of(options, results), options.out(), System.out);

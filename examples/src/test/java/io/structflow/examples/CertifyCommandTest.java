@@ -23,7 +23,8 @@ class CertifyCommandTest {
     @SuppressWarnings("unchecked")
     void certify_tinyRun_writesEveryKey_certificatesBelowAttacksAndBoundsAboveLowerBounds(@TempDir Path out)
             throws Exception {
-        int code = StructflowCli.commandLine().execute("certify", "--train-images", "256", "--test-images", "32",
+        int code = StructflowCli.commandLine().execute("certify", "--head", "scaled", "--train-images", "256",
+                "--test-images", "32",
                 "--tightness-images", "8", "--epochs", "1", "--channels", "4,16", "--pairs", "1", "--attack-batch", "32",
                 "--out", out.toString());
         assertEquals(0, code);
@@ -50,5 +51,25 @@ class CertifyCommandTest {
             assertTrue((Double) n.get("bound_tightness") >= 1, e.getKey() + ": a lower bound above L: " + n);
         }
         assertTrue(Files.exists(out.resolve("orthogonal_switching").resolve("checkpoint.zip")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void certify_rowNormalisedHead_certifiesWithPairwiseConstantsBelowAttacks(@TempDir Path out) throws Exception {
+        int code = StructflowCli.commandLine().execute("certify", "--networks", "cpl", "--train-images", "256", "--test-images", "32", "--tightness-images", "8", "--epochs", "1", "--channels",
+                "4,16", "--pairs", "1", "--attack-batch", "32", "--out", out.toString());
+        assertEquals(0, code);
+        Map<String, Object> r = Results.read(out.resolve("results.json"));
+        assertEquals("row_normalised", r.get("head"));
+        Map<String, Object> n = (Map<String, Object>) ((Map<String, Object>) r.get("networks")).get("cpl");
+        Map<String, Double> certified = (Map<String, Double>) n.get("certified_accuracy");
+        Map<String, Double> robust = (Map<String, Double>) n.get("robust_accuracy");
+        for (String eps : certified.keySet()) {
+            assertTrue(certified.get(eps) <= robust.get(eps), "at " + eps + ": " + certified + " vs " + robust);
+        }
+        double largest = (Double) n.get("largest_pairwise_constant");
+        assertTrue(largest <= 2 * (1 + 1e-6) && largest <= Math.sqrt(2) * (Double) n.get("lipschitz_bound") * (1 + 1e-12),
+                "‖ŵ_i − ŵ_j‖ ≤ 2 and ≤ √2·L: " + n);
+        assertTrue(((Map<String, Integer>) n.get("float64_rejections")).values().stream().allMatch(v -> v == 0), n.toString());
     }
 }

@@ -121,6 +121,8 @@ class CommandLineErrorsTest {
                 Arguments.of(new String[] {"certify", "--shift", "9"}, "structflow certify: --shift: expected 0 to 8 pixels but got 9"),
                 Arguments.of(new String[] {"certify", "--networks", "lenet"}, "structflow certify: --networks: expected one of "
                         + "[cpl, orthogonal_switching] or 'all' but got 'lenet'"),
+                Arguments.of(new String[] {"certify", "--head", "softmax"}, "structflow certify: --head: expected one of "
+                        + "[scaled, row_normalised] but got 'softmax'"),
                 Arguments.of(new String[] {"denoise", "--sigma", "-1"}, "structflow denoise: --sigma: expected a finite value > 0 but got -1.0"),
                 Arguments.of(new String[] {"denoise", "--test-size", "4"}, "structflow denoise: --test-size: expected ≥ 8 but got 4"),
                 Arguments.of(new String[] {"deblur", "--blur-length", "0"}, "structflow deblur: --blur-length: expected ≥ 1 but got 0"),

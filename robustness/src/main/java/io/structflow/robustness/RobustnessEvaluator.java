@@ -22,9 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       accuracy. At ε = 0 it equals the clean accuracy.</li>
  *   <li><b>Certified accuracy at ε</b>: the fraction with {@code margin > √2·ε·L}
  *       ({@link MarginCertificate}, [CMOSS] (3.1)) for a Lipschitz bound {@code L} supplied by the
- *       caller (for structflow models, the layers' {@code Lipschitz.bound(model)}); a lower bound
- *       of the true robust accuracy, so never above the robust accuracy when L is a valid
- *       bound.</li>
+ *       caller (for structflow models, the layers' {@code Lipschitz.bound(model)}), or more generally
+ *       with {@code f_y − f_j > ε·K_yj} for every {@code j ≠ y} for pairwise constants K
+ *       ({@link PairwiseLipschitz}); a lower bound of the true robust accuracy, so never above the
+ *       robust accuracy when the bounds are valid.</li>
  *   <li>The areas under both curves, see {@link RobustnessReport}.</li>
  * </ul>
  * An attack never beats a certificate when L is a true bound; this is checked for every sample
@@ -79,13 +80,27 @@ public final class RobustnessEvaluator {
      * @throws IllegalStateException    if the attack breaks a sample certified at that radius (L is not a bound)
      */
     public RobustnessReport evaluate(Module model, Tensor inputs, int[] labels, double[] epsilons, double lipschitz) {
+        MarginCertificate.lipschitz(WHERE, lipschitz);
+        return evaluate(model, inputs, labels, epsilons, PairwiseLipschitz.uniform(lipschitz));
+    }
+
+    /**
+     * As {@link #evaluate(Module, Tensor, int[], double[], double)} with the pairwise certificate
+     * {@code f_y − f_j > ε·K_yj} for every {@code j ≠ y}; the report's bound is {@code pairwise.lipschitz()}.
+     *
+     * @param pairwise bounds of the Lipschitz constants of the logits' differences, for the model's classes
+     * @throws IllegalStateException if the attack breaks a sample certified at that radius (a constant is not a bound)
+     */
+    public RobustnessReport evaluate(Module model, Tensor inputs, int[] labels, double[] epsilons,
+                                     PairwiseLipschitz pairwise) {
         Messages.notNull(WHERE, "model", model);
         Messages.batch(WHERE, inputs, labels);
         double[] grid = Messages.grid(WHERE, epsilons);
-        MarginCertificate.lipschitz(WHERE, lipschitz);
+        Messages.notNull(WHERE, "pairwise", pairwise);
 
         Clean clean = clean("RobustnessEvaluator.evaluate", model, inputs, labels);
-        double[] margins = clean.margins();
+        pairwise.requireClasses(WHERE, clean.classes());
+        boolean[][] certified = clean.certified(labels, grid, pairwise);
         boolean[] robust = clean.correct().clone();
         int n = labels.length;
         int correct = indicesOf(robust).length;
@@ -104,11 +119,11 @@ public final class RobustnessEvaluator {
                     }
                     boolean[] success = attack.attack(model, rows.get(idx), y, grid[k], rng).success();
                     for (int i = 0; i < idx.length; i++) {
-                        if (success[i] && MarginCertificate.isCertified(margins[idx[i]], grid[k], lipschitz)) {
+                        if (success[i] && certified[k][idx[i]]) {
                             throw new IllegalStateException(WHERE + ": sample " + idx[i] + " is certified at ε = "
-                                    + grid[k] + " (margin " + margins[idx[i]] + " > √2·ε·L with L = " + lipschitz
-                                    + ") but the attack found a misclassified point within ε: L is not an upper bound "
-                                    + "of the model's Lipschitz constant");
+                                    + grid[k] + " (margin " + clean.margins()[idx[i]] + ", f_y − f_j > ε·K_yj for "
+                                    + "every j ≠ y, L = " + pairwise.lipschitz() + ") but the attack found a "
+                                    + "misclassified point within ε: the constants do not bound the model's");
                         }
                         robust[idx[i]] &= !success[i];
                     }
@@ -116,25 +131,49 @@ public final class RobustnessEvaluator {
             }
             robustAccuracy[k] = indicesOf(robust).length / (double) n;
         }
-        double[] certified = MarginCertificate.certifiedAccuracy(margins, grid, lipschitz);
-        return new RobustnessReport(n, correct / (double) n, grid, robustAccuracy, certified, lipschitz,
-                attack.config());
+        double[] certifiedAccuracy = new double[grid.length];
+        for (int k = 0; k < grid.length; k++) {
+            certifiedAccuracy[k] = indicesOf(certified[k]).length / (double) n;
+        }
+        return new RobustnessReport(n, correct / (double) n, grid, robustAccuracy, certifiedAccuracy,
+                pairwise.lipschitz(), attack.config());
     }
 
     /**
-     * Clean margins {@code f(x)_y − max_{j≠y} f(x)_j} of every sample, computed in batches
-     * without recording a graph.
+     * Which samples are certified at each radius: {@code f_y − f_j > ε·K_yj} for every {@code j ≠ y}
+     * (clean logits computed in batches without recording a graph).
      *
-     * @param model  classifier, inputs {@code [batch, ...]} to logits {@code [batch, classes]}
-     * @param inputs samples {@code [N, ...]}, N ≥ 1
-     * @param labels {@code int[N]}, each in {@code [0, classes)}
+     * @param epsilons radii, each finite and ≥ 0 (any order)
+     * @param pairwise bounds of the Lipschitz constants of the logits' differences, for the model's classes
+     * @return {@code [radius][sample]}
      */
-    public double[] margins(Module model, Tensor inputs, int[] labels) {
-        return clean("RobustnessEvaluator.margins", model, inputs, labels).margins();
+    public boolean[][] certified(Module model, Tensor inputs, int[] labels, double[] epsilons,
+                                 PairwiseLipschitz pairwise) {
+        String where = "RobustnessEvaluator.certified";
+        Messages.notNull(where, "epsilons", epsilons);
+        Messages.notNull(where, "pairwise", pairwise);
+        for (int k = 0; k < epsilons.length; k++) {
+            Messages.radius(where, "epsilons[" + k + "]", epsilons[k]);
+        }
+        Clean clean = clean(where, model, inputs, labels);
+        pairwise.requireClasses(where, clean.classes());
+        return clean.certified(labels, epsilons, pairwise);
     }
 
-    /** Clean margins and correctness (largest logit at the label, ties to the lowest index). */
-    private record Clean(double[] margins, boolean[] correct) {
+    /**
+     * Clean logits (row-major {@code [N, classes]}), margins and correctness (largest logit at the label,
+     * ties to the lowest index).
+     */
+    private record Clean(double[] logits, int classes, double[] margins, boolean[] correct) {
+        boolean[][] certified(int[] labels, double[] epsilons, PairwiseLipschitz pairwise) {
+            boolean[][] out = new boolean[epsilons.length][labels.length];
+            for (int k = 0; k < epsilons.length; k++) {
+                for (int i = 0; i < labels.length; i++) {
+                    out[k][i] = pairwise.isCertified(logits, i, classes, labels[i], epsilons[k]);
+                }
+            }
+            return out;
+        }
     }
 
     private Clean clean(String where, Module model, Tensor inputs, int[] labels) {
@@ -143,6 +182,7 @@ public final class RobustnessEvaluator {
         int n = labels.length;
         double[] margins = new double[n];
         boolean[] correct = new boolean[n];
+        double[] all = null;
         Rows rows = new Rows(inputs);
         int classes = -1;
         for (int from = 0; from < n; from += batchSize) {
@@ -155,6 +195,7 @@ public final class RobustnessEvaluator {
             if (classes < 0) {
                 classes = c;
                 Messages.labels(where, labels, classes);
+                all = new double[n * classes];
             } else if (c != classes) {
                 throw Messages.bad(where, "model output", classes + " classes in every batch", c + " classes for "
                         + "samples " + from + ".." + (from + idx.length - 1));
@@ -162,11 +203,12 @@ public final class RobustnessEvaluator {
             int[] y = Arrays.copyOfRange(labels, from, from + idx.length);
             System.arraycopy(MarginCertificate.margins(logits, y), 0, margins, from, idx.length);
             double[] s = logits.toDoubleArray();
+            System.arraycopy(s, 0, all, from * classes, s.length);
             for (int i = 0; i < idx.length; i++) {
                 correct[from + i] = Margins.predicted(s, i, c) == y[i];
             }
         }
-        return new Clean(margins, correct);
+        return new Clean(all, classes, margins, correct);
     }
 
     private static int[] indicesOf(boolean[] flags) {

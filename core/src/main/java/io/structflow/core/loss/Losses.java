@@ -3,6 +3,7 @@ package io.structflow.core.loss;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,33 +56,67 @@ public final class Losses {
 
     /**
      * The Lipschitz-margin cross-entropy of certified training (Tsuzuku, Sato &amp; Sugiyama, NeurIPS
-     * 2018; the offset cross-entropy of Prach &amp; Lampert, ECCV 2022): cross-entropy after lowering
-     * the true class's score by {@code offset}, at temperature τ,
+     * 2018; the offset cross-entropy of Prach &amp; Lampert, ECCV 2022; with per-pair offsets as in
+     * GloRo, Leino, Wang &amp; Fredrikson, ICML 2021): cross-entropy after raising every other class's
+     * score by the offset of its pair with the true class, at temperature τ,
      * <pre>
-     *   L = (τ/B) Σ_b CE((s_b − offset·e_{y_b}) / τ, y_b)
+     *   L = (τ/B) Σ_b CE((s_b + O_{y_b,·}) / τ, y_b),     O_{ij} = ε·K_{ij} ≥ 0,  O_{ii} = 0
      * </pre>
-     * With {@code offset = √2·ε·Lip} it is small only when every margin exceeds √2·ε·Lip, the
-     * margin that certifies radius ε ({@code MarginCertificate}, [CMOSS] (3.1)); τ sets how sharply
-     * (the logits of a 1-Lipschitz network are of the size of the input's norm, so τ &lt; 1 sharpens them).
+     * With {@code K_{ij}} a bound of the Lipschitz constant of {@code s_i − s_j} it is small only when
+     * every difference {@code s_y − s_j} exceeds {@code ε·K_{yj}}, the condition that certifies radius
+     * ε; {@code K_{ij} = √2·Lip} for every pair is the uniform margin √2·ε·Lip of [CMOSS] (3.1) (the
+     * softmax is shift-invariant, so this equals lowering the true score by √2·ε·Lip). τ sets how
+     * sharply (the logits of a 1-Lipschitz network are of the size of the input's norm, so τ &lt; 1
+     * sharpens them). The offsets may carry a gradient (pair constants computed from the weights).
      *
      * @param logits      scores {@code [batch, classes]}
      * @param labels      {@code int[batch]}, each in {@code [0, classes)}
-     * @param offset      finite, ≥ 0
+     * @param offsets     O, {@code [classes, classes]}, of the logits' element type (a certificate's has a zero
+     *                    diagonal; {@code O_{yy}} would shift the true score too)
      * @param temperature τ, finite, &gt; 0
      * @return a rank-0 tensor
      */
-    public static Tensor lipschitzMarginCrossEntropy(Tensor logits, int[] labels, double offset, double temperature) {
+    public static Tensor lipschitzMarginCrossEntropy(Tensor logits, int[] labels, Tensor offsets, double temperature) {
         requireLabels("lipschitzMarginCrossEntropy", logits, labels);
-        if (!Double.isFinite(offset) || offset < 0) {
-            throw new IllegalArgumentException("lipschitzMarginCrossEntropy: offset expected a finite value ≥ 0 but got "
-                    + offset);
+        long classes = logits.size(1);
+        if (offsets == null || offsets.rank() != 2 || offsets.size(0) != classes || offsets.size(1) != classes
+                || offsets.dtype() != logits.dtype()) {
+            throw new IllegalArgumentException("lipschitzMarginCrossEntropy: offsets expected [" + classes + ", "
+                    + classes + "] of " + logits.dtype() + " but got " + (offsets == null ? "null"
+                    : Arrays.toString(offsets.shape()) + " of " + offsets.dtype()));
         }
         if (!Double.isFinite(temperature) || !(temperature > 0)) {
             throw new IllegalArgumentException("lipschitzMarginCrossEntropy: temperature expected a finite value > 0 "
                     + "but got " + temperature);
         }
-        Tensor shifted = logits.sub(Tensor.oneHot(labels, logits.size(1), logits.dtype()).mul(offset));
-        return crossEntropy(shifted.div(temperature), labels).mul(temperature);
+        Tensor rows = Tensor.oneHot(labels, classes, logits.dtype()).matmul(offsets);
+        return crossEntropy(logits.add(rows).div(temperature), labels).mul(temperature);
+    }
+
+    /**
+     * The offsets {@code O_{ij} = offset} for every pair {@code i ≠ j} (0 on the diagonal) of the
+     * uniform margin: with {@code offset = √2·ε·Lip}, the certificate of [CMOSS] (3.1).
+     *
+     * @param classes number of classes ≥ 2
+     * @param offset  finite, ≥ 0
+     * @param type    element type
+     * @return a constant {@code [classes, classes]}
+     */
+    public static Tensor uniformMarginOffsets(int classes, double offset, DataType type) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("uniformMarginOffsets: classes expected ≥ 2 but got " + classes);
+        }
+        if (!Double.isFinite(offset) || offset < 0) {
+            throw new IllegalArgumentException("uniformMarginOffsets: offset expected a finite value ≥ 0 but got "
+                    + offset);
+        }
+        double[] o = new double[classes * classes];
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                o[i * classes + j] = i == j ? 0 : offset;
+            }
+        }
+        return Tensor.of(type, o, classes, classes);
     }
 
     /**

@@ -122,8 +122,31 @@ class LossesTest {
     }
     @Test
     void lipschitzMarginCrossEntropy_equalsTheOffsetSoftmaxFormula() {
-        double m = 0.4;
         double t = 0.25;
+        double[][] o = {{0, 0.4, 0.1}, {0.4, 0, 0.7}, {0.1, 0.7, 0}};
+        Tensor offsets = Tensor.of(DataType.DOUBLE, new double[] {0, 0.4, 0.1, 0.4, 0, 0.7, 0.1, 0.7, 0}, 3, 3);
+        double expected = 0;
+        for (int b = 0; b < 2; b++) {
+            double[] z = LOGITS[b].clone();
+            for (int j = 0; j < z.length; j++) {
+                z[j] += o[LABELS[b]][j];
+            }
+            double sum = 0;
+            for (double v : z) {
+                sum += Math.exp(v / t);
+            }
+            expected += t * (Math.log(sum) - z[LABELS[b]] / t);
+        }
+        assertEquals(expected / 2, Losses.lipschitzMarginCrossEntropy(logits(), LABELS, offsets, t).item(), 1e-12);
+        assertEquals(Losses.crossEntropy(logits(), LABELS).item(), Losses.lipschitzMarginCrossEntropy(logits(), LABELS,
+                Losses.uniformMarginOffsets(3, 0, DataType.DOUBLE), 1).item(), 1e-12);
+    }
+
+    @Test
+    void lipschitzMarginCrossEntropy_uniformOffsets_lowerTheTrueScore() {
+        // softmax is shift-invariant: raising every other score by m is lowering the true score by m
+        double m = 0.4;
+        double t = 0.5;
         double expected = 0;
         for (int b = 0; b < 2; b++) {
             double[] z = LOGITS[b].clone();
@@ -134,24 +157,28 @@ class LossesTest {
             }
             expected += t * (Math.log(sum) - z[LABELS[b]] / t);
         }
-        assertEquals(expected / 2, Losses.lipschitzMarginCrossEntropy(logits(), LABELS, m, t).item(), 1e-12);
-        assertEquals(Losses.crossEntropy(logits(), LABELS).item(),
-                Losses.lipschitzMarginCrossEntropy(logits(), LABELS, 0, 1).item(), 1e-12);
+        assertEquals(expected / 2, Losses.lipschitzMarginCrossEntropy(logits(), LABELS,
+                Losses.uniformMarginOffsets(3, m, DataType.DOUBLE), t).item(), 1e-12);
     }
 
     @Test
     void lipschitzMarginCrossEntropy_gradient_matchesFiniteDifferences() {
+        Tensor offsets = Tensor.of(DataType.DOUBLE, new double[] {0, 0.4, 0.1, 0.4, 0, 0.7, 0.1, 0.7, 0}, 3, 3);
         GradCheck.Result r = GradCheck.check(
-                x -> Losses.lipschitzMarginCrossEntropy(x[0], LABELS, 0.3, 0.5), logits());
+                x -> Losses.lipschitzMarginCrossEntropy(x[0], LABELS, x[1], 0.5), logits(), offsets);
         assertTrue(r.passed(), r.worst());
     }
 
     @Test
-    void lipschitzMarginCrossEntropy_badOffsetOrTemperature_isNamed() {
+    void lipschitzMarginCrossEntropy_badOffsetsOrTemperature_isNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS, -1, 1));
+                () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS, Losses.uniformMarginOffsets(2, 1,
+                        DataType.DOUBLE), 1));
+        assertTrue(e.getMessage().contains("offsets expected [3, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.uniformMarginOffsets(3, -1, DataType.DOUBLE));
         assertTrue(e.getMessage().contains("offset"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS, 0, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.lipschitzMarginCrossEntropy(logits(), LABELS,
+                Losses.uniformMarginOffsets(3, 0, DataType.DOUBLE), 0));
         assertTrue(e.getMessage().contains("temperature"), e.getMessage());
     }
 }

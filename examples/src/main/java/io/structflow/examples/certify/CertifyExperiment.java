@@ -15,11 +15,14 @@ import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.Trainer;
 import io.structflow.examples.robust.RobustExperiment;
 import io.structflow.examples.robust.RobustRun;
+import io.structflow.core.nn.Module;
+import io.structflow.layers.PairwiseLipschitzBounded;
 import io.structflow.layers.blocks.Lipschitz;
 import io.structflow.layers.models.Architecture;
 import io.structflow.layers.models.CertifiedNetworks;
 import io.structflow.layers.verify.PropertyChecks;
 import io.structflow.robustness.MarginCertificate;
+import io.structflow.robustness.PairwiseLipschitz;
 import io.structflow.robustness.PgdL2;
 import io.structflow.robustness.RobustnessEvaluator;
 import io.structflow.robustness.RobustnessReport;
@@ -41,8 +44,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Fashion-MNIST: resumable training ({@link CertifySettings}; checkpoints and fingerprints as
  * {@code robust}, {@link RobustExperiment#resumePoint}), then on the fixed test images
  * <ul>
- *   <li>clean accuracy, and certified accuracy {@code margin > √2·ε·L} ({@link MarginCertificate},
- *       [CMOSS] (3.1)) with L = {@code Lipschitz.bound(model)}, a certified bound, at each ε;</li>
+ *   <li>clean accuracy, and certified accuracy at each ε: {@code f_y − f_j > ε·K_yj} for every
+ *       {@code j ≠ y} ({@link PairwiseLipschitz}) with K the certified pairwise bounds
+ *       {@code Lipschitz.pairwiseBounds(model)}: {@code √2·L} for every pair with the scaled head
+ *       (the margin test {@code margin > √2·ε·L} of {@link MarginCertificate}, [CMOSS] (3.1)),
+ *       {@code L_g·‖ŵ_i − ŵ_j‖} with the row-normalised head;</li>
  *   <li>every certificate re-checked in float64: the trained weights are copied into the same
  *       network in float64 and margins and bound recomputed; a sample counts as certified only
  *       when both agree, and the disagreements are reported;</li>
@@ -67,6 +73,7 @@ public final class CertifyExperiment {
      * @param dataDir         Fashion-MNIST directory
      * @param out             output directory; each network trains in {@code out/<network>}
      * @param networks        the networks, in order
+     * @param head            the linear head of every network
      * @param arch            the architecture both networks share
      * @param settings        training settings
      * @param trainImages     training images (0: all 60 000)
@@ -76,13 +83,17 @@ public final class CertifyExperiment {
      * @param fresh           delete existing checkpoints first
      * @param progress        show progress bars
      */
-    public record Options(Path dataDir, Path out, List<CertifiedNetworks.Kind> networks, Architecture arch,
+    public record Options(Path dataDir, Path out, List<CertifiedNetworks.Kind> networks, CertifiedNetworks.Head head,
+                          Architecture arch,
                           CertifySettings settings, int trainImages, int testImages, int tightnessImages,
                           int attackBatch, boolean fresh, boolean progress) {
         /** Validates what the records it holds do not. */
         public Options {
             if (networks == null || networks.isEmpty()) {
                 throw new IllegalArgumentException("--networks: expected at least one network but got none");
+            }
+            if (head == null) {
+                throw new IllegalArgumentException("--head: expected a head but got none");
             }
             if (trainImages < 0) {
                 throw new IllegalArgumentException("--train-images: expected ≥ 0 (0: all) but got " + trainImages);
@@ -106,13 +117,15 @@ public final class CertifyExperiment {
      * @param attacked          clean, PGD-robust and float32-certified accuracy per ε
      * @param lipschitz         the certified bound L of the float32 network
      * @param lipschitz64       the bound recomputed on the float64 copy
+     * @param largestPairwise   the largest pairwise constant {@code K_ij} of the certificate (float32 network)
      * @param certified         certified accuracy per ε, a sample counting when both the float32 and the float64
      *                          certificates hold
      * @param float64Rejections per ε, samples certified in float32 but not in float64
      * @param localLowerBound   the largest local Lipschitz lower bound found (attacks and Jacobian norms)
      * @param seconds           wall-clock time of the evaluation
      */
-    public record Evaluation(RobustnessReport attacked, double lipschitz, double lipschitz64, double[] certified,
+    public record Evaluation(RobustnessReport attacked, double lipschitz, double lipschitz64, double largestPairwise,
+                             double[] certified,
                              int[] float64Rejections, double localLowerBound, double seconds) {
         /** L ÷ the largest local lower bound (≥ 1 when L is a bound). */
         public double tightness() {
@@ -138,9 +151,9 @@ public final class CertifyExperiment {
     public static List<NetworkResult> run(Options o, PrintStream log) throws IOException {
         FashionMnist data = RobustRun.loadData(o.dataDir());
         CertifySettings s = o.settings();
-        log.printf(Locale.ROOT, "certify: %s; %d epoch(s), batch %d, Adam lr %s (cosine), margin loss √2·%s, τ %s, "
-                        + "shifts ±%d px; %s%n", o.networks(), s.epochs(), s.batchSize(), s.learningRate(), s.trainEpsilon(),
-                s.temperature(), s.shift(), o.arch());
+        log.printf(Locale.ROOT, "certify: %s, %s head; %d epoch(s), batch %d, Adam lr %s (cosine), margin loss "
+                        + "ε_train %s, τ %s, shifts ±%d px; %s%n", o.networks(), o.head().key(), s.epochs(), s.batchSize(),
+                s.learningRate(), s.trainEpsilon(), s.temperature(), s.shift(), o.arch());
         Dataset train = data.trainingSet(o.trainImages(), o.arch().type());
         RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
         log.printf("Fashion-MNIST: %d training images, %d fixed test images%n", train.size(), test.size());
@@ -150,10 +163,11 @@ public final class CertifyExperiment {
             if (o.fresh()) {
                 RobustRun.discardCheckpoint(dir);
             }
-            Sequential model = CertifiedNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
+            Sequential model = CertifiedNetworks.build(kind, o.head(), o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), model.parameterCount(), dir);
             long[] resident = {Pointer.physicalBytes()};
-            RobustExperiment.TrainingOutcome t = train(model, kind, o.arch(), train, s, dir, o.progress(), resident);
+            RobustExperiment.TrainingOutcome t = train(model, kind, o.head(), o.arch(), train, s, dir, o.progress(),
+                    resident);
             if (t.epochsBefore() > 0) {
                 log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());
             }
@@ -162,12 +176,13 @@ public final class CertifyExperiment {
             }
             log.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s; evaluating on %d images…%n", t.epochs().size(),
                     t.seconds(), test.size());
-            Evaluation ev = evaluate(kind, model, o.arch(), test, o.tightnessImages(), o.attackBatch(), s.seed());
+            Evaluation ev = evaluate(kind, o.head(), model, o.arch(), test, o.tightnessImages(), o.attackBatch(),
+                    s.seed());
             resident[0] = Math.max(resident[0], Pointer.physicalBytes());
-            log.printf(Locale.ROOT, "clean %.4f, certified %s, robust %s, L = %.6g (float64 %.6g), tightness %.3g; "
-                            + "evaluation %.1f s%n", ev.attacked().cleanAccuracy(), Arrays.toString(ev.certified()),
-                    Arrays.toString(ev.attacked().robustAccuracy()), ev.lipschitz(), ev.lipschitz64(), ev.tightness(),
-                    ev.seconds());
+            log.printf(Locale.ROOT, "clean %.4f, certified %s, robust %s, L = %.6g (float64 %.6g), largest pair "
+                            + "constant %.6g, tightness %.3g; evaluation %.1f s%n", ev.attacked().cleanAccuracy(),
+                    Arrays.toString(ev.certified()), Arrays.toString(ev.attacked().robustAccuracy()), ev.lipschitz(),
+                    ev.lipschitz64(), ev.largestPairwise(), ev.tightness(), ev.seconds());
             results.add(new NetworkResult(kind, model.parameterCount(), t, ev, resident[0]));
         }
         return results;
@@ -179,21 +194,23 @@ public final class CertifyExperiment {
      *
      * @param resident updated with the largest resident memory seen at epoch ends
      */
-    static RobustExperiment.TrainingOutcome train(Sequential model, CertifiedNetworks.Kind kind, Architecture arch,
-                                                  Dataset train, CertifySettings s, Path dir, boolean progress,
-                                                  long[] resident) throws IOException {
+    static RobustExperiment.TrainingOutcome train(Sequential model, CertifiedNetworks.Kind kind,
+                                                  CertifiedNetworks.Head head, Architecture arch, Dataset train,
+                                                  CertifySettings s, Path dir, boolean progress, long[] resident)
+            throws IOException {
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("network", kind.key());
+        fingerprint.put("head", head.key());
         fingerprint.put("architecture", arch.toMap());
         fingerprint.put("training", s.toMap(false));
         fingerprint.put("training_images", train.size());
         int before = RobustExperiment.resumePoint(dir, fingerprint);
         RandomShift shift = new RandomShift(s.shift(), s.seed());
-        double offset = s.offset();
+        double epsilon = s.trainEpsilon();
         double temperature = s.temperature();
         Trainer trainer = Trainer.builder(model, new Adam(model, Adam.Config.defaults(s.learningRate())),
                         (m, b) -> Losses.lipschitzMarginCrossEntropy(m.forward(shift.apply(b.x(), b.labels())), b.labels(),
-                                offset, temperature),
+                                pairConstants(model, arch).mul(epsilon), temperature),
                         new DataLoader(train, s.batchSize(), true, s.seed(), false))
                 .epochs(s.epochs())
                 .schedule(new CosineAnnealing(s.learningRate(), 0, s.epochs()))
@@ -208,9 +225,27 @@ public final class CertifyExperiment {
     }
 
     /**
+     * The pairwise constants the training loss offsets by ε_train, for a body of bound L₀ = 1 (what every
+     * network here is built to keep; its certified bound is computed only at evaluation): the head's own
+     * constants, differentiable in its weights, when it has them ({@link PairwiseLipschitzBounded}), else
+     * √2 for every pair (the head is 1-Lipschitz).
+     */
+    static Tensor pairConstants(Sequential model, Architecture arch) {
+        List<Module> layers = model.layers();
+        return layers.get(layers.size() - 1) instanceof PairwiseLipschitzBounded head ? head.pairwiseLipschitz()
+                : Losses.uniformMarginOffsets(FashionMnist.NUM_CLASSES, Math.sqrt(2), arch.type());
+    }
+
+    /** The certificate's pairwise constants of a network: {@code Lipschitz.pairwiseBounds}, with its whole bound. */
+    static PairwiseLipschitz pairwise(Sequential model) {
+        return PairwiseLipschitz.of(Lipschitz.pairwiseBounds(model, FashionMnist.NUM_CLASSES), Lipschitz.bound(model));
+    }
+
+    /**
      * Certified, attacked and float64-re-checked accuracy over {@link #EPSILONS}, and the bound's tightness.
      *
      * @param kind            the network's kind (to build its float64 copy)
+     * @param head            its head
      * @param model           the trained network
      * @param arch            its architecture
      * @param test            fixed test images
@@ -218,40 +253,41 @@ public final class CertifyExperiment {
      * @param attackBatch     images per attack batch
      * @param seed            seed of the attacks
      */
-    public static Evaluation evaluate(CertifiedNetworks.Kind kind, Sequential model, Architecture arch,
-                                      RobustExperiment.Images test, int tightnessImages, int attackBatch, long seed) {
+    public static Evaluation evaluate(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head, Sequential model,
+                                      Architecture arch, RobustExperiment.Images test, int tightnessImages,
+                                      int attackBatch, long seed) {
         long t0 = System.nanoTime();
-        double lip = Lipschitz.bound(model);
+        PairwiseLipschitz pairwise = pairwise(model);
         PgdL2 attack = RobustExperiment.attack(RobustExperiment.STRONG_STEP, seed);
         RobustnessEvaluator evaluator = new RobustnessEvaluator(attack, attackBatch);
-        RobustnessReport attacked = evaluator.evaluate(model, test.x(), test.labels(), EPSILONS, lip);
+        RobustnessReport attacked = evaluator.evaluate(model, test.x(), test.labels(), EPSILONS, pairwise);
 
-        Sequential model64 = float64Copy(kind, model, arch);
-        double lip64 = Lipschitz.bound(model64);
-        Tensor x64 = test.x().to(DataType.DOUBLE);
-        double[] margins = evaluator.margins(model, test.x(), test.labels());
-        double[] margins64 = evaluator.margins(model64, x64, test.labels());
+        Sequential model64 = float64Copy(kind, head, model, arch);
+        PairwiseLipschitz pairwise64 = pairwise(model64);
+        boolean[][] in32 = evaluator.certified(model, test.x(), test.labels(), EPSILONS, pairwise);
+        boolean[][] in64 = evaluator.certified(model64, test.x().to(DataType.DOUBLE), test.labels(), EPSILONS,
+                pairwise64);
         double[] certified = new double[EPSILONS.length];
         int[] rejected = new int[EPSILONS.length];
         for (int k = 0; k < EPSILONS.length; k++) {
             int both = 0;
-            for (int i = 0; i < margins.length; i++) {
-                boolean in32 = MarginCertificate.isCertified(margins[i], EPSILONS[k], lip);
-                boolean in64 = MarginCertificate.isCertified(margins64[i], EPSILONS[k], lip64);
-                both += in32 && in64 ? 1 : 0;
-                rejected[k] += in32 && !in64 ? 1 : 0;
+            for (int i = 0; i < in32[k].length; i++) {
+                both += in32[k][i] && in64[k][i] ? 1 : 0;
+                rejected[k] += in32[k][i] && !in64[k][i] ? 1 : 0;
             }
-            certified[k] = both / (double) margins.length;
+            certified[k] = both / (double) in32[k].length;
         }
         double lower = localLowerBound(model, model64, test, tightnessImages, attack, seed);
-        return new Evaluation(attacked, lip, lip64, certified, rejected, lower, (System.nanoTime() - t0) / 1e9);
+        return new Evaluation(attacked, pairwise.lipschitz(), pairwise64.lipschitz(),
+                pairwise.largest(FashionMnist.NUM_CLASSES), certified, rejected, lower, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The same network in float64 with the trained values (raw parameters copied; parametrisations recomputed). */
-    static Sequential float64Copy(CertifiedNetworks.Kind kind, Sequential model, Architecture arch) {
+    static Sequential float64Copy(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head, Sequential model,
+                                  Architecture arch) {
         Architecture arch64 = new Architecture(arch.channels(), arch.pairs(), arch.substeps(), arch.slope(),
                 arch.boundedLifts(), DataType.DOUBLE, arch.seed());
-        Sequential copy = CertifiedNetworks.build(kind, arch64, FashionMnist.NUM_CLASSES);
+        Sequential copy = CertifiedNetworks.build(kind, head, arch64, FashionMnist.NUM_CLASSES);
         Map<String, Parameter> target = copy.namedParameters();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
             target.get(e.getKey()).updateInPlace(e.getValue().value().castTo(DataType.DOUBLE));

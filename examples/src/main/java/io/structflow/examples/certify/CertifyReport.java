@@ -17,19 +17,22 @@ public final class CertifyReport {
     /** The report of {@code results}, run with {@code o}. */
     public static Report of(CertifyExperiment.Options o, List<CertifyExperiment.NetworkResult> results) {
         Table t = new Table("network", "clean", "cert 36/255", "cert 72/255", "cert 108/255", "cert 1.0",
-                "PGD 36/255", "PGD 72/255", "PGD 108/255", "PGD 1.0", "L", "tightness", "s/epoch", "RSS MB");
+                "PGD 36/255", "PGD 72/255", "PGD 108/255", "PGD 1.0", "L", "max K_ij", "tightness", "s/epoch", "RSS MB");
         for (CertifyExperiment.NetworkResult r : results) {
             CertifyExperiment.Evaluation e = r.evaluation();
             double[] robust = e.attacked().robustAccuracy();
             t.row(r.kind().key(), f(e.attacked().cleanAccuracy()), f(e.certified()[1]), f(e.certified()[2]),
                     f(e.certified()[3]), f(e.certified()[4]), f(robust[1]), f(robust[2]), f(robust[3]), f(robust[4]),
-                    String.format(Locale.ROOT, "%.6g", e.lipschitz()), String.format(Locale.ROOT, "%.3g", e.tightness()),
+                    String.format(Locale.ROOT, "%.6g", e.lipschitz()), String.format(Locale.ROOT, "%.6g",
+                            e.largestPairwise()), String.format(Locale.ROOT, "%.3g", e.tightness()),
                     Double.isNaN(r.epochSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.epochSeconds()),
                     r.residentBytes() >> 20);
         }
         Report report = new Report().line("")
-                .line("Certified = margin > sqrt(2)*eps*L in float32 and again in float64; PGD = l2-PGD robust accuracy "
-                        + "(10 steps of 0.25*eps); tightness = L / largest local Lipschitz lower bound found:")
+                .line("Certified = f_y - f_j > eps*K_yj for every j != y (K_ij >= Lip(f_i - f_j): sqrt(2)*L for the scaled "
+                        + "head, L_body*|w_i - w_j| for the row-normalised one) in float32 and again in float64;")
+                .line("PGD = l2-PGD robust accuracy (10 steps of 0.25*eps); tightness = L / largest local Lipschitz lower "
+                        + "bound found:")
                 .table(t);
         toJson(o, results).forEach(report::put);
         return report;
@@ -40,6 +43,7 @@ public final class CertifyReport {
         m.put("command", "certify");
         m.put("dataset", "fashion-mnist");
         m.put("architecture", o.arch().toMap());
+        m.put("head", o.head().key());
         m.put("training", o.settings().toMap(true));
         m.put("training_images", o.trainImages());
         m.put("test_images", o.testImages());
@@ -57,6 +61,7 @@ public final class CertifyReport {
             n.put("robust_accuracy", perEpsilon(e.attacked().robustAccuracy()));
             n.put("lipschitz_bound", e.lipschitz());
             n.put("lipschitz_bound_float64", e.lipschitz64());
+            n.put("largest_pairwise_constant", e.largestPairwise());
             n.put("local_lipschitz_lower_bound", e.localLowerBound());
             n.put("bound_tightness", e.tightness());
             n.put("epoch_seconds", Double.isNaN(r.epochSeconds()) ? null : r.epochSeconds());

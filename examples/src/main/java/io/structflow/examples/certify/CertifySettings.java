@@ -5,11 +5,13 @@ import java.util.Map;
 
 /**
  * How {@code certify} trains: Adam on the Lipschitz-margin cross-entropy
- * ({@code Losses.lipschitzMarginCrossEntropy}) with offset {@code √2·ε_train·L₀} (L₀ = 1, the bound
- * every network here is built to keep) at temperature τ, a cosine learning-rate schedule from η₀
- * to 0, and random shifts of up to {@code shift} pixels (zero fill) as augmentation,
+ * ({@code Losses.lipschitzMarginCrossEntropy}) with pairwise offsets {@code ε_train·K_ij·L₀} (K the
+ * head's pairwise constants: √2 for every pair for the scaled head, {@code ‖ŵ_i − ŵ_j‖} for the
+ * row-normalised one; L₀ = 1, the bound every network here is built to keep) at temperature τ, a
+ * cosine learning-rate schedule from η₀ to 0, and random shifts of up to {@code shift} pixels (zero
+ * fill) as augmentation,
  * <pre>
- *   L = (τ/B) Σ_b CE((f(shift(x_b)) − √2·ε_train·e_{y_b}) / τ, y_b),   η(e) = η₀ (1 + cos(π e / E)) / 2
+ *   L = (τ/B) Σ_b CE((f(shift(x_b)) + ε_train·K_{y_b,·}) / τ, y_b),   η(e) = η₀ (1 + cos(π e / E)) / 2
  * </pre>
  *
  * @param epochs       E ≥ 1 (counted across resumes)
@@ -42,11 +44,6 @@ public record CertifySettings(int epochs, int batchSize, double learningRate, do
         if (shift < 0 || shift > 8) {
             throw new IllegalArgumentException("--shift: expected 0 to 8 pixels but got " + shift);
         }
-    }
-
-    /** The loss's offset √2·ε_train (for a 1-Lipschitz network). */
-    public double offset() {
-        return Math.sqrt(2) * trainEpsilon;
     }
 
     /** snake_case entries; without {@code epochs} when {@code withEpochs} is false (the checkpoint fingerprint). */

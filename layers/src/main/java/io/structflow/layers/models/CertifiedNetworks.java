@@ -6,6 +6,7 @@ import io.structflow.layers.blocks.DynamicalBlock;
 import io.structflow.layers.blocks.Flatten;
 import io.structflow.layers.blocks.NormalisedLinear;
 import io.structflow.layers.blocks.PixelUnshuffle;
+import io.structflow.layers.blocks.RowNormalisedLinear;
 import io.structflow.layers.blocks.ZeroPaddingLift;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  * <pre>
  *   x ↦ head ∘ flatten ∘ stage_{K−1} ∘ lift_{K−1} ∘ unshuffle ∘ … ∘ stage_0 ∘ lift_0 ∘ unshuffle (x)
  *   unshuffle = space-to-depth 2×2 (orthogonal, {@link PixelUnshuffle}),  lift_s = zero-padding of the channels
- *   (an isometry, {@link ZeroPaddingLift}),  head = α·W·, ‖W‖₂ ≤ 1, |α| ≤ 1 (certified projection)
+ *   (an isometry, {@link ZeroPaddingLift}),  head: {@link Head}
  * </pre>
  * stage s on {@code (14/2^s)²} pixels with {@code channels[s]} channels (at least 4× the previous
  * stage's, 4 for the first: the unshuffle multiplies them by 4) and {@code 2·pairs} residual layers:
@@ -37,6 +38,36 @@ public final class CertifiedNetworks {
     private static final int UNSHUFFLE = 2;
 
     private CertifiedNetworks() {
+    }
+
+    /** The linear head on the flattened features. */
+    public enum Head {
+        /** {@code α·W·}, ‖W‖₂ ≤ 1, |α| ≤ 1 (certified projection, {@link NormalisedLinear}): 1-Lipschitz. */
+        SCALED("scaled"),
+        /**
+         * {@code ŵ_iᵀ· + b_i} with normalised rows ({@link RowNormalisedLinear}): the difference of logits i
+         * and j is {@code ‖ŵ_i − ŵ_j‖}-Lipschitz (≤ 2), the pairwise constants a certificate uses.
+         */
+        ROW_NORMALISED("row_normalised");
+
+        private final String key;
+
+        Head(String key) {
+            this.key = key;
+        }
+
+        /** The snake_case name. */
+        public String key() {
+            return key;
+        }
+
+        /** Parses a key ({@code --head}). */
+        public static Head parse(String text) {
+            return Arrays.stream(values()).filter(h -> h.key.equals(text == null ? null : text.trim()
+                    .toLowerCase(Locale.ROOT))).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "--head: expected one of " + Arrays.stream(values()).map(Head::key).toList() + " but got '" + text
+                            + "'"));
+        }
     }
 
     /** The two networks. */
@@ -88,14 +119,15 @@ public final class CertifiedNetworks {
      * Builds one network for images {@code [batch, 1, 28, 28]} in the architecture's type.
      *
      * @param kind    which network
+     * @param head    the linear head
      * @param arch    stage widths (1 or 2 stages, on 14×14 and 7×7 pixels), pairs, sub-steps, slope, type, seed
      * @param classes number of classes ≥ 2
      * @return the classifier
      */
-    public static Sequential build(Kind kind, Architecture arch, int classes) {
-        if (kind == null || arch == null) {
-            throw new IllegalArgumentException("CertifiedNetworks.build: kind and arch expected non-null but got "
-                    + kind + ", " + arch);
+    public static Sequential build(Kind kind, Head head, Architecture arch, int classes) {
+        if (kind == null || head == null || arch == null) {
+            throw new IllegalArgumentException("CertifiedNetworks.build: kind, head and arch expected non-null but got "
+                    + kind + ", " + head + ", " + arch);
         }
         if (classes < 2) {
             throw new IllegalArgumentException("CertifiedNetworks.build: classes expected ≥ 2 but got " + classes);
@@ -123,8 +155,10 @@ public final class CertifiedNetworks {
         }
         model.add(new Flatten());
         int features = in * arch.side(channels.length) * arch.side(channels.length);
-        model.add(NormalisedLinear.dense(features, classes, NormalisedLinear.Scale.AT_MOST_ONE, rng.nextLong(),
-                arch.type()));
+        long headSeed = rng.nextLong();
+        model.add(head == Head.SCALED
+                ? NormalisedLinear.dense(features, classes, NormalisedLinear.Scale.AT_MOST_ONE, headSeed, arch.type())
+                : new RowNormalisedLinear(features, classes, headSeed, arch.type()));
         return model;
     }
 

@@ -22,7 +22,7 @@ class CertifiedNetworksTest {
     void build_bothKinds_mapImagesToLogitsWithinTheirCertifiedBound() {
         Tensor x = Tensor.uniform(DataType.DOUBLE, new SplittableRandom(6), 0, 1, 3, 1, 28, 28);
         for (CertifiedNetworks.Kind kind : CertifiedNetworks.Kind.values()) {
-            Sequential model = CertifiedNetworks.build(kind, ARCH, 10);
+            Sequential model = CertifiedNetworks.build(kind, CertifiedNetworks.Head.SCALED, ARCH, 10);
             assertArrayEquals(new long[] {3, 10}, model.forward(x).shape(), kind.key());
             double bound = Lipschitz.bound(model);
             assertTrue(bound <= 1 + 1e-6, kind + ": every layer is 1-Lipschitz, bound " + bound);
@@ -34,7 +34,8 @@ class CertifiedNetworksTest {
 
     @Test
     void orthogonalSwitching_boundIsExactlyTheHeads() {
-        Sequential model = CertifiedNetworks.build(CertifiedNetworks.Kind.ORTHOGONAL_SWITCHING, ARCH, 10);
+        Sequential model = CertifiedNetworks.build(CertifiedNetworks.Kind.ORTHOGONAL_SWITCHING,
+                CertifiedNetworks.Head.SCALED, ARCH, 10);
         List<io.structflow.core.nn.Module> layers = model.layers();
         double head = ((io.structflow.layers.LipschitzBounded) layers.get(layers.size() - 1)).lipschitzBound();
         assertEquals(head, Lipschitz.bound(model), 0.0);
@@ -43,10 +44,14 @@ class CertifiedNetworksTest {
     @Test
     void build_badChannelsAndKinds_areNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CertifiedNetworks.build(
-                CertifiedNetworks.Kind.CPL, new Architecture(new int[] {4, 8}, 1, 1, 0.5, true, DataType.FLOAT, 1), 10));
+                CertifiedNetworks.Kind.CPL, CertifiedNetworks.Head.SCALED,
+                new Architecture(new int[] {4, 8}, 1, 1, 0.5, true, DataType.FLOAT, 1), 10));
         assertTrue(e.getMessage().contains("--channels") && e.getMessage().contains("16"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> CertifiedNetworks.Kind.parseList("cpl,lenet"));
         assertTrue(e.getMessage().contains("--networks") && e.getMessage().contains("lenet"), e.getMessage());
         assertEquals(List.of(CertifiedNetworks.Kind.values()), CertifiedNetworks.Kind.parseList("all"));
+        e = assertThrows(IllegalArgumentException.class, () -> CertifiedNetworks.Head.parse("softmax"));
+        assertTrue(e.getMessage().contains("--head") && e.getMessage().contains("softmax"), e.getMessage());
+        assertEquals(CertifiedNetworks.Head.ROW_NORMALISED, CertifiedNetworks.Head.parse("row_normalised"));
     }
 }
