@@ -125,7 +125,6 @@ public final class ReversibleMemory implements Callable<Integer> {
         Thread.sleep(200);
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         long baseline = ProcessMemory.residentKilobytes();
-        long arraysBefore = ArrayMemory.bytesInUse();
         ArrayMemory.resetPeak();
         double[] millis = new double[steps];
         for (int s = 0; s < steps; s++) {
@@ -134,7 +133,7 @@ public final class ReversibleMemory implements Callable<Integer> {
             millis[s] = (System.nanoTime() - start) / 1e6;
         }
         long peak = ProcessMemory.peakResidentKilobytes();
-        long arraysPeak = ArrayMemory.peakBytes() - arraysBefore;
+        long arraysPeak = ArrayMemory.peakBytes();
         long held = ArrayMemory.bytesInUse() - heldBefore;
         Arrays.sort(millis);
         System.out.printf("{\"mode\": \"%s\", \"depth\": %d, \"collect\": %b, \"compiled\": %b, \"baseline_rss_kb\": %d,"
