@@ -49,6 +49,8 @@ class CertifyCommandTest {
             double bound = (Double) n.get("lipschitz_bound");
             assertTrue(bound <= 1 + 1e-6, e.getKey() + ": every layer is 1-Lipschitz, bound " + bound);
             assertTrue((Double) n.get("bound_tightness") >= 1, e.getKey() + ": a lower bound above L: " + n);
+            assertTrue((Double) n.get("pair_bound_tightness_min") >= 1, e.getKey() + ": a pair's lower bound above K_ij: "
+                    + n);
         }
         assertTrue(Files.exists(out.resolve("orthogonal_switching").resolve("checkpoint.zip")));
     }
@@ -71,5 +73,8 @@ class CertifyCommandTest {
         assertTrue(largest <= 2 * (1 + 1e-6) && largest <= Math.sqrt(2) * (Double) n.get("lipschitz_bound") * (1 + 1e-12),
                 "‖ŵ_i − ŵ_j‖ ≤ 2 and ≤ √2·L: " + n);
         assertTrue(((Map<String, Integer>) n.get("float64_rejections")).values().stream().allMatch(v -> v == 0), n.toString());
+        double pairMin = (Double) n.get("pair_bound_tightness_min");
+        assertTrue(pairMin >= 1 && pairMin <= (Double) n.get("pair_bound_tightness_median"), "a pair's lower bound above "
+                + "its K_ij, or min above median: " + n);
     }
 }

@@ -1,5 +1,6 @@
 package io.structflow.examples.certify;
 
+import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.GradMode;
 import io.structflow.core.autodiff.Jacobians;
 import io.structflow.core.autodiff.Tensor;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Certified training and evaluation of the classifiers of {@link CertifiedNetworks} on
@@ -122,14 +124,24 @@ public final class CertifyExperiment {
      *                          certificates hold
      * @param float64Rejections per ε, samples certified in float32 but not in float64
      * @param localLowerBound   the largest local Lipschitz lower bound found (attacks and Jacobian norms)
+     * @param pairTightness     per class pair {@code i ≠ j}, {@code K_ij} ÷ the largest local Lipschitz lower bound
+     *                          of {@code f_i − f_j} found ({@link #pairLowerBounds}); 0 on the diagonal
      * @param seconds           wall-clock time of the evaluation
      */
     public record Evaluation(RobustnessReport attacked, double lipschitz, double lipschitz64, double largestPairwise,
                              double[] certified,
-                             int[] float64Rejections, double localLowerBound, double seconds) {
+                             int[] float64Rejections, double localLowerBound, double[][] pairTightness,
+                             double seconds) {
         /** L ÷ the largest local lower bound (≥ 1 when L is a bound). */
         public double tightness() {
             return lipschitz / localLowerBound;
+        }
+
+        /** The smallest and the median of the pairs' tightness: how close the certificate's constants come. */
+        public double[] pairTightnessMinAndMedian() {
+            double[] all = Arrays.stream(pairTightness).flatMapToDouble(Arrays::stream).filter(t -> t > 0).sorted()
+                    .toArray();
+            return new double[] {all[0], all[all.length / 2]};
         }
     }
 
@@ -180,9 +192,11 @@ public final class CertifyExperiment {
                     s.seed());
             resident[0] = Math.max(resident[0], Pointer.physicalBytes());
             log.printf(Locale.ROOT, "clean %.4f, certified %s, robust %s, L = %.6g (float64 %.6g), largest pair "
-                            + "constant %.6g, tightness %.3g; evaluation %.1f s%n", ev.attacked().cleanAccuracy(),
-                    Arrays.toString(ev.certified()), Arrays.toString(ev.attacked().robustAccuracy()), ev.lipschitz(),
-                    ev.lipschitz64(), ev.largestPairwise(), ev.tightness(), ev.seconds());
+                            + "constant %.6g, tightness %.3g, pair tightness min %.3g median %.3g; evaluation %.1f s%n",
+                    ev.attacked().cleanAccuracy(), Arrays.toString(ev.certified()),
+                    Arrays.toString(ev.attacked().robustAccuracy()), ev.lipschitz(), ev.lipschitz64(),
+                    ev.largestPairwise(), ev.tightness(), ev.pairTightnessMinAndMedian()[0],
+                    ev.pairTightnessMinAndMedian()[1], ev.seconds());
             results.add(new NetworkResult(kind, model.parameterCount(), t, ev, resident[0]));
         }
         return results;
@@ -277,9 +291,20 @@ public final class CertifyExperiment {
             }
             certified[k] = both / (double) in32[k].length;
         }
-        double lower = localLowerBound(model, model64, test, tightnessImages, attack, seed);
+        Tensor x = test.x().slice(0, 0, tightnessImages);
+        int[] y = Arrays.copyOf(test.labels(), tightnessImages);
+        Tensor far = attack.attack(model, x, y, EPSILONS[EPSILONS.length - 1], new SplittableRandom(seed)).adversarial();
+        double lower = localLowerBound(model, model64, x, far, seed);
+        int classes = FashionMnist.NUM_CLASSES;
+        double[][] pairLower = pairLowerBounds(model64, x.to(DataType.DOUBLE), far.to(DataType.DOUBLE), classes);
+        double[][] pairTightness = new double[classes][classes];
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                pairTightness[i][j] = i == j ? 0 : pairwise.constant(i, j) / pairLower[i][j];
+            }
+        }
         return new Evaluation(attacked, pairwise.lipschitz(), pairwise64.lipschitz(),
-                pairwise.largest(FashionMnist.NUM_CLASSES), certified, rejected, lower, (System.nanoTime() - t0) / 1e9);
+                pairwise.largest(classes), certified, rejected, lower, pairTightness, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The same network in float64 with the trained values (raw parameters copied; parametrisations recomputed). */
@@ -296,19 +321,15 @@ public final class CertifyExperiment {
     }
 
     /**
-     * The largest of {@code ‖f(x′) − f(x)‖/‖x′ − x‖} at the PGD points of radius 1 around the first
-     * {@code images} test images, and of the Jacobian norms at them (float64 copy, power iteration):
+     * The largest of {@code ‖f(x′) − f(x)‖/‖x′ − x‖} between the images {@code x} and their PGD
+     * points {@code far}, and of the Jacobian norms at {@code x} (float64 copy, power iteration):
      * each is at most the true Lipschitz constant.
      */
-    private static double localLowerBound(Sequential model, Sequential model64, RobustExperiment.Images test, int images,
-                                          PgdL2 attack, long seed) {
-        Tensor x = test.x().slice(0, 0, images);
-        int[] y = Arrays.copyOf(test.labels(), images);
-        PgdL2.Result r = attack.attack(model, x, y, EPSILONS[EPSILONS.length - 1], new SplittableRandom(seed));
+    private static double localLowerBound(Sequential model, Sequential model64, Tensor x, Tensor far, long seed) {
         double best = 0;
         try (GradMode.Scope s = GradMode.noGrad()) {
-            double[] num = Jacobians.perSampleNorms(model.forward(r.adversarial()).sub(model.forward(x)));
-            double[] den = Jacobians.perSampleNorms(r.adversarial().sub(x));
+            double[] num = Jacobians.perSampleNorms(model.forward(far).sub(model.forward(x)));
+            double[] den = Jacobians.perSampleNorms(far.sub(x));
             for (int i = 0; i < num.length; i++) {
                 if (den[i] > 0) {
                     best = Math.max(best, num[i] / den[i]);
@@ -318,5 +339,78 @@ public final class CertifyExperiment {
         double jacobian = PropertyChecks.jacobianNorm(model64::forward, x.to(DataType.DOUBLE), 30, seed,
                 Double.POSITIVE_INFINITY, 0).value();
         return Math.max(best, jacobian);
+    }
+
+    /**
+     * Per class pair, the largest local Lipschitz lower bound of the logit difference
+     * {@code g = f_i − f_j} found: the gradient norms {@code ‖∇g‖} at the images {@code x} and at
+     * their PGD points {@code far}, and the quotients {@code |g(x′) − g(x)|/‖x′ − x‖} between them.
+     * Each is at most {@code Lip(g)}, so at most the certificate's {@code K_ij} when that is a bound.
+     *
+     * @param model64 the float64 network
+     * @param x       images {@code [n, …]}, float64
+     * @param far     their PGD points, float64
+     * @return {@code [classes][classes]}, symmetric, 0 on the diagonal
+     */
+    static double[][] pairLowerBounds(Sequential model64, Tensor x, Tensor far, int classes) {
+        int n = (int) x.size(0);
+        double[][] lower = new double[classes][classes];
+        double[][] fx = null;
+        double[][] ffar = null;
+        for (Tensor points : new Tensor[] {x, far}) {
+            double[][][] grads = new double[classes][][];
+            double[][] logits = null;
+            for (int k = 0; k < classes; k++) {
+                try (GradMode.Scope s = GradMode.enableGrad()) {
+                    Tensor in = Tensor.variable(points.value().dup());
+                    Tensor out = model64.forward(in);
+                    logits = rows(out.toDoubleArray(), n);
+                    double[][] pick = new double[classes][1];
+                    pick[k][0] = 1;
+                    Tensor selected = out.matmul(Tensor.constant(Nd4j.create(pick)));
+                    grads[k] = rows(Autograd.grad(selected.sum(), false, in)[0].toDoubleArray(), n);
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                for (int j = i + 1; j < classes; j++) {
+                    for (int b = 0; b < n; b++) {
+                        double sq = 0;
+                        for (int e = 0; e < grads[i][b].length; e++) {
+                            double d = grads[i][b][e] - grads[j][b][e];
+                            sq += d * d;
+                        }
+                        lower[i][j] = Math.max(lower[i][j], Math.sqrt(sq));
+                    }
+                }
+            }
+            if (fx == null) {
+                fx = logits;
+            } else {
+                ffar = logits;
+            }
+        }
+        double[] dist = Jacobians.perSampleNorms(far.sub(x));
+        for (int i = 0; i < classes; i++) {
+            for (int j = i + 1; j < classes; j++) {
+                for (int b = 0; b < n; b++) {
+                    if (dist[b] > 0) {
+                        double change = (ffar[b][i] - ffar[b][j]) - (fx[b][i] - fx[b][j]);
+                        lower[i][j] = Math.max(lower[i][j], Math.abs(change) / dist[b]);
+                    }
+                }
+                lower[j][i] = lower[i][j];
+            }
+        }
+        return lower;
+    }
+
+    /** A row-major {@code [n, m]} array as n rows. */
+    private static double[][] rows(double[] all, int n) {
+        int m = all.length / n;
+        double[][] r = new double[n][];
+        for (int b = 0; b < n; b++) {
+            r[b] = Arrays.copyOfRange(all, b * m, (b + 1) * m);
+        }
+        return r;
     }
 }

@@ -17,7 +17,8 @@ public final class CertifyReport {
     /** The report of {@code results}, run with {@code o}. */
     public static Report of(CertifyExperiment.Options o, List<CertifyExperiment.NetworkResult> results) {
         Table t = new Table("network", "clean", "cert 36/255", "cert 72/255", "cert 108/255", "cert 1.0",
-                "PGD 36/255", "PGD 72/255", "PGD 108/255", "PGD 1.0", "L", "max K_ij", "tightness", "s/epoch", "RSS MB");
+                "PGD 36/255", "PGD 72/255", "PGD 108/255", "PGD 1.0", "L", "max K_ij", "tightness",
+                "pair tightness min/median", "s/epoch", "RSS MB");
         for (CertifyExperiment.NetworkResult r : results) {
             CertifyExperiment.Evaluation e = r.evaluation();
             double[] robust = e.attacked().robustAccuracy();
@@ -25,6 +26,8 @@ public final class CertifyReport {
                     f(e.certified()[3]), f(e.certified()[4]), f(robust[1]), f(robust[2]), f(robust[3]), f(robust[4]),
                     String.format(Locale.ROOT, "%.6g", e.lipschitz()), String.format(Locale.ROOT, "%.6g",
                             e.largestPairwise()), String.format(Locale.ROOT, "%.3g", e.tightness()),
+                    String.format(Locale.ROOT, "%.3g / %.3g", e.pairTightnessMinAndMedian()[0],
+                            e.pairTightnessMinAndMedian()[1]),
                     Double.isNaN(r.epochSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f", r.epochSeconds()),
                     r.residentBytes() >> 20);
         }
@@ -32,7 +35,8 @@ public final class CertifyReport {
                 .line("Certified = f_y - f_j > eps*K_yj for every j != y (K_ij >= Lip(f_i - f_j): sqrt(2)*L for the scaled "
                         + "head, L_body*|w_i - w_j| for the row-normalised one) in float32 and again in float64;")
                 .line("PGD = l2-PGD robust accuracy (10 steps of 0.25*eps); tightness = L / largest local Lipschitz lower "
-                        + "bound found:")
+                        + "bound found;")
+                .line("pair tightness = K_ij / largest local Lipschitz lower bound of f_i - f_j found, over the 45 pairs:")
                 .table(t);
         toJson(o, results).forEach(report::put);
         return report;
@@ -64,6 +68,9 @@ public final class CertifyReport {
             n.put("largest_pairwise_constant", e.largestPairwise());
             n.put("local_lipschitz_lower_bound", e.localLowerBound());
             n.put("bound_tightness", e.tightness());
+            n.put("pair_bound_tightness_min", e.pairTightnessMinAndMedian()[0]);
+            n.put("pair_bound_tightness_median", e.pairTightnessMinAndMedian()[1]);
+            n.put("pair_bound_tightness", e.pairTightness());
             n.put("epoch_seconds", Double.isNaN(r.epochSeconds()) ? null : r.epochSeconds());
             n.put("resident_bytes", r.residentBytes());
             n.put("epochs_before_this_run", r.training().epochsBefore());
