@@ -4,7 +4,7 @@ the networks of bench_fmnist.py) on the real training images: wall-clock time an
 usage: fmnist_epoch_rss.py [--images N] [--network prescribed|resnet] [--threads N]
   --images N    the first N training images (default and 0: all 60000), as RobustExperiment.trainingSet
   --network     prescribed (default; the switching network with its projections) or resnet
-  --threads N   torch.set_num_threads(N), and OMP/OPENBLAS_NUM_THREADS when not set already (default 1)
+  --threads N   torch.set_num_threads(N), and OMP/OPENBLAS/MKL_NUM_THREADS when not set already (default 1)
 
 Prints one JSON line: {"network", "images", "seconds", "loss", "peak_rss_kb"} (loss: the epoch's mean
 batch loss weighted by batch size, as the Java's EpochResult.loss). `seconds` is the epoch alone
@@ -35,6 +35,7 @@ THREADS = int(arg("--threads", "1"))
 # before numpy/torch load OpenBLAS and OpenMP: their own threads otherwise fight PyTorch's
 os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("MKL_NUM_THREADS", str(THREADS))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

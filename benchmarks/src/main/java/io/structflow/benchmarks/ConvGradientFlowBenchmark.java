@@ -2,6 +2,7 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
@@ -23,10 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The convolutional gradient-flow layer {@code x − h·Kᵀσ(Kx + b)} at batch 64, 32 channels,
  * 28×28, 3×3 kernel ([CMOSS] §3.3 building block), forward and forward + backward (cases
- * {@code conv_flow_layer_fwd}, {@code conv_flow_layer_fwd_bwd}); eager, or recorded once and
- * replayed ({@link Replay}) as a compiled training step runs it. Eager runs allocate every
- * intermediate array afresh and free it only when the garbage collector finds it, so over a few
- * seconds they slow down to the cost of touching new memory; the replayed ones reuse their buffers.
+ * {@code conv_flow_layer_fwd}, {@code conv_flow_layer_fwd_bwd}); eager, each call in an
+ * {@link Intermediates} scope as {@code Trainer} runs an eager step (its arrays are freed when the
+ * call ends, not when the garbage collector finds them), or recorded once and replayed
+ * ({@link Replay}) as a compiled training step runs it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -74,7 +75,9 @@ public class ConvGradientFlowBenchmark {
             forwardReplay.run();
             return forwardReplay;
         }
-        return forward();
+        try (Intermediates scope = Intermediates.open()) {
+            return forward().shape();
+        }
     }
 
     @Benchmark
@@ -83,6 +86,8 @@ public class ConvGradientFlowBenchmark {
             forwardBackwardReplay.run();
             return forwardBackwardReplay;
         }
-        return forwardBackward();
+        try (Intermediates scope = Intermediates.open()) {
+            return forwardBackward()[1].shape();
+        }
     }
 }

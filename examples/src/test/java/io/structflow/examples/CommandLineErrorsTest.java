@@ -107,6 +107,8 @@ class CommandLineErrorsTest {
                 Arguments.of(new String[] {"robust", "--quick", "--full"}, "structflow robust: --quick and --full: expected at most one but got both"),
                 Arguments.of(new String[] {"robust", "--runs", "2"}, "structflow robust: --runs: expected 1 (one seed per network; "
                         + "vary --seed and --out for more) but got 2"),
+                Arguments.of(new String[] {"robust", "--test-images", "10001"},
+                        "structflow robust: --test-images: expected 1 to 10000 but got 10001"),
                 Arguments.of(new String[] {"robust", "--local-sgd", "8"},
                         "structflow robust: --local-sgd: expected together with --spark but got it alone"),
                 Arguments.of(new String[] {"robust", "--spark", "spark://127.0.0.1:1"}, null),

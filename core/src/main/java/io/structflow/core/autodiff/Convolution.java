@@ -43,7 +43,7 @@ public final class Convolution {
             throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "×" + ws[3] + " does not fit image "
                     + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
         }
-        INDArray out = Nd4j.createUninitialized(x.dtype(), new long[] {x.size(0), ws[0], oh, ow}, 'c');
+        INDArray out = Tensor.alloc(x.dtype(), x.size(0), ws[0], oh, ow);
         execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
         return Tensor.fromOp("conv2d", out, g -> bothGradientsWanted(x, weight)
                 ? backpropBoth("conv2d_bp", geometry, ws, x, weight, g)
@@ -70,7 +70,7 @@ public final class Convolution {
         INDArray out;
         boolean wholeImage = nh == outHeight && nw == outWidth;
         if (wholeImage) {
-            out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], nh, nw}, 'c');
+            out = Tensor.alloc(y.dtype(), y.size(0), ws[1], nh, nw);
             execRecorded("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, out);
         } else {
             // A strided convolution that leaves rows or columns unread: transpose without padding,
@@ -78,10 +78,10 @@ public final class Convolution {
             ConvGeometry unpadded = new ConvGeometry(geometry.strideH(), geometry.strideW(), 0, 0);
             long fh = (long) geometry.strideH() * (y.size(2) - 1) + ws[2];
             long fw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3];
-            INDArray full = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], fh, fw}, 'c');
+            INDArray full = Tensor.alloc(y.dtype(), y.size(0), ws[1], fh, fw);
             long keepH = Math.min(outHeight, fh - geometry.padH());
             long keepW = Math.min(outWidth, fw - geometry.padW());
-            out = Nd4j.createUninitialized(y.dtype(), new long[] {y.size(0), ws[1], outHeight, outWidth}, 'c');
+            out = Tensor.alloc(y.dtype(), y.size(0), ws[1], outHeight, outWidth);
             NativeKernel deconv = kernel("deconv2d", unpadded, ws);
             Replay.exec((i, o) -> {
                 run(deconv, i, new INDArray[] {o[1]});
@@ -105,8 +105,8 @@ public final class Convolution {
      */
     public static Tensor weightGrad(Tensor x, Tensor y, Tensor like, ConvGeometry geometry) {
         long[] ws = like.shape();
-        INDArray gradInput = Nd4j.createUninitialized(x.dtype(), x.shape(), 'c');
-        INDArray gradWeight = Nd4j.createUninitialized(x.dtype(), ws, 'c');
+        INDArray gradInput = Tensor.alloc(x.dtype(), x.shape());
+        INDArray gradWeight = Tensor.alloc(x.dtype(), ws);
         INDArray weightValue = Nd4j.zeros(x.dtype(), ws);
         execRecorded("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()}, gradInput, gradWeight);
         long h = x.size(2);
@@ -133,8 +133,8 @@ public final class Convolution {
      */
     private static Tensor[] backpropBoth(String op, ConvGeometry geometry, long[] ws, Tensor image, Tensor weight,
                                          Tensor g) {
-        INDArray gradImage = Nd4j.createUninitialized(image.dtype(), image.shape(), 'c');
-        INDArray gradWeight = Nd4j.createUninitialized(weight.dtype(), ws, 'c');
+        INDArray gradImage = Tensor.alloc(image.dtype(), image.shape());
+        INDArray gradWeight = Tensor.alloc(weight.dtype(), ws);
         execRecorded(op, geometry, ws, new INDArray[] {image.value(), weight.value(), g.value()}, gradImage, gradWeight);
         return new Tensor[] {Tensor.constant(gradImage), Tensor.constant(gradWeight)};
     }

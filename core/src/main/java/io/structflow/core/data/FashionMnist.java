@@ -1,6 +1,7 @@
 package io.structflow.core.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,6 +24,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * class indices in 0..9, named by {@link #CLASS_NAMES}. The arrays returned by
  * {@link #trainImages()} and {@link #testImages()} are this object's own: read them, slice them,
  * but do not write to them.
+ *
+ * <p>The test images are checked when the data set loads (every failure {@link #load(Path)} lists
+ * comes then) but held in memory only from the first call that asks for them
+ * ({@link #testImages()}, {@link #testSet}): a training run holds no test images until it
+ * evaluates.
  */
 public final class FashionMnist {
 
@@ -52,13 +58,14 @@ public final class FashionMnist {
 
     private final INDArray trainImages;
     private final int[] trainLabels;
-    private final INDArray testImages;
+    private final Path testImagesFile;
     private final int[] testLabels;
+    private INDArray testImages;
 
-    private FashionMnist(INDArray trainImages, int[] trainLabels, INDArray testImages, int[] testLabels) {
+    private FashionMnist(INDArray trainImages, int[] trainLabels, Path testImagesFile, int[] testLabels) {
         this.trainImages = trainImages;
         this.trainLabels = trainLabels;
-        this.testImages = testImages;
+        this.testImagesFile = testImagesFile;
         this.testLabels = testLabels;
     }
 
@@ -102,11 +109,12 @@ public final class FashionMnist {
 
         INDArray trainImages = readImages(trainImagesFile);
         int[] trainLabels = readLabels(trainLabelsFile);
-        checkSameCount(trainImagesFile, trainImages, trainLabelsFile, trainLabels);
-        INDArray testImages = readImages(testImagesFile);
+        checkSameCount(trainImagesFile, trainImages.size(0), trainLabelsFile, trainLabels);
+        // the test images are checked now and read again when first asked for
+        long[] testShape = checkImageShape(testImagesFile, IdxReader.imageShape(testImagesFile, IdxReader.read(testImagesFile)));
         int[] testLabels = readLabels(testLabelsFile);
-        checkSameCount(testImagesFile, testImages, testLabelsFile, testLabels);
-        return new FashionMnist(trainImages, trainLabels, testImages, testLabels);
+        checkSameCount(testImagesFile, testShape[0], testLabelsFile, testLabels);
+        return new FashionMnist(trainImages, trainLabels, testImagesFile, testLabels);
     }
 
     /** Training images, float32 {@code [60000, 1, 28, 28]} in [0, 1]; shared, do not write to it. */
@@ -119,8 +127,23 @@ public final class FashionMnist {
         return trainLabels.clone();
     }
 
-    /** Test images, float32 {@code [10000, 1, 28, 28]} in [0, 1]; shared, do not write to it. */
-    public INDArray testImages() {
+    /**
+     * Test images, float32 {@code [10000, 1, 28, 28]} in [0, 1]; shared, do not write to it. The
+     * first call reads them from the file checked by {@link #load(Path)}.
+     *
+     * @throws UncheckedIOException if the file no longer reads as it did when the data set was loaded
+     */
+    public synchronized INDArray testImages() {
+        if (testImages == null) {
+            try {
+                INDArray images = readImages(testImagesFile);
+                checkSameCount(testImagesFile, images.size(0), testImagesFile, testLabels);
+                testImages = images;
+            } catch (IOException e) {
+                throw new UncheckedIOException("FashionMnist.testImages: " + testImagesFile
+                        + " no longer reads as it did when the data set was loaded: " + e.getMessage(), e);
+            }
+        }
         return testImages;
     }
 
@@ -153,7 +176,7 @@ public final class FashionMnist {
                     + n);
         }
         return Dataset.classification("fashion-mnist/test[0:" + n + "]",
-                testImages.get(NDArrayIndex.interval(0, n)).castTo(type), Arrays.copyOf(testLabels, n));
+                testImages().get(NDArrayIndex.interval(0, n)).castTo(type), Arrays.copyOf(testLabels, n));
     }
 
     @Override
@@ -177,12 +200,16 @@ public final class FashionMnist {
 
     private static INDArray readImages(Path file) throws IOException {
         INDArray images = IdxReader.readImages(file, DataType.FLOAT);
-        long[] shape = images.shape();
+        checkImageShape(file, images.shape());
+        return images;
+    }
+
+    private static long[] checkImageShape(Path file, long[] shape) throws IdxFormatException {
         if (shape[1] != 1 || shape[2] != IMAGE_SIZE || shape[3] != IMAGE_SIZE) {
             throw new IdxFormatException(file, "Fashion-MNIST images expected shape [N, 28, 28] (read as [N, 1, 28, 28])"
                     + " but got " + Arrays.toString(shape));
         }
-        return images;
+        return shape;
     }
 
     private static int[] readLabels(Path file) throws IOException {
@@ -196,11 +223,11 @@ public final class FashionMnist {
         return labels;
     }
 
-    private static void checkSameCount(Path imagesFile, INDArray images, Path labelsFile, int[] labels)
+    private static void checkSameCount(Path imagesFile, long images, Path labelsFile, int[] labels)
             throws IdxFormatException {
-        if (images.size(0) != labels.length) {
+        if (images != labels.length) {
             throw new IdxFormatException(labelsFile, "expected one label per image of " + imagesFile + " ("
-                    + images.size(0) + ") but got " + labels.length + " labels");
+                    + images + ") but got " + labels.length + " labels");
         }
     }
 }

@@ -89,21 +89,8 @@ public final class IdxReader {
                     + "(FLOAT, DOUBLE, HALF, BFLOAT16) but got " + dataType + " (file " + path + ")");
         }
         IdxArray idx = read(path);
+        long[] nchw = imageShape(path, idx);
         Backend.init();
-        int[] shape = idx.shape();
-        if (idx.typeCode() != IdxArray.UNSIGNED_BYTE) {
-            throw new IdxFormatException(path, "images expected element type " + IdxArray.typeName(IdxArray.UNSIGNED_BYTE)
-                    + " but got " + IdxArray.typeName(idx.typeCode()));
-        }
-        long[] nchw;
-        if (shape.length == 3) {
-            nchw = new long[] {shape[0], 1, shape[1], shape[2]};
-        } else if (shape.length == 4) {
-            nchw = new long[] {shape[0], shape[1], shape[2], shape[3]};
-        } else {
-            throw new IdxFormatException(path, "images expected shape [N, H, W] or [N, C, H, W] but got "
-                    + Arrays.toString(shape));
-        }
         ByteBuffer data = idx.data();
         int n = data.remaining();
         // written straight into the array's off-heap buffer, without a heap copy of the whole set
@@ -116,6 +103,28 @@ public final class IdxReader {
             buffer.put(i, (data.get(i) & 0xFF) / 255.0);
         }
         return dataType == stored ? out : out.castTo(dataType);
+    }
+
+    /**
+     * The shape {@link #readImages} gives the images of an IDX array read from {@code path}:
+     * {@code [N, 1, H, W]} for a rank-3 array, {@code [N, C, H, W]} for a rank-4 one.
+     *
+     * @throws IdxFormatException if the array is not ubyte or not rank 3/4 (naming {@code path})
+     */
+    public static long[] imageShape(Path path, IdxArray idx) throws IdxFormatException {
+        int[] shape = idx.shape();
+        if (idx.typeCode() != IdxArray.UNSIGNED_BYTE) {
+            throw new IdxFormatException(path, "images expected element type " + IdxArray.typeName(IdxArray.UNSIGNED_BYTE)
+                    + " but got " + IdxArray.typeName(idx.typeCode()));
+        }
+        if (shape.length == 3) {
+            return new long[] {shape[0], 1, shape[1], shape[2]};
+        }
+        if (shape.length == 4) {
+            return new long[] {shape[0], shape[1], shape[2], shape[3]};
+        }
+        throw new IdxFormatException(path, "images expected shape [N, H, W] or [N, C, H, W] but got "
+                + Arrays.toString(shape));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.structflow.core.check.Agreement;
 import io.structflow.core.data.Batch;
 import io.structflow.core.nn.Parameter;
 import io.structflow.core.train.CompiledStep;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -177,5 +178,51 @@ class IntermediatesTest {
         long deep = compiledHold(200, x, y);
         assertTrue(deep <= 1.2 * shallow, "a recording of depth 200 holds " + deep + " B vs " + shallow
                 + " B at depth 10");
+    }
+
+    /**
+     * One eager forward and backward pass through the convolution paths in a scope: a gradient-flow
+     * layer y = x − 0.1·Kᵀσ(Kx) (stride 1; each convolution's two gradients from one backward op)
+     * and a strided convolution of y and its transpose back to 12×12, which leaves a row unread
+     * (the padded-transpose path; the weight gradient alone where the image wants none). Returns
+     * every tensor the pass made.
+     */
+    private static List<Tensor> convolutionPass(Tensor x, Tensor k, Tensor lift) {
+        ConvGeometry same = new ConvGeometry(1, 1, 1, 1);
+        ConvGeometry strided = new ConvGeometry(2, 2, 1, 1);
+        List<Tensor> made = new ArrayList<>();
+        try (Intermediates scope = Intermediates.open()) {
+            Tensor z = x.conv2d(k, same);
+            Tensor y = x.sub(z.leakyRelu(0.5).convTranspose2d(k, same, 12, 12).mul(0.1));
+            Tensor down = x.conv2d(lift, strided);
+            Tensor back = down.convTranspose2d(lift, strided, 12, 12);
+            Tensor loss = y.square().mean().add(back.square().mean());
+            made.addAll(List.of(z, y, down, back, loss));
+            made.addAll(List.of(Autograd.grad(loss, false, k, lift)));
+        }
+        return made;
+    }
+
+    @Test
+    void eagerConvolutionPass_inAScope_freesEveryArrayItAllocated_andItsPeakDoesNotGrow() {
+        SplittableRandom rng = new SplittableRandom(11);
+        Tensor x = Tensor.randn(D, rng, 4, 3, 12, 12);
+        Tensor k = Tensor.variable(Tensor.randn(D, rng, 3, 3, 3, 3).value());
+        Tensor lift = Tensor.variable(Tensor.randn(D, rng, 5, 3, 3, 3).value());
+        ArrayMemory.resetPeak();
+        List<Tensor> made = convolutionPass(x, k, lift);
+        long firstPeak = ArrayMemory.peakBytes();
+        for (Tensor t : made) {
+            assertTrue(t.value().wasClosed(), "an array of shape " + Shapes.str(t.shape()) + " survived the scope");
+        }
+        assertEquals(0, ArrayMemory.heldSinceReset(), "bytes held after the scope");
+        // the forward's two [4, 3, 12, 12] conv results alone are 2 × 13.8 kB
+        assertTrue(firstPeak >= 2 * 4 * 3 * 12 * 12 * 8, "peak " + firstPeak + " B: the conv results are not counted");
+        for (int i = 0; i < 4; i++) {
+            convolutionPass(x, k, lift);
+        }
+        assertEquals(0, ArrayMemory.heldSinceReset(), "bytes held after five passes");
+        assertEquals(firstPeak, ArrayMemory.peakBytes(), "peak after five passes vs after one");
+        assertFalse(x.value().wasClosed() || k.value().wasClosed() || lift.value().wasClosed(), "an input was freed");
     }
 }

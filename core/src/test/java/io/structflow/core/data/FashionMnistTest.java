@@ -5,15 +5,18 @@ import static io.structflow.core.data.IdxTestFiles.ubyte;
 import static io.structflow.core.data.IdxTestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.structflow.core.Backend;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +122,33 @@ class FashionMnistTest {
 
         assertTrue(e.getMessage().contains("[N, 28, 28]"), e.getMessage());
         assertTrue(e.getMessage().contains("[2, 1, 1, 2]"), e.getMessage());
+    }
+
+    @Test
+    void load_truncatedTestImages_isRejectedAtLoad() throws Exception {
+        writeSmallDataSet();
+        byte[] whole = images(2);
+        write(dir.resolve("t10k-images-idx3-ubyte"), Arrays.copyOf(whole, whole.length - 1));
+
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> FashionMnist.load(dir));
+
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte"), e.getMessage());
+    }
+
+    @Test
+    void testImages_areReadWhenFirstAskedFor_notAtLoad() throws Exception {
+        writeSmallDataSet();
+        FashionMnist data = FashionMnist.load(dir);
+        Files.delete(dir.resolve("t10k-images-idx3-ubyte"));
+
+        assertArrayEquals(new int[] {9, 0, 4}, data.trainingSet(0, DataType.FLOAT).labels());
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> data.testSet(1, DataType.FLOAT));
+        assertTrue(e.getMessage().contains(dir.resolve("t10k-images-idx3-ubyte").toString()), e.getMessage());
+
+        write(dir.resolve("t10k-images-idx3-ubyte"), images(2));
+        assertEquals(1f, data.testSet(2, DataType.FLOAT).features().getFloat(1, 0, 9, 2), 0f); // (1 + 254) / 255
+        assertSame(data.testImages(), data.testImages(), "read once, then held");
     }
 
     @Test

@@ -167,8 +167,8 @@ public final class CertifyExperiment {
                         + "ε_train %s, τ %s, shifts ±%d px; %s%n", o.networks(), o.head().key(), s.epochs(), s.batchSize(),
                 s.learningRate(), s.trainEpsilon(), s.temperature(), s.shift(), o.arch());
         Dataset train = data.trainingSet(o.trainImages(), o.arch().type());
-        RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
-        log.printf("Fashion-MNIST: %d training images, %d fixed test images%n", train.size(), test.size());
+        log.printf("Fashion-MNIST: %d training images, %d fixed test images%n", train.size(), o.testImages());
+        RobustExperiment.Images test = null; // read for the first evaluation: training holds no test images
         List<NetworkResult> results = new ArrayList<>();
         for (CertifiedNetworks.Kind kind : o.networks()) {
             Path dir = o.out().resolve(kind.key());
@@ -187,7 +187,10 @@ public final class CertifyExperiment {
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f (lr %.4g)%n", e.epoch() + 1, e.loss(), e.metrics().get("lr"));
             }
             log.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s; evaluating on %d images…%n", t.epochs().size(),
-                    t.seconds(), test.size());
+                    t.seconds(), o.testImages());
+            if (test == null) {
+                test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
+            }
             Evaluation ev = evaluate(kind, o.head(), model, o.arch(), test, o.tightnessImages(), o.attackBatch(),
                     s.seed());
             resident[0] = Math.max(resident[0], Pointer.physicalBytes());

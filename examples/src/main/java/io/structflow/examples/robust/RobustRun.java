@@ -58,6 +58,9 @@ public final class RobustRun {
             if (trainImages < 0) {
                 throw new IllegalArgumentException("--train-images: expected ≥ 0 (0: all) but got " + trainImages);
             }
+            if (testImages < 1 || testImages > 10000) {
+                throw new IllegalArgumentException("--test-images: expected 1 to 10000 but got " + testImages);
+            }
             if (attackBatch < 1) {
                 throw new IllegalArgumentException("--attack-batch: expected ≥ 1 but got " + attackBatch);
             }
@@ -117,8 +120,8 @@ public final class RobustRun {
                 training.batchSize(), training.learningRate(), training.momentum(), training.gamma(),
                 training.stepEpochs(), training.margin(), training.orthWeight(), Arrays.toString(o.epsilons()));
         Dataset train = data.trainingSet(o.trainImages(), o.arch().type());
-        RobustExperiment.Images test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
-        log.printf("Fashion-MNIST: %d training images, %d fixed test images; %s%n", train.size(), test.size(), o.arch());
+        log.printf("Fashion-MNIST: %d training images, %d fixed test images; %s%n", train.size(), o.testImages(), o.arch());
+        RobustExperiment.Images test = null; // read for the first evaluation: training holds no test images
         List<NetworkResult> results = new ArrayList<>();
         for (NetworkKind kind : o.networks()) {
             Path dir = o.out().resolve(kind.key());
@@ -138,7 +141,10 @@ public final class RobustRun {
                 log.printf(Locale.ROOT, "epoch %d: loss %.4f (lr %.4g)%n", e.epoch() + 1, e.loss(), e.metrics().get("lr"));
             }
             log.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s; evaluating on %d images…%n", t.epochs().size(),
-                    t.seconds(), test.size());
+                    t.seconds(), o.testImages());
+            if (test == null) {
+                test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
+            }
             RobustExperiment.Evaluation ev = spark == null
                     ? RobustExperiment.evaluate(net, test, o.epsilons(), o.attackBatch(), o.settings().seed())
                     : spark.evaluate(net, o.arch(), o.settingsFor(kind), test, o.epsilons(), o.attackBatch(),
