@@ -72,8 +72,12 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
     double margin;
 
     @Option(names = "--lr", defaultValue = "0.05",
-            description = "SGD learning rate of the constrained networks, momentum 0.9 (default ${DEFAULT-VALUE})")
+            description = "SGD learning rate of the constrained networks (default ${DEFAULT-VALUE})")
     double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9",
+            description = "SGD heavy-ball momentum of every network, in [0, 1) (default ${DEFAULT-VALUE})")
+    double momentum;
 
     @Option(names = "--resnet-lr", defaultValue = "0.005",
             description = "SGD learning rate of the unconstrained ResNet, which diverges at 0.05 (default ${DEFAULT-VALUE})")
@@ -109,6 +113,11 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
                     + " synchronous data-parallel steps")
     Integer localSgd;
 
+    @Option(names = "--trace-every", defaultValue = "0", paramLabel = "K",
+            description = "every K steps, trace gradient, update and projection sizes per parameter and the activation"
+                    + " scale per layer into out/<network>/trace_*.csv (default ${DEFAULT-VALUE}: off; training unchanged)")
+    int traceEvery;
+
     @Option(names = "--fresh", description = "discard existing checkpoints in --out and train from scratch")
     boolean fresh;
 
@@ -130,15 +139,19 @@ final class RobustCommand implements Callable<Integer>, TakesSharedOptions {
         boolean full = shared.full();
         List<NetworkKind> kinds = NetworkKind.parseList(networks);
         Architecture arch = new Architecture(channels, pairs, substeps, 0.5, boundedLifts, shared.dtype(), shared.seed());
-        TrainingSettings settings = new TrainingSettings(shared.epochs(), batch, lr, 0.9, lrStep != null ? lrStep : 4, 0.1,
+        TrainingSettings settings = new TrainingSettings(shared.epochs(), batch, lr, momentum, lrStep != null ? lrStep : 4, 0.1,
                 margin, orthWeight, shared.seed(), !eager);
         int train = trainImages != null ? trainImages : quick ? 2000 : full ? 0 : 20000;
         int test = testImages != null ? testImages : quick ? 256 : 1024;
         double[] grid = RobustExperiment.grid(epsMax, epsPoints != null ? epsPoints : quick ? 6 : 11);
         RobustRun.Options options = new RobustRun.Options(data, shared.out(), kinds, arch, settings, resnetLr, train, test,
-                grid, attackBatch, fresh, System.console() != null);
+                grid, attackBatch, fresh, System.console() != null, traceEvery);
         if (localSgd != null && !spark.enabled()) {
             throw new IllegalArgumentException("--local-sgd: expected together with --spark but got it alone");
+        }
+        if (traceEvery > 0 && spark.enabled()) {
+            throw new IllegalArgumentException("--trace-every: expected without --spark (the trace watches local training)"
+                    + " but got both");
         }
         spark.check();
         shared.prepareOut();

@@ -61,7 +61,9 @@ final class GramIteration {
                 upper = Math.max(upper, s.upper());
                 lower = Math.max(lower, s.lower());
             }
-            boolean finished = upper <= target || upper <= lower * (1 + relativeGap);
+            // the early stop compares the value returned, slack included, so that a bound ≤ target is
+            // found whenever the tight bound is ≤ target (certifiedAtMost agrees with upperBound)
+            boolean finished = upper * (1 + SLACK) <= target || upper <= lower * (1 + relativeGap);
             if (finished || active.stream().allMatch(s -> s.iterations >= MAX_ITERATIONS)) {
                 return upper * (1 + SLACK);
             }

@@ -25,6 +25,20 @@ class OperatorNormTest {
     }
 
     @Test
+    void certifiedAtMost_agreesWithTheUpperBound_whenAnEarlyIterateLiesWithinTheSlackOfTheTarget() {
+        // The first Gram iterate's bound u₀ is loose; a target in (u₀, u₀(1 + slack)) used to stop the
+        // iteration at u₀ and answer u₀(1 + slack) > target, although the tight bound is below it.
+        Tensor w = Tensor.randn(D, new SplittableRandom(4), 9, 6);
+        java.util.List<GramIteration.Matrix> family = java.util.List.of(
+                new GramIteration.Matrix(9, 6, w.toDoubleArray(), null));
+        double first = GramIteration.largestSingularValue(family, 1e-6, Double.MAX_VALUE) / (1 + GramIteration.SLACK);
+        double target = first * (1 + GramIteration.SLACK / 2);
+        DenseSpectralNorm norm = new DenseSpectralNorm();
+        assertTrue(norm.upperBound(w.value()) < target, "the tight bound is below the target");
+        assertTrue(norm.certifiedAtMost(w.value(), target));
+    }
+
+    @Test
     void dense_randomMatrix_matchesJacobi() {
         Tensor w = Tensor.randn(D, new SplittableRandom(2), 9, 6);
         double exact = TestMatrices.largestSingularValue(w.toDoubleArray(), 9, 6);

@@ -53,6 +53,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * {@link Builder#logEverySteps(int)} also {@code {"event":"step","epoch":e,"step":s,"loss":…,"lr":…}}
  * with the batch loss. A resumed run first cuts the log back to its length at the checkpoint,
  * so no line appears twice.
+ *
+ * <p><b>Step observers.</b> With {@link Builder#stepObserver(StepObserver)} the optimiser step is
+ * run as its two halves, update then projection, with the observers called around them (the same
+ * arithmetic as {@link Optimizer#step()}); {@link UpdateTrace} and {@link ActivationTrace} trace
+ * update sizes and activation scales.
  */
 public final class Trainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +77,7 @@ public final class Trainer {
     private final Function<Module, String> constraintReport;
     private final Consumer<String> reportSink;
     private final CompiledStep compiledStep;
+    private final List<StepObserver> observers;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -89,6 +95,7 @@ public final class Trainer {
         this.constraintReport = b.constraintReport;
         this.reportSink = b.reportSink;
         this.compiledStep = b.compiled ? new CompiledStep(b.model, b.lossFunction) : null;
+        this.observers = List.copyOf(b.observers);
     }
 
     /**
@@ -198,7 +205,7 @@ public final class Trainer {
                 Iterator<Batch> it = loader.epoch(epoch, first);
                 for (int b = first; it.hasNext(); b++) {
                     Batch batch = it.next();
-                    double loss = trainStep(batch, epoch, step, b);
+                    double loss = trainStep(batch, epoch, step, b, lr);
                     step++;
                     lossSum += loss * batch.size();
                     lossCount += batch.size();
@@ -248,7 +255,7 @@ public final class Trainer {
     }
 
     /** One update; returns the batch loss. */
-    private double trainStep(Batch batch, int epoch, long step, int indexInEpoch) {
+    private double trainStep(Batch batch, int epoch, long step, int indexInEpoch, double lr) {
         if (compiledStep != null) {
             double value;
             try {
@@ -258,7 +265,7 @@ public final class Trainer {
                         + " (batch " + indexInEpoch + " of " + loader.batchesPerEpoch() + " in the epoch); training stopped"
                         + " before the update, so no parameter was changed by this step");
             }
-            optimizer.step();
+            optimise(new StepObserver.TrainingStep(epoch, step, value, lr, batch));
             return value;
         }
         model.zeroGrad();
@@ -278,8 +285,21 @@ public final class Trainer {
             }
             Autograd.backward(loss);
         }
-        optimizer.step();
+        optimise(new StepObserver.TrainingStep(epoch, step, value, lr, batch));
         return value;
+    }
+
+    /** {@link Optimizer#step()}, split into its update and its projection when observers watch. */
+    private void optimise(StepObserver.TrainingStep s) {
+        if (observers.isEmpty()) {
+            optimizer.step();
+            return;
+        }
+        observers.forEach(o -> o.beforeUpdate(s));
+        optimizer.updateParameters();
+        observers.forEach(o -> o.afterUpdate(s));
+        optimizer.projectParameters();
+        observers.forEach(o -> o.afterProjection(s));
     }
 
     private void save(Checkpoint.Progress progress) throws IOException {
@@ -313,6 +333,7 @@ public final class Trainer {
         private Function<Module, String> constraintReport;
         private Consumer<String> reportSink = System.out::println;
         private boolean compiled;
+        private final List<StepObserver> observers = new ArrayList<>();
 
         private Builder(Module model, Optimizer optimizer, LossFunction lossFunction, DataLoader loader) {
             if (model == null || optimizer == null || lossFunction == null || loader == null) {
@@ -342,6 +363,18 @@ public final class Trainer {
          */
         public Builder compiled(boolean on) {
             this.compiled = on;
+            return this;
+        }
+
+        /**
+         * Adds an observer of every optimiser step, called in the order added (default: none).
+         * Training is unchanged as long as it changes no parameter, gradient or optimiser state.
+         */
+        public Builder stepObserver(StepObserver o) {
+            if (o == null) {
+                throw new IllegalArgumentException("Trainer.Builder.stepObserver: expected non-null but got null");
+            }
+            observers.add(o);
             return this;
         }
 

@@ -15,7 +15,9 @@ import io.structflow.core.optim.StepDecay;
 import io.structflow.core.train.Checkpoint;
 import io.structflow.core.train.EpochResult;
 import io.structflow.core.train.LossFunction;
+import io.structflow.core.train.ActivationTrace;
 import io.structflow.core.train.Trainer;
+import io.structflow.core.train.UpdateTrace;
 import io.structflow.layers.blocks.Lipschitz;
 import io.structflow.layers.models.Architecture;
 import io.structflow.layers.models.NetworkKind;
@@ -48,6 +50,12 @@ public final class RobustExperiment {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FINGERPRINT = "config.json";
+    /** The per-parameter update trace of {@code --trace-every}, in a network's run directory. */
+    public static final String UPDATE_TRACE = "trace_updates.csv";
+    /** The per-layer activation trace of {@code --trace-every}, in a network's run directory. */
+    public static final String ACTIVATION_TRACE = "trace_activations.csv";
+    /** The hinge loss and orthogonality penalty per traced step ({@link LossTermsTrace}), in a network's run directory. */
+    public static final String LOSS_TRACE = "trace_loss.csv";
 
     private RobustExperiment() {
     }
@@ -103,6 +111,25 @@ public final class RobustExperiment {
      */
     public static TrainingOutcome train(RobustNetworks.Network network, Architecture arch, Dataset train,
                                         TrainingSettings settings, Path dir, boolean progress) throws IOException {
+        return train(network, arch, train, settings, dir, progress, 0);
+    }
+
+    /**
+     * As {@link #train(RobustNetworks.Network, Architecture, Dataset, TrainingSettings, Path, boolean)},
+     * and with {@code traceEvery > 0} also writes, for every {@code traceEvery}-th step of this call,
+     * {@value #UPDATE_TRACE} ({@link UpdateTrace}: gradient, update and projection sizes per parameter),
+     * {@value #ACTIVATION_TRACE} ({@link ActivationTrace}: activation scale after every layer) and
+     * {@value #LOSS_TRACE} (hinge loss and orthogonality penalty) into {@code dir}. Tracing changes no trained value.
+     *
+     * @param traceEvery steps between traced steps, 0 for no trace
+     * @throws IllegalArgumentException naming {@code --trace-every} if {@code traceEvery < 0}
+     */
+    public static TrainingOutcome train(RobustNetworks.Network network, Architecture arch, Dataset train,
+                                        TrainingSettings settings, Path dir, boolean progress, int traceEvery)
+            throws IOException {
+        if (traceEvery < 0) {
+            throw new IllegalArgumentException("--trace-every: expected ≥ 0 steps (0: no trace) but got " + traceEvery);
+        }
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("network", network.kind().key());
         fingerprint.put("architecture", arch.toMap());
@@ -111,17 +138,28 @@ public final class RobustExperiment {
         fingerprint.put("training_images", train.size());
         int before = resumePoint(dir, fingerprint);
 
-        Trainer trainer = Trainer.builder(network.model(), optimizer(network, settings), loss(network, settings),
+        Trainer.Builder trainer = Trainer.builder(network.model(), optimizer(network, settings), loss(network, settings),
                         new DataLoader(train, settings.batchSize(), true, settings.seed(), false))
                 .epochs(settings.epochs())
                 .schedule(new StepDecay(settings.learningRate(), settings.gamma(), settings.stepEpochs()))
                 .checkpointDir(dir)
                 .metricsLog(dir.resolve("metrics.jsonl"))
                 .compiled(settings.compiled())
-                .progressBar(progress)
-                .build();
+                .progressBar(progress);
         long t0 = System.nanoTime();
-        List<EpochResult> epochs = trainer.fit();
+        List<EpochResult> epochs;
+        if (traceEvery == 0) {
+            epochs = trainer.build().fit();
+        } else {
+            try (UpdateTrace updates = new UpdateTrace(network.model().namedParameters(), traceEvery,
+                    dir.resolve(UPDATE_TRACE));
+                 ActivationTrace activations = new ActivationTrace(network.model(), traceEvery,
+                         dir.resolve(ACTIVATION_TRACE));
+                 LossTermsTrace terms = new LossTermsTrace(settings.orthWeight() > 0 ? network.orthogonalKernels()
+                         : List.of(), settings.orthWeight(), traceEvery, dir.resolve(LOSS_TRACE))) {
+                epochs = trainer.stepObserver(updates).stepObserver(activations).stepObserver(terms).build().fit();
+            }
+        }
         return new TrainingOutcome(before, epochs, (System.nanoTime() - t0) / 1e9, settings.compiled());
     }
 

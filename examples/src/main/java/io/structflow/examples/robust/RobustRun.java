@@ -43,10 +43,11 @@ public final class RobustRun {
      * @param attackBatch  images per attack batch
      * @param fresh        delete existing checkpoints first
      * @param progress     show progress bars
+     * @param traceEvery   steps between traced steps ({@link RobustExperiment#train}), 0 for no trace
      */
     public record Options(Path dataDir, Path out, List<NetworkKind> networks, Architecture arch,
                           TrainingSettings settings, double resnetLearningRate, int trainImages, int testImages,
-                          double[] epsilons, int attackBatch, boolean fresh, boolean progress) {
+                          double[] epsilons, int attackBatch, boolean fresh, boolean progress, int traceEvery) {
         /** Validates what the records it holds do not. */
         public Options {
             if (!(resnetLearningRate > 0) || !Double.isFinite(resnetLearningRate)) {
@@ -63,6 +64,9 @@ public final class RobustRun {
             }
             if (attackBatch < 1) {
                 throw new IllegalArgumentException("--attack-batch: expected ≥ 1 but got " + attackBatch);
+            }
+            if (traceEvery < 0) {
+                throw new IllegalArgumentException("--trace-every: expected ≥ 0 steps (0: no trace) but got " + traceEvery);
             }
         }
 
@@ -132,7 +136,8 @@ public final class RobustRun {
             RobustNetworks.Network net = RobustNetworks.build(kind, o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), net.model().parameterCount(), dir);
             RobustExperiment.TrainingOutcome t = spark == null
-                    ? RobustExperiment.train(net, o.arch(), train, o.settingsFor(kind), dir, o.progress())
+                    ? RobustExperiment.train(net, o.arch(), train, o.settingsFor(kind), dir, o.progress(),
+                            o.traceEvery())
                     : spark.train(net, o.arch(), train, o.settingsFor(kind), dir);
             if (t.epochsBefore() > 0) {
                 log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());

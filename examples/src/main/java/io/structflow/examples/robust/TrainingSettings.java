@@ -37,7 +37,7 @@ public record TrainingSettings(int epochs, int batchSize, double learningRate, d
             throw new IllegalArgumentException("--lr: expected a finite rate > 0 but got " + learningRate);
         }
         if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("momentum: expected in [0, 1) but got " + momentum);
+            throw new IllegalArgumentException("--momentum: expected in [0, 1) but got " + momentum);
         }
         if (stepEpochs < 1) {
             throw new IllegalArgumentException("--lr-step: expected ≥ 1 epoch but got " + stepEpochs);

@@ -57,10 +57,33 @@ class RobustTrainingTest {
     }
 
     @Test
+    void trace_ofTheNaiveNetwork_changesNoTrainedWeight_andRecordsEveryBatchLoss(@TempDir Path dir) throws IOException {
+        Dataset train = data.trainingSet(256, DataType.FLOAT);
+        TrainingSettings s = new TrainingSettings(1, 32, 0.05, 0.9, 4, 0.1, 0.15, 1e-3, 1, true);
+        RobustNetworks.Network plain = RobustNetworks.build(NetworkKind.NAIVE, SMALL, 10);
+        RobustExperiment.train(plain, SMALL, train, s, dir.resolve("plain"), false);
+        RobustNetworks.Network traced = RobustNetworks.build(NetworkKind.NAIVE, SMALL, 10);
+        RobustExperiment.TrainingOutcome t = RobustExperiment.train(traced, SMALL, train, s, dir.resolve("traced"), false,
+                1);
+        plain.model().namedParameters().forEach((n, p) -> assertArrayEquals(p.toDoubleArray(),
+                traced.model().namedParameters().get(n).toDoubleArray(), 0.0, n));
+        java.util.List<String> losses = Files.readAllLines(dir.resolve("traced").resolve(RobustExperiment.LOSS_TRACE));
+        assertEquals(LossTermsTrace.HEADER, losses.get(0));
+        assertEquals(9, losses.size()); // 8 batches of 32
+        double mean = losses.subList(1, 9).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[2])).average()
+                .orElseThrow();
+        assertEquals(t.losses()[0], mean, 1e-6);
+        assertEquals(1 + 8 * traced.model().namedParameters().size(),
+                Files.readAllLines(dir.resolve("traced").resolve(RobustExperiment.UPDATE_TRACE)).size());
+        assertEquals(1 + 8 * traced.model().layers().size(),
+                Files.readAllLines(dir.resolve("traced").resolve(RobustExperiment.ACTIVATION_TRACE)).size());
+    }
+
+    @Test
     void resnetLearningRate_appliesToTheResNetOnly_andIsValidated(@TempDir Path dir) {
         TrainingSettings s = new TrainingSettings(1, 64, 0.05, 0.9, 4, 0.1, 0.15, 1e-3, 1, true);
         RobustRun.Options o = new RobustRun.Options(dir, dir, java.util.List.of(NetworkKind.values()), SMALL, s, 0.005,
-                256, 64, new double[] {0, 0.5}, 64, false, false);
+                256, 64, new double[] {0, 0.5}, 64, false, false, 0);
         assertEquals(0.005, o.settingsFor(NetworkKind.RESNET).learningRate(), 0.0);
         for (NetworkKind k : new NetworkKind[] {NetworkKind.PRESCRIBED, NetworkKind.FLEXIBLE, NetworkKind.NON_EXPANSIVE,
             NetworkKind.NAIVE}) {
@@ -68,7 +91,7 @@ class RobustTrainingTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RobustRun.Options(dir, dir,
                 java.util.List.of(NetworkKind.RESNET), SMALL, s, Double.NaN, 256, 64, new double[] {0, 0.5}, 64, false,
-                false));
+                false, 0));
         assertEquals("--resnet-lr: expected a finite rate > 0 but got NaN", e.getMessage());
     }
 
