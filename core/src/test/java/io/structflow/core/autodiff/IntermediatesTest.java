@@ -49,7 +49,7 @@ class IntermediatesTest {
     @Test
     void close_nestedScope_passesSurvivorsToTheEnclosingScope_andFreesEverythingAtTheOutermost() {
         Tensor x = Tensor.randn(D, new SplittableRandom(2), 3, 5);
-        long before = ArrayMemory.bytesInUse();
+        ArrayMemory.resetPeak();
         Tensor kept;
         Tensor y;
         try (Intermediates outer = Intermediates.open()) {
@@ -63,14 +63,13 @@ class IntermediatesTest {
             assertEquals(Math.tanh(3 * x.toDoubleArray()[4]), y.toDoubleArray()[4], 1e-15);
             kept = y.exp();
             outer.keep(kept);
-            assertTrue(ArrayMemory.bytesInUse() > before);
+            assertTrue(ArrayMemory.heldSinceReset() > 0);
         }
         assertTrue(y.value().wasClosed(), "the inner survivor is freed by the outer scope, which did not keep it");
         assertFalse(kept.value().wasClosed());
         assertEquals(Math.exp(Math.tanh(3 * x.toDoubleArray()[7])), kept.toDoubleArray()[7], 1e-15);
-        // every array the scopes allocated is freed except the kept one (collection only lowers the count)
-        assertTrue(ArrayMemory.bytesInUse() - before <= kept.length() * 8L,
-                "in use grew by " + (ArrayMemory.bytesInUse() - before) + " bytes");
+        // every array the scopes allocated is freed except the kept one
+        assertEquals(kept.length() * 8L, ArrayMemory.heldSinceReset(), "bytes held after the scopes");
     }
 
     @Test
