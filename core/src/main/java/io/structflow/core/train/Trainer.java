@@ -54,9 +54,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * with the batch loss. A resumed run first cuts the log back to its length at the checkpoint,
  * so no line appears twice.
  *
- * <p><b>Step observers.</b> With {@link Builder#stepObserver(StepObserver)} the optimiser step is
- * run as its two halves, update then projection, with the observers called around them (the same
- * arithmetic as {@link Optimizer#step()}); {@link UpdateTrace} and {@link ActivationTrace} trace
+ * <p><b>Step observers.</b> The optimiser step runs as its two halves, update then projection
+ * (the arithmetic of {@link Optimizer#step()}), and the observers added with
+ * {@link Builder#stepObserver(StepObserver)} are called around them; {@link UpdateTrace} and {@link ActivationTrace} trace
  * update sizes and activation scales.
  */
 public final class Trainer {
@@ -289,12 +289,8 @@ public final class Trainer {
         return value;
     }
 
-    /** {@link Optimizer#step()}, split into its update and its projection when observers watch. */
+    /** {@link Optimizer#step()} as its update and its projection, with the observers called around them. */
     private void optimise(StepObserver.TrainingStep s) {
-        if (observers.isEmpty()) {
-            optimizer.step();
-            return;
-        }
         observers.forEach(o -> o.beforeUpdate(s));
         optimizer.updateParameters();
         observers.forEach(o -> o.afterUpdate(s));
