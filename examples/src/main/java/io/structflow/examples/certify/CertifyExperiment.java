@@ -358,46 +358,16 @@ public final class CertifyExperiment {
     static double[][] pairLowerBounds(Sequential model64, Tensor x, Tensor far, int classes) {
         int n = (int) x.size(0);
         double[][] lower = new double[classes][classes];
-        double[][] fx = null;
-        double[][] ffar = null;
-        for (Tensor points : new Tensor[] {x, far}) {
-            double[][][] grads = new double[classes][][];
-            double[][] logits = null;
-            for (int k = 0; k < classes; k++) {
-                try (GradMode.Scope s = GradMode.enableGrad()) {
-                    Tensor in = Tensor.variable(points.value().dup());
-                    Tensor out = model64.forward(in);
-                    logits = rows(out.toDoubleArray(), n);
-                    double[][] pick = new double[classes][1];
-                    pick[k][0] = 1;
-                    Tensor selected = out.matmul(Tensor.constant(Nd4j.create(pick)));
-                    grads[k] = rows(Autograd.grad(selected.sum(), false, in)[0].toDoubleArray(), n);
-                }
-            }
-            for (int i = 0; i < classes; i++) {
-                for (int j = i + 1; j < classes; j++) {
-                    for (int b = 0; b < n; b++) {
-                        double sq = 0;
-                        for (int e = 0; e < grads[i][b].length; e++) {
-                            double d = grads[i][b][e] - grads[j][b][e];
-                            sq += d * d;
-                        }
-                        lower[i][j] = Math.max(lower[i][j], Math.sqrt(sq));
-                    }
-                }
-            }
-            if (fx == null) {
-                fx = logits;
-            } else {
-                ffar = logits;
-            }
-        }
+        Slopes atX = Slopes.at(model64, x, classes);
+        Slopes atFar = Slopes.at(model64, far, classes);
         double[] dist = Jacobians.perSampleNorms(far.sub(x));
         for (int i = 0; i < classes; i++) {
             for (int j = i + 1; j < classes; j++) {
                 for (int b = 0; b < n; b++) {
+                    lower[i][j] = Math.max(lower[i][j], Math.max(atX.differenceNorm(i, j, b),
+                            atFar.differenceNorm(i, j, b)));
                     if (dist[b] > 0) {
-                        double change = (ffar[b][i] - ffar[b][j]) - (fx[b][i] - fx[b][j]);
+                        double change = (atFar.logits[b][i] - atFar.logits[b][j]) - (atX.logits[b][i] - atX.logits[b][j]);
                         lower[i][j] = Math.max(lower[i][j], Math.abs(change) / dist[b]);
                     }
                 }
@@ -405,6 +375,39 @@ public final class CertifyExperiment {
             }
         }
         return lower;
+    }
+
+    /** Logits {@code [n][classes]} at n points and each logit's input gradient {@code [classes][n][…]}. */
+    private record Slopes(double[][] logits, double[][][] gradients) {
+        /** One forward pass, then one backward pass per class over the retained graph. */
+        static Slopes at(Sequential model, Tensor points, int classes) {
+            int n = (int) points.size(0);
+            double[][][] gradients = new double[classes][][];
+            try (GradMode.Scope s = GradMode.enableGrad()) {
+                Tensor in = Tensor.variable(points.value().dup());
+                Tensor out = model.forward(in);
+                for (int k = 0; k < classes; k++) {
+                    double[][] seed = new double[n][classes];
+                    for (double[] row : seed) {
+                        row[k] = 1;   // samples are independent: the gradient of Σ_b f_k(x_b) holds each ∇f_k(x_b)
+                    }
+                    Tensor[] seeds = {Tensor.constant(Nd4j.create(seed))};
+                    gradients[k] = rows(Autograd.grad(new Tensor[] {out}, seeds, new Tensor[] {in}, false, true)[0]
+                            .toDoubleArray(), n);
+                }
+                return new Slopes(rows(out.toDoubleArray(), n), gradients);
+            }
+        }
+
+        /** {@code ‖∇f_i(x_b) − ∇f_j(x_b)‖}. */
+        double differenceNorm(int i, int j, int b) {
+            double sq = 0;
+            for (int e = 0; e < gradients[i][b].length; e++) {
+                double d = gradients[i][b][e] - gradients[j][b][e];
+                sq += d * d;
+            }
+            return Math.sqrt(sq);
+        }
     }
 
     /** A row-major {@code [n, m]} array as n rows. */
