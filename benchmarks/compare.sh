@@ -5,6 +5,8 @@
 # case, the peer being the faster build, and writes benchmarks/results/<date>.json.
 #   benchmarks/compare.sh            # full run: a whole Fashion-MNIST epoch at 1 and 2 threads each side
 #   benchmarks/compare.sh --quick    # every case briefly; the epoch on 6 400 images at THREADS
+#   benchmarks/compare.sh --epoch    # only the whole Fashion-MNIST epoch at 1 and 2 threads each side
+#                                    # (no JMH, no twins); writes benchmarks/results/<date>-epoch.json
 #   benchmarks/compare.sh --smoke    # each case once, the epoch on 128 images at 1 and 2 threads: checks
 #                                    # that everything runs; times nothing worth quoting, writes
 #                                    # $TMPDIR/structflow-compare-smoke.json instead of results/
@@ -22,9 +24,10 @@ mode="${1:-}"
 case "$mode" in
   "")      jmh_opts=(-wi 3 -i 5 -w 2 -r 2 -f 1); images=0; epoch_threads="${EPOCH_THREADS:-1 2}" ;;
   --quick) jmh_opts=(-wi 1 -i 3 -w 1 -r 1 -f 1); images=6400; epoch_threads="${EPOCH_THREADS:-$threads}" ;;
+  --epoch) jmh_opts=(); images=0; epoch_threads="${EPOCH_THREADS:-1 2}" ;;
   --smoke) jmh_opts=(-wi 0 -i 1 -w 100ms -r 100ms -f 0); images=128; epoch_threads="${EPOCH_THREADS:-1 2}"
            export STRUCTFLOW_TWIN_SMOKE=1 ;;
-  *) echo "compare.sh: expected no argument, --quick or --smoke but got '$mode'" >&2; exit 2 ;;
+  *) echo "compare.sh: expected no argument, --quick, --epoch or --smoke but got '$mode'" >&2; exit 2 ;;
 esac
 twin_flag=()
 [[ "$mode" == "" ]] || twin_flag=(--quick)
@@ -47,12 +50,15 @@ mvn -B -q package -pl benchmarks -am -DskipTests
 mkdir -p benchmarks/results
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-java -Dstructflow.threads="$threads" -jar benchmarks/target/benchmarks.jar "${jmh_opts[@]}" \
-  -rf json -rff "$work/jmh.json" \
-  "${BENCHMARKS:-OpOverhead|GradientFlowLayer|ConvGradientFlow|CoreTrainingStep|LayerFamily|ExampleTrainingStep}" >&2
+if [[ "$mode" != --epoch ]]; then
+  java -Dstructflow.threads="$threads" -jar benchmarks/target/benchmarks.jar "${jmh_opts[@]}" \
+    -rf json -rff "$work/jmh.json" \
+    "${BENCHMARKS:-OpOverhead|GradientFlowLayer|ConvGradientFlow|CoreTrainingStep|LayerFamily|ExampleTrainingStep}" >&2
+fi
 for i in "${!pythons[@]}"; do
   "${pythons[$i]}" benchmarks/torch/build_info.py --threads "$threads" > "$work/build-$i.json"
   echo "PyTorch build $i: $(cat "$work/build-$i.json")" >&2
+  [[ "$mode" != --epoch ]] || continue
   for script in bench_core bench_layers bench_examples bench_fmnist; do
     "${pythons[$i]}" "benchmarks/torch/$script.py" "${twin_flag[@]}" --threads "$threads" > "$work/build-$i-$script.json"
   done
@@ -72,5 +78,6 @@ else
   echo "Fashion-MNIST missing (apt-get install -y dataset-fashion-mnist): epoch time and memory skipped" >&2
 fi
 out="benchmarks/results/$(date +%Y-%m-%d).json"
+[[ "$mode" != --epoch ]] || out="benchmarks/results/$(date +%Y-%m-%d)-epoch.json"
 [[ "$mode" != --smoke ]] || out="${TMPDIR:-/tmp}/structflow-compare-smoke.json"
 /usr/bin/python3 benchmarks/torch/combine.py "$work" "$threads" "$out"

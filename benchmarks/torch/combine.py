@@ -3,7 +3,7 @@ and a results file.
 
 usage: combine.py <work dir> <threads> <out.json>
 The work dir (written by benchmarks/compare.sh) holds
-  jmh.json                         JMH's results
+  jmh.json                         JMH's results (absent when only the epoch was run)
   build-<i>.json                   build_info.py's line for PyTorch build i (0, 1, …)
   build-<i>-<script>.json          one object {case: µs} per twin script run on build i
   epoch-t<n>-java.json             FashionMnistEpochMemory's line at n threads (optional)
@@ -78,6 +78,8 @@ def line(name, java, cmp, unit):
 
 
 def timing_rows(work, labels):
+    if not os.path.isfile(os.path.join(work, "jmh.json")):
+        return []
     jmh = load(os.path.join(work, "jmh.json"))
     java = {case_name(b): b["primaryMetric"]["score"] * UNIT_TO_US[b["primaryMetric"]["scoreUnit"]] for b in jmh}
     torch_times = {label: {} for label in labels}
