@@ -72,13 +72,13 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
     @Option(names = "--substeps", defaultValue = "1", description = "Euler sub-steps S per layer (default ${DEFAULT-VALUE})")
     int substeps;
 
-    @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate, cosine to 0 (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate, cosine to 0 (default ${DEFAULT-VALUE})")
     double lr;
 
     @Option(names = "--batch", defaultValue = "128", description = "mini-batch size (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--train-eps", defaultValue = "0.25",
+    @Option(names = "--train-eps", defaultValue = "0.15",
             description = "epsilon of the loss's margin offset sqrt(2)*eps (default ${DEFAULT-VALUE})")
     double trainEps;
 
@@ -86,7 +86,7 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
             description = "temperature of the margin cross-entropy (default ${DEFAULT-VALUE})")
     double temperature;
 
-    @Option(names = "--shift", defaultValue = "2",
+    @Option(names = "--shift", defaultValue = "0",
             description = "random shifts of up to this many pixels as augmentation, 0 = off (default ${DEFAULT-VALUE})")
     int shift;
 
