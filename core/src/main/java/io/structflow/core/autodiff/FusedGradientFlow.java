@@ -170,14 +170,17 @@ public final class FusedGradientFlow {
         NativeKernel convolve = Convolution.kernel("conv2d", geometry, ks);
         boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ks);
         NativeKernel transpose = Convolution.kernel("deconv2d", geometry, ks);
+        OneDnnConvolution convolveDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
         OneDnnConvolution transposeDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
-            Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
-            activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
             if (direct) {
+                convolveDirect.run(in[0], in[1], in[2], out[1]);
+                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
                 transposeDirect.run(out[2], in[1], out[0]);
             } else {
+                Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
+                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
                 Convolution.run(transpose, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
             }
             out[0].muli(sh).addi(in[0]);
@@ -198,7 +201,7 @@ public final class FusedGradientFlow {
             NativeKernel backprop = Convolution.kernel("conv2d_bp", geometry, ks);
             NativeKernel transposeBackprop = Convolution.kernel("deconv2d_bp", geometry, ks);
             // oneDNN directly (float32): each product on its own, only the wanted ones
-            OneDnnConvolution convolveDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+            OneDnnConvolution convolveBack = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
             OneDnnConvolution transposeBack = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
             OneDnnConvolution weightGrad = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
             Replay.exec((in, out) -> {
@@ -211,7 +214,7 @@ public final class FusedGradientFlow {
                 INDArray ktv = out[6];
                 INDArray gk = out[7];
                 if (direct) {
-                    convolveDirect.run(gv, kv, u);
+                    convolveBack.run(gv, kv, u);
                     if (wanted[1]) {
                         weightGrad.run(gv, in[5], out[1]);      // of the transposed convolution Kᵀσ(z)
                     }

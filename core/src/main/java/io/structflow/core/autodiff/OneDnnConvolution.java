@@ -1,5 +1,6 @@
 package io.structflow.core.autodiff;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
@@ -7,8 +8,10 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_abcd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
@@ -70,7 +73,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@link Kind#WEIGHT_GRADIENT}: {@code weightGrad(x, y)} (oneDNN's convolution backward
  *       weights, which does not compute an image gradient).</li>
  * </ul>
- * Only stride 1 and padding ≤ k−1 ({@link #supports}); other geometries and float64 (oneDNN has no
+ * The forward products take a bias on request, and may run on Winograd's minimal filtering
+ * [Lavin &amp; Gray 2016] at 32 channels and more. Only stride 1 and padding ≤ k−1 ({@link #supports}); other geometries and float64 (oneDNN has no
  * f64 convolution) stay on libnd4j. Primitives, layout reorders and their buffers are created once
  * per shape and thread and reused; a run on the arrays of the previous run allocates nothing.
  * Arrays are read in NCHW/OIHW layout from their buffer's address (a view's buffer starts at the
@@ -88,6 +92,8 @@ public final class OneDnnConvolution {
 
     private static final dnnl_engine ENGINE = new dnnl_engine();
     private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+    /** Channel count (in and out) from which the forward products may use Winograd. */
+    private static final long WINOGRAD_CHANNELS = 32;
 
     static {
         check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine");
@@ -120,15 +126,24 @@ public final class OneDnnConvolution {
      * contiguous (C order).
      */
     public void run(INDArray a, INDArray b, INDArray out) {
+        run(a, b, null, out);
+    }
+
+    /** {@link Kind#FORWARD} plus a bias {@code [O]} added to each output channel ({@code bias} null: none). */
+    public void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
+        if (bias != null && kind != Kind.FORWARD) {
+            throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD but got " + kind);
+        }
         if (!contiguous(out)) {
             throw new IllegalArgumentException("OneDnnConvolution: out expected a contiguous C-order array but got strides "
                     + Arrays.toString(out.stride()));
         }
-        if (owner != Thread.currentThread() || !primitives.fits(a, b, out)) {
-            primitives = THREAD.get().primitives(kind, geometry, a.shape(), b.shape(), out.shape());
+        if (owner != Thread.currentThread() || !primitives.fits(a, b, bias != null, out)) {
+            primitives = THREAD.get().primitives(kind, geometry, a.shape(), b.shape(), bias != null, out.shape());
             owner = Thread.currentThread();
         }
-        primitives.run(contiguous(a) ? a : a.dup('c'), contiguous(b) ? b : b.dup('c'), out);
+        primitives.run(contiguous(a) ? a : a.dup('c'), contiguous(b) ? b : b.dup('c'),
+                bias == null || contiguous(bias) ? bias : bias.dup('c'), out);
     }
 
     /** C-order strides (size-1 axes aside), so the array is one block from its buffer's address. */
@@ -182,9 +197,10 @@ public final class OneDnnConvolution {
             check(dnnl_stream_create(stream, ENGINE, dnnl_stream_default_flags), "stream");
         }
 
-        Primitives primitives(Kind kind, ConvGeometry g, long[] a, long[] b, long[] out) {
+        Primitives primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean bias, long[] out) {
             List<Long> key = new ArrayList<>();
             key.add((long) kind.ordinal());
+            key.add(bias ? 1L : 0L);
             key.add((long) g.padH());
             key.add((long) g.padW());
             for (long[] s : new long[][] {a, b, out}) {
@@ -192,7 +208,7 @@ public final class OneDnnConvolution {
                     key.add(d);
                 }
             }
-            return byShape.computeIfAbsent(key, k -> new Primitives(kind, g, a, b, out, stream));
+            return byShape.computeIfAbsent(key, k -> new Primitives(kind, g, a, b, bias, out, stream));
         }
     }
 
@@ -204,8 +220,9 @@ public final class OneDnnConvolution {
         private final Kind kind;
         private final long[][] shapes;
         private final dnnl_stream stream;
-        private final dnnl_memory[] user = new dnnl_memory[3];
-        private final long[] bound = {-1, -1, -1};
+        private final boolean biased;
+        private final dnnl_memory[] user = new dnnl_memory[4];      // a, b, out, bias
+        private final long[] bound = {-1, -1, -1, -1};
         private final Address handle = new Address();
         private final List<dnnl_primitive> steps = new ArrayList<>();
         private final List<dnnl_exec_arg_t> arguments = new ArrayList<>();
@@ -215,8 +232,9 @@ public final class OneDnnConvolution {
         private final float[] flipped;
         private final Address flippedAddress;
 
-        Primitives(Kind kind, ConvGeometry g, long[] a, long[] b, long[] out, dnnl_stream stream) {
+        Primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean biased, long[] out, dnnl_stream stream) {
             this.kind = kind;
+            this.biased = biased;
             this.shapes = new long[][] {a.clone(), b.clone(), out.clone()};
             this.stream = stream;
             long[] src;
@@ -245,9 +263,14 @@ public final class OneDnnConvolution {
             }
             long[] strides = {1, 1};
             int any = dnnl_format_tag_any;
+            // Winograd (which "auto" may choose) only where it was measured faster: 32 channels and
+            // more on both sides (docs/performance.md); the choice depends on the shape alone.
+            int algorithm = kind != Kind.WEIGHT_GRADIENT && Math.min(weights[0], weights[1]) >= WINOGRAD_CHANNELS
+                    ? dnnl_convolution_auto : dnnl_convolution_direct;
+            dnnl_memory_desc_t biasDesc = biased ? desc(new long[] {weights[0]}, dnnl_a) : null;
             dnnl_convolution_desc_t forward = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_forward_desc_init(forward, dnnl_forward_training, dnnl_convolution_direct,
-                    desc(src, any), desc(weights, any), null, desc(dst, any), strides, padL, padR), "forward descriptor");
+            check(dnnl_convolution_forward_desc_init(forward, dnnl_forward_training, algorithm,
+                    desc(src, any), desc(weights, any), biasDesc, desc(dst, any), strides, padL, padR), "forward descriptor");
             dnnl_primitive_desc forwardPd = new dnnl_primitive_desc();
             check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), null, ENGINE, null),
                     "forward primitive descriptor");
@@ -289,7 +312,13 @@ public final class OneDnnConvolution {
                     back = reorder(wanted, plain);
                 }
             }
-            add(pd, args, inner);
+            if (biased) {
+                user[3] = new dnnl_memory();
+                check(dnnl_memory_create(user[3], biasDesc, ENGINE, null), "bias memory");
+                add(pd, new int[] {args[0], args[1], args[2], DNNL_ARG_BIAS}, inner[0], inner[1], inner[2], user[3]);
+            } else {
+                add(pd, args, inner);
+            }
             if (back != null) {
                 add(back, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, inner[2], user[2]);
             }
@@ -330,13 +359,16 @@ public final class OneDnnConvolution {
             argumentCounts.add(keys.length);
         }
 
-        boolean fits(INDArray a, INDArray b, INDArray out) {
-            return Arrays.equals(shapes[0], a.shape()) && Arrays.equals(shapes[1], b.shape())
+        boolean fits(INDArray a, INDArray b, boolean bias, INDArray out) {
+            return bias == biased && Arrays.equals(shapes[0], a.shape()) && Arrays.equals(shapes[1], b.shape())
                     && Arrays.equals(shapes[2], out.shape());
         }
 
-        void run(INDArray a, INDArray b, INDArray out) {
+        void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
             bind(0, a);
+            if (biased) {
+                bind(3, bias);
+            }
             if (kind == Kind.TRANSPOSED) {
                 flip(b);
             } else {

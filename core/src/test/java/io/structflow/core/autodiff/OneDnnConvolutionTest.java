@@ -31,7 +31,8 @@ class OneDnnConvolutionTest {
                 Arguments.of(3, 0, 3, 5, 9, 7),
                 Arguments.of(3, 2, 4, 2, 6, 8),
                 Arguments.of(5, 1, 2, 6, 10, 11),
-                Arguments.of(1, 0, 5, 3, 4, 4));
+                Arguments.of(1, 0, 5, 3, 4, 4),
+                Arguments.of(3, 1, 32, 32, 8, 8));       // Winograd's channel count
     }
 
     @ParameterizedTest
@@ -94,18 +95,22 @@ class OneDnnConvolutionTest {
         assertRelative(gradWeight, direct[2], 1e-6);
     }
 
-    /** The fused layer's float32 backward with only some gradients wanted, against float64. */
+    /** The fused layer's float32 forward and backward (all or only the parameters' gradients) against float64. */
     @Test
     void fusedLayer_partialGradients_float32AgreesWithFloat64() {
         SplittableRandom r = new SplittableRandom(11);
-        Tensor[] in = {Tensor.randn(D, r, 2, 8, 9, 9), Tensor.randn(D, r, 8, 8, 3, 3).mul(0.2), Tensor.randn(D, r, 8),
-            Tensor.uniform(D, r, 0.2, 0.8)};
         Activation s = Activation.leakyRelu(0.5);
-        for (boolean imageWanted : new boolean[] {true, false}) {
-            Tensor[] g64 = gradients(in, D, imageWanted, s);
-            Tensor[] g32 = gradients(in, F, imageWanted, s);
-            for (int i = 0; i < g64.length; i++) {
-                assertClose(g64[i], g32[i]);
+        for (int c : new int[] {8, 32}) {
+            Tensor[] in = {Tensor.randn(D, r, 2, c, 9, 9), Tensor.randn(D, r, c, c, 3, 3).mul(0.05), Tensor.randn(D, r, c),
+                Tensor.uniform(D, r, 0.2, 0.8)};
+            assertClose(FusedGradientFlow.conv(in[0], in[1], in[2], in[3], -1, s),
+                    FusedGradientFlow.conv(f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), -1, s));
+            for (boolean imageWanted : new boolean[] {true, false}) {
+                Tensor[] g64 = gradients(in, D, imageWanted, s);
+                Tensor[] g32 = gradients(in, F, imageWanted, s);
+                for (int i = 0; i < g64.length; i++) {
+                    assertClose(g64[i], g32[i]);
+                }
             }
         }
     }
