@@ -134,6 +134,11 @@ public final class OneDnnConvolution {
         if (bias != null && kind != Kind.FORWARD) {
             throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD but got " + kind);
         }
+        for (INDArray array : new INDArray[] {a, b, bias, out}) {
+            if (array != null && array.dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("OneDnnConvolution: arrays expected FLOAT but got " + array.dataType());
+            }
+        }
         if (!contiguous(out)) {
             throw new IllegalArgumentException("OneDnnConvolution: out expected a contiguous C-order array but got strides "
                     + Arrays.toString(out.stride()));

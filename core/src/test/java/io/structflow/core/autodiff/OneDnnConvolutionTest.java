@@ -2,6 +2,7 @@ package io.structflow.core.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.structflow.core.nn.Activation;
@@ -65,6 +66,21 @@ class OneDnnConvolutionTest {
         INDArray batchSlice = Nd4j.rand(F, 7, 4, 5, 6).get(NDArrayIndex.interval(2, 5));   // a view at an offset
         OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, g).run(batchSlice, weight.value(), out);
         assertClose(Tensor.constant(batchSlice.castTo(D)).conv2d(Tensor.constant(weight.value().castTo(D)), g), Tensor.constant(out));
+    }
+
+    @Test
+    void badInput_namesTheArgument() {
+        OneDnnConvolution k = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, ConvGeometry.same(3));
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> k.run(Nd4j.rand(D, 1, 2, 5, 5), Nd4j.rand(D, 2, 2, 3, 3), Nd4j.create(D, 1, 2, 5, 5)));
+        assertTrue(type.getMessage().contains("expected FLOAT but got DOUBLE"), type.getMessage());
+        IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+                () -> k.run(Nd4j.rand(F, 1, 2, 5, 5), Nd4j.rand(F, 2, 2, 3, 3), Nd4j.create(F, 1, 5, 5, 2).permute(0, 3, 1, 2)));
+        assertTrue(layout.getMessage().contains("out expected a contiguous C-order array"), layout.getMessage());
+        IllegalArgumentException bias = assertThrows(IllegalArgumentException.class,
+                () -> OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, ConvGeometry.same(3))
+                        .run(Nd4j.rand(F, 1, 2, 5, 5), Nd4j.rand(F, 2, 2, 3, 3), Nd4j.rand(F, 2), Nd4j.create(F, 1, 2, 5, 5)));
+        assertTrue(bias.getMessage().contains("bias expected only with FORWARD"), bias.getMessage());
     }
 
     /**
