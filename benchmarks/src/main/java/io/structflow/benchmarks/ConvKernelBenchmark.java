@@ -1,7 +1,9 @@
 package io.structflow.benchmarks;
 
 import io.structflow.core.Backend;
+import io.structflow.core.autodiff.ConvGeometry;
 import io.structflow.core.autodiff.NativeKernel;
+import io.structflow.core.autodiff.OneDnnConvolution;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,13 +21,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One libnd4j convolution kernel on a prepared native context (as a replayed training step runs
- * it, oneDNN helpers on), at the three stages of the Fashion-MNIST networks of [CMOSS] §3.3:
- * batch 64, C → C channels, 3×3 "same" kernel, on {@code side × side} images (8 on 28×28, 16 on
- * 14×14, 32 on 7×7). {@code conv2d} and {@code deconv2d} are the forward convolution and its
- * transpose; {@code conv2d_bp} and {@code deconv2d_bp} are their backward ops, each of which
- * computes both the image gradient and the weight gradient — there is no weight-gradient-only op,
- * which is why a backward rule asks one op for both gradients when both are wanted.
+ * One convolution kernel as a replayed training step runs it, batch 64, C → C channels, 3×3
+ * "same" kernel, at the three stages of the Fashion-MNIST networks of [CMOSS] §3.3 ({@code shape}
+ * {@code 8x28}, {@code 16x14}, {@code 32x7}: channels × image side) and at the conv gradient-flow
+ * benchmark's {@code 32x28}. libnd4j's ops on a prepared native context with oneDNN helpers on:
+ * {@code conv2d} and {@code deconv2d} (the convolution and its transpose), {@code conv2d_bp} and
+ * {@code deconv2d_bp} (their backward ops, each computing both the image and the weight gradient).
+ * oneDNN's primitives called directly ({@link OneDnnConvolution}): {@code dnnl_forward},
+ * {@code dnnl_transposed} (forward convolution with the flipped kernel) and
+ * {@code dnnl_weight_gradient} (backward weights alone).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,40 +38,50 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
 public class ConvKernelBenchmark {
-    @Param({"conv2d", "deconv2d", "conv2d_bp", "deconv2d_bp"})
+    @Param({"conv2d", "deconv2d", "conv2d_bp", "deconv2d_bp", "dnnl_forward", "dnnl_transposed", "dnnl_weight_gradient"})
     public String op;
 
-    @Param({"8", "16", "32"})
-    public int channels;
+    @Param({"8x28", "16x14", "32x7", "32x28"})
+    public String shape;
 
-    private NativeKernel kernel;
-    private INDArray[] in;
-    private INDArray[] out;
+    private Runnable kernel;
+    private INDArray out;
 
     @Setup
     public void setUp() {
         Backend.init();
-        long side = 28 * 8 / channels;
+        String[] cs = shape.split("x");
+        int channels = Integer.parseInt(cs[0]);
+        long side = Long.parseLong(cs[1]);
         long[] image = {64, channels, side, side};
         INDArray x = Nd4j.rand(DataType.FLOAT, image);
         INDArray g = Nd4j.rand(DataType.FLOAT, image);
         INDArray w = Nd4j.rand(DataType.FLOAT, channels, channels, 3, 3).subi(0.5);
-        kernel = NativeKernel.of(op, new double[0], new long[] {3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1});
-        in = switch (op) {
-            case "conv2d", "deconv2d" -> new INDArray[] {x, w};
-            default -> new INDArray[] {x, w, g};
-        };
-        out = op.endsWith("_bp") ? new INDArray[] {Nd4j.create(DataType.FLOAT, image), Nd4j.create(DataType.FLOAT, w.shape())}
-                : new INDArray[] {Nd4j.create(DataType.FLOAT, image)};
+        INDArray gradWeight = Nd4j.create(DataType.FLOAT, w.shape());
+        out = Nd4j.create(DataType.FLOAT, image);
+        if (op.startsWith("dnnl_")) {
+            OneDnnConvolution.Kind kind = OneDnnConvolution.Kind.valueOf(op.substring(5).toUpperCase());
+            OneDnnConvolution direct = OneDnnConvolution.of(kind, ConvGeometry.same(3));
+            kernel = switch (kind) {
+                case FORWARD -> () -> direct.run(x, w, out);
+                case TRANSPOSED -> () -> direct.run(g, w, out);
+                case WEIGHT_GRADIENT -> () -> direct.run(x, g, gradWeight);
+            };
+        } else {
+            NativeKernel k = NativeKernel.of(op, new double[0], new long[] {3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1}).withHelpers();
+            INDArray[] in = op.endsWith("_bp") ? new INDArray[] {x, w, g} : new INDArray[] {x, w};
+            INDArray[] outs = op.endsWith("_bp") ? new INDArray[] {out, gradWeight} : new INDArray[] {out};
+            kernel = () -> Backend.withHelpers(() -> {
+                k.run(in, outs);
+                return null;
+            });
+        }
         run();
     }
 
     @Benchmark
     public INDArray run() {
-        Backend.withHelpers(() -> {
-            kernel.run(in, out);
-            return null;
-        });
-        return out[0];
+        kernel.run();
+        return out;
     }
 }

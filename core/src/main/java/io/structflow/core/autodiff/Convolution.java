@@ -15,7 +15,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and its transpose, as in the convolutional gradient field {@code −Kᵀσ(Kx + b)}
  * ([M-slides], code snippet 2). Native kernels are ND4J's {@code conv2d}, {@code deconv2d},
  * {@code conv2d_bp} and {@code deconv2d_bp}, run with oneDNN helpers enabled; a first-order
- * backward pass that wants both gradients of an operation gets them from one backward op.
+ * backward pass that wants both gradients of an operation gets them from one backward op. In
+ * float32 with stride 1 the three products run on oneDNN's primitives directly instead
+ * ({@link OneDnnConvolution}), each gradient on its own.
  *
  * <p>With {@code ⟨conv(x, W), y⟩ = ⟨x, convT(y, W)⟩ = ⟨W, weightGrad(x, y)⟩}:
  * <pre>
@@ -44,8 +46,13 @@ public final class Convolution {
                     + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
         }
         INDArray out = Tensor.alloc(x.dtype(), x.size(0), ws[0], oh, ow);
-        execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
-        return Tensor.fromOp("conv2d", out, g -> bothGradientsWanted(x, weight)
+        boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ws);
+        if (direct) {
+            execDirect(OneDnnConvolution.Kind.FORWARD, geometry, x.value(), weight.value(), out);
+        } else {
+            execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
+        }
+        return Tensor.fromOp("conv2d", out, g -> !direct && bothGradientsWanted(x, weight)
                 ? backpropBoth("conv2d_bp", geometry, ws, x, weight, g)
                 : new Tensor[] {
                     x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
@@ -69,7 +76,11 @@ public final class Convolution {
         long nw = (long) geometry.strideW() * (y.size(3) - 1) + ws[3] - 2L * geometry.padW();
         INDArray out;
         boolean wholeImage = nh == outHeight && nw == outWidth;
-        if (wholeImage) {
+        boolean direct = OneDnnConvolution.supports(y.dtype(), geometry, ws);
+        if (wholeImage && direct) {
+            out = Tensor.alloc(y.dtype(), y.size(0), ws[1], nh, nw);
+            execDirect(OneDnnConvolution.Kind.TRANSPOSED, geometry, y.value(), weight.value(), out);
+        } else if (wholeImage) {
             out = Tensor.alloc(y.dtype(), y.size(0), ws[1], nh, nw);
             execRecorded("deconv2d", geometry, ws, new INDArray[] {y.value(), weight.value()}, out);
         } else {
@@ -92,7 +103,7 @@ public final class Convolution {
                                 NDArrayIndex.interval(geometry.padW(), geometry.padW() + keepW)));
             }, new INDArray[] {y.value(), weight.value()}, out, full);
         }
-        return Tensor.fromOp("convTranspose2d", out, g -> wholeImage && bothGradientsWanted(y, weight)
+        return Tensor.fromOp("convTranspose2d", out, g -> wholeImage && !direct && bothGradientsWanted(y, weight)
                 ? backpropBoth("deconv2d_bp", geometry, ws, y, weight, g)
                 : new Tensor[] {
                     y.requiresGrad() ? conv2d(g, weight, geometry) : null,
@@ -105,10 +116,15 @@ public final class Convolution {
      */
     public static Tensor weightGrad(Tensor x, Tensor y, Tensor like, ConvGeometry geometry) {
         long[] ws = like.shape();
-        INDArray gradInput = Tensor.alloc(x.dtype(), x.shape());
         INDArray gradWeight = Tensor.alloc(x.dtype(), ws);
-        INDArray weightValue = Nd4j.zeros(x.dtype(), ws);
-        execRecorded("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()}, gradInput, gradWeight);
+        if (OneDnnConvolution.supports(x.dtype(), geometry, ws)) {
+            execDirect(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry, x.value(), y.value(), gradWeight);
+        } else {
+            // libnd4j has no weight-gradient-only op: conv2d_bp computes an image gradient too, discarded
+            INDArray gradInput = Tensor.alloc(x.dtype(), x.shape());
+            INDArray weightValue = Nd4j.zeros(x.dtype(), ws);
+            execRecorded("conv2d_bp", geometry, ws, new INDArray[] {x.value(), weightValue, y.value()}, gradInput, gradWeight);
+        }
         long h = x.size(2);
         long w = x.size(3);
         return Tensor.fromOp("convWeightGrad", gradWeight, g -> new Tensor[] {
@@ -174,6 +190,12 @@ public final class Convolution {
             kernel.run(in, out);
             return null;
         });
+    }
+
+    /** Runs {@code kind} of (a, b) on oneDNN directly into {@code out} now, recorded for {@link Replay}. */
+    static void execDirect(OneDnnConvolution.Kind kind, ConvGeometry g, INDArray a, INDArray b, INDArray out) {
+        OneDnnConvolution kernel = OneDnnConvolution.of(kind, g);
+        Replay.exec((i, o) -> kernel.run(i[0], i[1], o[0]), new INDArray[] {a, b}, out);
     }
 
     /** Runs the op {@code name} now, recorded for {@link Replay}. */

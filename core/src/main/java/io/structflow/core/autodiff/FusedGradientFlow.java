@@ -168,12 +168,21 @@ public final class FusedGradientFlow {
         INDArray y = Tensor.alloc(x.dtype(), x.shape());
         Kernel activation = sigma.forwardKernel();
         NativeKernel convolve = Convolution.kernel("conv2d", geometry, ks);
+        boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ks);
         NativeKernel transpose = Convolution.kernel("deconv2d", geometry, ks);
+        OneDnnConvolution convolveDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+        OneDnnConvolution transposeDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
-            Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
-            activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
-            Convolution.run(transpose, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+            if (direct) {
+                convolveDirect.run(in[0], in[1], in[2], out[1]);
+                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
+                transposeDirect.run(out[2], in[1], out[0]);
+            } else {
+                Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
+                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
+                Convolution.run(transpose, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+            }
             out[0].muli(sh).addi(in[0]);
         }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
         return Tensor.fromOp("convGradientFlow", y, g -> {
@@ -191,6 +200,10 @@ public final class FusedGradientFlow {
             NativeKernel convolveGrad = Convolution.kernel("conv2d", geometry, ks);
             NativeKernel backprop = Convolution.kernel("conv2d_bp", geometry, ks);
             NativeKernel transposeBackprop = Convolution.kernel("deconv2d_bp", geometry, ks);
+            // oneDNN directly (float32): each product on its own, only the wanted ones
+            OneDnnConvolution convolveBack = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+            OneDnnConvolution transposeBack = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
+            OneDnnConvolution weightGrad = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
             Replay.exec((in, out) -> {
                 INDArray gv = in[0];
                 INDArray xv = in[1];
@@ -198,18 +211,32 @@ public final class FusedGradientFlow {
                 double sh = sign * in[3].getDouble(0);
                 INDArray u = out[4];
                 INDArray v = out[5];
-                if (wanted[1]) {
+                INDArray ktv = out[6];
+                INDArray gk = out[7];
+                if (direct) {
+                    convolveBack.run(gv, kv, u);
+                    if (wanted[1]) {
+                        weightGrad.run(gv, in[5], out[1]);      // of the transposed convolution Kᵀσ(z)
+                    }
+                    activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
+                    if (wanted[0]) {
+                        transposeBack.run(v, kv, ktv);
+                    }
+                    if (wanted[1]) {
+                        weightGrad.run(xv, v, gk);               // of the convolution Kx
+                    }
+                } else if (wanted[1]) {
                     // deconv2d_bp(σ(z), K, g) gives u = K g and the weight gradient of the transposed
                     // convolution in one call (conv2d_bp(g, K, σ(z)) would also compute Kᵀσ(z), unused)
                     Convolution.run(transposeBackprop, new INDArray[] {in[5], kv, gv}, new INDArray[] {u, out[1]});
                 } else {
                     Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
                 }
-                activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
-                // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
-                INDArray ktv = out[6];
-                INDArray gk = out[7];
-                Convolution.run(backprop, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
+                if (!direct) {
+                    activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
+                    // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
+                    Convolution.run(backprop, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
+                }
                 if (wanted[0]) {
                     out[0].assign(ktv.muli(sh).addi(gv));
                 }

@@ -1,0 +1,418 @@
+package io.structflow.core.autodiff;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_abcd;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_get_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Three float32 convolution products run on oneDNN's primitives directly (JavaCPP's
+ * {@code org.bytedeco:dnnl} preset), where libnd4j's ops are slow or missing: libnd4j has no
+ * weight-gradient-only op ({@code conv2d_bp} always computes the image gradient too), and at few
+ * channels its oneDNN build runs the transposed convolution and the backward-data pass on slow
+ * implementations (measured in docs/performance.md). In the notation of {@link Convolution}, with
+ * x {@code [B, C, H, W]}, W {@code [O, C, kH, kW]}, y {@code [B, O, H', W']}:
+ * <ul>
+ *   <li>{@link Kind#FORWARD}: {@code conv(x, W)} (oneDNN's convolution forward);</li>
+ *   <li>{@link Kind#TRANSPOSED}: {@code convT(y, W)} as the forward convolution of y with the
+ *       flipped, transposed kernel {@code W'[c, o, i, j] = W[o, c, kH−1−i, kW−1−j]} and padding
+ *       {@code k−1−p} (the adjoint of a stride-1 convolution, [Dumoulin &amp; Visin 2016, §4.1]);</li>
+ *   <li>{@link Kind#WEIGHT_GRADIENT}: {@code weightGrad(x, y)} (oneDNN's convolution backward
+ *       weights, which does not compute an image gradient).</li>
+ * </ul>
+ * The forward products take a bias on request, and may run on Winograd's minimal filtering
+ * [Lavin &amp; Gray 2016] at 32 channels and more. Only stride 1 and padding ≤ k−1 ({@link #supports}); other geometries and float64 (oneDNN has no
+ * f64 convolution) stay on libnd4j. Primitives, layout reorders and their buffers are created once
+ * per shape and thread and reused; a run on the arrays of the previous run allocates nothing.
+ * Arrays are read in NCHW/OIHW layout from their buffer's address (a view's buffer starts at the
+ * view); non-contiguous inputs are copied first.
+ */
+public final class OneDnnConvolution {
+    /** The product a kernel computes from its two operands. */
+    public enum Kind { FORWARD, TRANSPOSED, WEIGHT_GRADIENT }
+
+    /**
+     * {@code structflow.directConvolution} (default true): whether eligible float32 convolutions
+     * call oneDNN directly; false keeps every convolution on libnd4j's ops (for A/B measurements).
+     */
+    static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("structflow.directConvolution", "true"));
+
+    private static final dnnl_engine ENGINE = new dnnl_engine();
+    private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+    /** Channel count (in and out) from which the forward products may use Winograd. */
+    private static final long WINOGRAD_CHANNELS = 32;
+
+    static {
+        check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine");
+    }
+
+    private final Kind kind;
+    private final ConvGeometry geometry;
+    private Thread owner;
+    private Primitives primitives;
+
+    private OneDnnConvolution(Kind kind, ConvGeometry geometry) {
+        this.kind = kind;
+        this.geometry = geometry;
+    }
+
+    /** A kernel computing {@code kind} for this geometry; see {@link #supports} before use. */
+    public static OneDnnConvolution of(Kind kind, ConvGeometry geometry) {
+        return new OneDnnConvolution(kind, geometry);
+    }
+
+    /** Whether convolutions of this element type, geometry and kernel shape run here. */
+    public static boolean supports(DataType type, ConvGeometry g, long[] kernelShape) {
+        return ENABLED && type == DataType.FLOAT && g.strideH() == 1 && g.strideW() == 1
+                && g.padH() <= kernelShape[2] - 1 && g.padW() <= kernelShape[3] - 1;
+    }
+
+    /**
+     * Writes the product of {@code a} and {@code b} into {@code out}: FORWARD (x, W) → y,
+     * TRANSPOSED (y, W) → x-shaped, WEIGHT_GRADIENT (x, y) → W-shaped. {@code out} must be
+     * contiguous (C order).
+     */
+    public void run(INDArray a, INDArray b, INDArray out) {
+        run(a, b, null, out);
+    }
+
+    /** {@link Kind#FORWARD} plus a bias {@code [O]} added to each output channel ({@code bias} null: none). */
+    public void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
+        if (bias != null && kind != Kind.FORWARD) {
+            throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD but got " + kind);
+        }
+        for (INDArray array : new INDArray[] {a, b, bias, out}) {
+            if (array != null && array.dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("OneDnnConvolution: arrays expected FLOAT but got " + array.dataType());
+            }
+        }
+        if (!contiguous(out)) {
+            throw new IllegalArgumentException("OneDnnConvolution: out expected a contiguous C-order array but got strides "
+                    + Arrays.toString(out.stride()));
+        }
+        if (owner != Thread.currentThread() || !primitives.fits(a, b, bias != null, out)) {
+            primitives = THREAD.get().primitives(kind, geometry, a.shape(), b.shape(), bias != null, out.shape());
+            owner = Thread.currentThread();
+        }
+        primitives.run(contiguous(a) ? a : a.dup('c'), contiguous(b) ? b : b.dup('c'),
+                bias == null || contiguous(bias) ? bias : bias.dup('c'), out);
+    }
+
+    /** C-order strides (size-1 axes aside), so the array is one block from its buffer's address. */
+    private static boolean contiguous(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    private static long address(INDArray a) {
+        return a.data().addressPointer().address();
+    }
+
+    private static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+        }
+    }
+
+    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
+        return d;
+    }
+
+    /** A JavaCPP pointer whose address is set in place (no object per call). */
+    private static final class Address extends FloatPointer {
+        Address() {
+            super((Pointer) null);
+        }
+
+        Address at(long address) {
+            this.address = address;
+            return this;
+        }
+    }
+
+    /** The stream and the primitives of one thread, by shape. */
+    private static final class PerThread {
+        final dnnl_stream stream = new dnnl_stream();
+        final Map<List<Long>, Primitives> byShape = new HashMap<>();
+
+        PerThread() {
+            check(dnnl_stream_create(stream, ENGINE, dnnl_stream_default_flags), "stream");
+        }
+
+        Primitives primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean bias, long[] out) {
+            List<Long> key = new ArrayList<>();
+            key.add((long) kind.ordinal());
+            key.add(bias ? 1L : 0L);
+            key.add((long) g.padH());
+            key.add((long) g.padW());
+            for (long[] s : new long[][] {a, b, out}) {
+                for (long d : s) {
+                    key.add(d);
+                }
+            }
+            return byShape.computeIfAbsent(key, k -> new Primitives(kind, g, a, b, bias, out, stream));
+        }
+    }
+
+    /**
+     * One product for one shape: the user arrays as plain NCHW/OIHW oneDNN memories, reorders to and
+     * from the layouts the chosen implementation wants, and the convolution primitive.
+     */
+    private static final class Primitives {
+        private final Kind kind;
+        private final long[][] shapes;
+        private final dnnl_stream stream;
+        private final boolean biased;
+        private final dnnl_memory[] user = new dnnl_memory[4];      // a, b, out, bias
+        private final long[] bound = {-1, -1, -1, -1};
+        private final Address handle = new Address();
+        private final List<dnnl_primitive> steps = new ArrayList<>();
+        private final List<dnnl_exec_arg_t> arguments = new ArrayList<>();
+        private final List<Integer> argumentCounts = new ArrayList<>();
+        // TRANSPOSED: the flipped kernel, rewritten from W on each run
+        private final float[] kernel;
+        private final float[] flipped;
+        private final Address flippedAddress;
+
+        Primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean biased, long[] out, dnnl_stream stream) {
+            this.kind = kind;
+            this.biased = biased;
+            this.shapes = new long[][] {a.clone(), b.clone(), out.clone()};
+            this.stream = stream;
+            long[] src;
+            long[] weights;
+            long[] dst;
+            long[] padL = {g.padH(), g.padW()};
+            long[] padR = padL;
+            switch (kind) {
+                case FORWARD -> {
+                    src = a;
+                    weights = b;
+                    dst = out;
+                }
+                case TRANSPOSED -> {
+                    src = a;
+                    weights = new long[] {b[1], b[0], b[2], b[3]};
+                    dst = out;
+                    padL = new long[] {b[2] - 1 - g.padH(), b[3] - 1 - g.padW()};
+                    padR = new long[] {out[2] - a[2] + b[2] - 1 - padL[0], out[3] - a[3] + b[3] - 1 - padL[1]};
+                }
+                default -> {
+                    src = a;
+                    weights = out;
+                    dst = b;
+                }
+            }
+            long[] strides = {1, 1};
+            int any = dnnl_format_tag_any;
+            // Winograd (which "auto" may choose) only where it was measured faster: 32 channels and
+            // more on both sides (docs/performance.md); the choice depends on the shape alone.
+            int algorithm = kind != Kind.WEIGHT_GRADIENT && Math.min(weights[0], weights[1]) >= WINOGRAD_CHANNELS
+                    ? dnnl_convolution_auto : dnnl_convolution_direct;
+            dnnl_memory_desc_t biasDesc = biased ? desc(new long[] {weights[0]}, dnnl_a) : null;
+            dnnl_convolution_desc_t forward = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_forward_desc_init(forward, dnnl_forward_training, algorithm,
+                    desc(src, any), desc(weights, any), biasDesc, desc(dst, any), strides, padL, padR), "forward descriptor");
+            dnnl_primitive_desc forwardPd = new dnnl_primitive_desc();
+            check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), null, ENGINE, null),
+                    "forward primitive descriptor");
+            dnnl_primitive_desc pd;
+            int[] queries;
+            int[] args;
+            if (kind == Kind.WEIGHT_GRADIENT) {
+                dnnl_convolution_desc_t backward = new dnnl_convolution_desc_t();
+                check(dnnl_convolution_backward_weights_desc_init(backward, dnnl_convolution_direct, desc(src, any),
+                        desc(weights, any), null, desc(dst, any), strides, padL, padR), "backward-weights descriptor");
+                pd = new dnnl_primitive_desc();
+                check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(backward), null, ENGINE, forwardPd),
+                        "backward-weights primitive descriptor");
+                queries = new int[] {dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md};
+                args = new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
+            } else {
+                pd = forwardPd;
+                queries = new int[] {dnnl_query_src_md, dnnl_query_weights_md, dnnl_query_dst_md};
+                args = new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
+            }
+            long[][] userDims = kind == Kind.TRANSPOSED ? new long[][] {a, weights, out} : new long[][] {a, b, out};
+            dnnl_memory[] inner = new dnnl_memory[3];
+            dnnl_primitive_desc back = null;
+            for (int i = 0; i < 3; i++) {
+                dnnl_memory_desc_t plain = desc(userDims[i], dnnl_abcd);
+                user[i] = new dnnl_memory();
+                boolean owned = kind == Kind.TRANSPOSED && i == 1;     // the flipped kernel: a buffer of our own
+                check(dnnl_memory_create(user[i], plain, ENGINE, owned ? allocate() : null), "memory");
+                dnnl_memory_desc_t wanted = dnnl_primitive_desc_query_md(pd, queries[i], 0);
+                if (dnnl_memory_desc_equal(wanted, plain) != 0) {
+                    inner[i] = user[i];
+                    continue;
+                }
+                inner[i] = new dnnl_memory();
+                check(dnnl_memory_create(inner[i], wanted, ENGINE, allocate()), "layout buffer");
+                if (i < 2) {
+                    add(reorder(plain, wanted), new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, user[i], inner[i]);
+                } else {
+                    back = reorder(wanted, plain);
+                }
+            }
+            if (biased) {
+                user[3] = new dnnl_memory();
+                check(dnnl_memory_create(user[3], biasDesc, ENGINE, null), "bias memory");
+                add(pd, new int[] {args[0], args[1], args[2], DNNL_ARG_BIAS}, inner[0], inner[1], inner[2], user[3]);
+            } else {
+                add(pd, args, inner);
+            }
+            if (back != null) {
+                add(back, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, inner[2], user[2]);
+            }
+            if (kind == Kind.TRANSPOSED) {
+                int n = (int) (b[0] * b[1] * b[2] * b[3]);
+                kernel = new float[n];
+                flipped = new float[n];
+                Pointer data = new Pointer();
+                check(dnnl_memory_get_data_handle(user[1], data), "flipped kernel buffer");
+                flippedAddress = new Address().at(data.address());
+                bound[1] = data.address();
+            } else {
+                kernel = null;
+                flipped = null;
+                flippedAddress = null;
+            }
+        }
+
+        private static Pointer allocate() {
+            return new Address().at(-1);    // DNNL_MEMORY_ALLOCATE: oneDNN allocates the buffer
+        }
+
+        private static dnnl_primitive_desc reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE, to, ENGINE, null), "reorder");
+            return pd;
+        }
+
+        private void add(dnnl_primitive_desc pd, int[] keys, dnnl_memory... memories) {
+            dnnl_primitive p = new dnnl_primitive();
+            check(dnnl_primitive_create(p, pd), "primitive");
+            dnnl_exec_arg_t a = new dnnl_exec_arg_t(keys.length);
+            for (int i = 0; i < keys.length; i++) {
+                a.position(i).arg(keys[i]).memory(memories[i]);
+            }
+            steps.add(p);
+            arguments.add(a.position(0));
+            argumentCounts.add(keys.length);
+        }
+
+        boolean fits(INDArray a, INDArray b, boolean bias, INDArray out) {
+            return bias == biased && Arrays.equals(shapes[0], a.shape()) && Arrays.equals(shapes[1], b.shape())
+                    && Arrays.equals(shapes[2], out.shape());
+        }
+
+        void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
+            bind(0, a);
+            if (biased) {
+                bind(3, bias);
+            }
+            if (kind == Kind.TRANSPOSED) {
+                flip(b);
+            } else {
+                bind(1, b);
+            }
+            bind(2, out);
+            for (int i = 0; i < steps.size(); i++) {
+                check(dnnl_primitive_execute(steps.get(i), stream, argumentCounts.get(i), arguments.get(i)), "execute");
+            }
+            check(dnnl_stream_wait(stream), "stream wait");
+        }
+
+        private void bind(int slot, INDArray array) {
+            long address = address(array);
+            if (bound[slot] != address) {
+                check(dnnl_memory_set_data_handle(user[slot], handle.at(address)), "set data handle");
+                bound[slot] = address;
+            }
+        }
+
+        /** {@code W'[c, o, i, j] = W[o, c, kH−1−i, kW−1−j]} into the flipped kernel's buffer. */
+        private void flip(INDArray w) {
+            long[] s = shapes[1];
+            int outC = (int) s[0];
+            int inC = (int) s[1];
+            int kh = (int) s[2];
+            int kw = (int) s[3];
+            handle.at(address(w)).get(kernel);
+            int taps = kh * kw;
+            for (int o = 0; o < outC; o++) {
+                for (int c = 0; c < inC; c++) {
+                    int from = (o * inC + c) * taps;
+                    int to = (c * outC + o) * taps + taps - 1;
+                    for (int t = 0; t < taps; t++) {
+                        flipped[to - t] = kernel[from + t];
+                    }
+                }
+            }
+            flippedAddress.put(flipped);
+        }
+    }
+}

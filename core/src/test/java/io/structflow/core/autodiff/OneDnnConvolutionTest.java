@@ -1,0 +1,159 @@
+package io.structflow.core.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.structflow.core.nn.Activation;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The direct oneDNN products (float32) against libnd4j's float64 kernels on random inputs, and
+ * against libnd4j's own oneDNN build in float32 in the same process (two copies of oneDNN).
+ */
+class OneDnnConvolutionTest {
+    private static final DataType F = DataType.FLOAT;
+    private static final DataType D = DataType.DOUBLE;
+
+    /** kernel size, padding, channels in and out, image height and width. */
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                Arguments.of(3, 1, 8, 8, 12, 12),
+                Arguments.of(3, 0, 3, 5, 9, 7),
+                Arguments.of(3, 2, 4, 2, 6, 8),
+                Arguments.of(5, 1, 2, 6, 10, 11),
+                Arguments.of(1, 0, 5, 3, 4, 4),
+                Arguments.of(3, 1, 32, 32, 8, 8));       // Winograd's channel count
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void eachProduct_float32_agreesWithFloat64(int k, int pad, int in, int out, int h, int w) {
+        ConvGeometry g = new ConvGeometry(1, 1, pad, pad);
+        long[] ws = {out, in, k, k};
+        assertTrue(OneDnnConvolution.supports(F, g, ws));
+        assertFalse(OneDnnConvolution.supports(D, g, ws));
+        SplittableRandom r = new SplittableRandom(k * 100L + pad);
+        Tensor x = Tensor.randn(D, r, 3, in, h, w);
+        Tensor weight = Tensor.randn(D, r, ws);
+        long oh = g.outSize(h, k, true);
+        long ow = g.outSize(w, k, false);
+        Tensor y = Tensor.randn(D, r, 3, out, oh, ow);
+        assertClose(x.conv2d(weight, g), f32(x).conv2d(f32(weight), g));
+        assertClose(y.convTranspose2d(weight, g, h, w), f32(y).convTranspose2d(f32(weight), g, h, w));
+        assertClose(Convolution.weightGrad(x, y, weight, g), Convolution.weightGrad(f32(x), f32(y), f32(weight), g));
+    }
+
+    @Test
+    void viewsAndNonContiguousInputs_areReadAsTheirValues() {
+        ConvGeometry g = ConvGeometry.same(3);
+        SplittableRandom r = new SplittableRandom(3);
+        Tensor weight = Tensor.randn(F, r, 4, 4, 3, 3);
+        INDArray permuted = Nd4j.rand(F, 6, 4, 5, 3).permute(3, 1, 2, 0);      // [3, 4, 5, 6], not C order
+        INDArray out = Nd4j.create(F, 3, 4, 5, 6);
+        OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, g).run(permuted, weight.value(), out);
+        assertClose(Tensor.constant(permuted.castTo(D)).conv2d(Tensor.constant(weight.value().castTo(D)), g), Tensor.constant(out));
+        INDArray batchSlice = Nd4j.rand(F, 7, 4, 5, 6).get(NDArrayIndex.interval(2, 5));   // a view at an offset
+        OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, g).run(batchSlice, weight.value(), out);
+        assertClose(Tensor.constant(batchSlice.castTo(D)).conv2d(Tensor.constant(weight.value().castTo(D)), g), Tensor.constant(out));
+    }
+
+    @Test
+    void badInput_namesTheArgument() {
+        OneDnnConvolution k = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, ConvGeometry.same(3));
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> k.run(Nd4j.rand(D, 1, 2, 5, 5), Nd4j.rand(D, 2, 2, 3, 3), Nd4j.create(D, 1, 2, 5, 5)));
+        assertTrue(type.getMessage().contains("expected FLOAT but got DOUBLE"), type.getMessage());
+        IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+                () -> k.run(Nd4j.rand(F, 1, 2, 5, 5), Nd4j.rand(F, 2, 2, 3, 3), Nd4j.create(F, 1, 5, 5, 2).permute(0, 3, 1, 2)));
+        assertTrue(layout.getMessage().contains("out expected a contiguous C-order array"), layout.getMessage());
+        IllegalArgumentException bias = assertThrows(IllegalArgumentException.class,
+                () -> OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, ConvGeometry.same(3))
+                        .run(Nd4j.rand(F, 1, 2, 5, 5), Nd4j.rand(F, 2, 2, 3, 3), Nd4j.rand(F, 2), Nd4j.create(F, 1, 2, 5, 5)));
+        assertTrue(bias.getMessage().contains("bias expected only with FORWARD"), bias.getMessage());
+    }
+
+    /**
+     * libnd4j's oneDNN build (its static copy of oneDNN 2.3) and the dnnl preset's library (2.5)
+     * in one process, on the Fashion-MNIST stage-1 shape: the same sums to float32 rounding.
+     */
+    @Test
+    void sameProcessAsLibnd4jOneDnn_agrees() {
+        ConvGeometry g = ConvGeometry.same(3);
+        long[] ws = {8, 8, 3, 3};
+        INDArray x = Nd4j.rand(F, 4, 8, 28, 28);
+        INDArray y = Nd4j.rand(F, 4, 8, 28, 28);
+        INDArray w = Nd4j.rand(F, ws).subi(0.5);
+        INDArray conv = Nd4j.create(F, x.shape());
+        INDArray deconv = Nd4j.create(F, x.shape());
+        INDArray gradImage = Nd4j.create(F, x.shape());
+        INDArray gradWeight = Nd4j.create(F, ws);
+        Convolution.run(Convolution.kernel("conv2d", g, ws), new INDArray[] {x, w}, new INDArray[] {conv});
+        Convolution.run(Convolution.kernel("deconv2d", g, ws), new INDArray[] {y, w}, new INDArray[] {deconv});
+        Convolution.run(Convolution.kernel("conv2d_bp", g, ws), new INDArray[] {x, w, y}, new INDArray[] {gradImage, gradWeight});
+        INDArray[] direct = {Nd4j.create(F, x.shape()), Nd4j.create(F, x.shape()), Nd4j.create(F, ws)};
+        OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, g).run(x, w, direct[0]);
+        OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, g).run(y, w, direct[1]);
+        OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, g).run(x, y, direct[2]);
+        assertRelative(conv, direct[0], 1e-6);
+        assertRelative(deconv, direct[1], 1e-6);
+        assertRelative(gradImage, direct[1], 1e-6);      // conv2d_bp's ∂x is convT(y, W)
+        assertRelative(gradWeight, direct[2], 1e-6);
+    }
+
+    /** The fused layer's float32 forward and backward (all or only the parameters' gradients) against float64. */
+    @Test
+    void fusedLayer_partialGradients_float32AgreesWithFloat64() {
+        SplittableRandom r = new SplittableRandom(11);
+        Activation s = Activation.leakyRelu(0.5);
+        for (int c : new int[] {8, 32}) {
+            Tensor[] in = {Tensor.randn(D, r, 2, c, 9, 9), Tensor.randn(D, r, c, c, 3, 3).mul(0.05), Tensor.randn(D, r, c),
+                Tensor.uniform(D, r, 0.2, 0.8)};
+            assertClose(FusedGradientFlow.conv(in[0], in[1], in[2], in[3], -1, s),
+                    FusedGradientFlow.conv(f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), -1, s));
+            for (boolean imageWanted : new boolean[] {true, false}) {
+                Tensor[] g64 = gradients(in, D, imageWanted, s);
+                Tensor[] g32 = gradients(in, F, imageWanted, s);
+                for (int i = 0; i < g64.length; i++) {
+                    assertClose(g64[i], g32[i]);
+                }
+            }
+        }
+    }
+
+    private static Tensor[] gradients(Tensor[] in, DataType t, boolean imageWanted, Activation s) {
+        Tensor x = imageWanted ? Tensor.variable(in[0].value().castTo(t).dup()) : Tensor.constant(in[0].value().castTo(t).dup());
+        Tensor[] params = {Tensor.variable(in[1].value().castTo(t).dup()), Tensor.variable(in[2].value().castTo(t).dup()),
+            Tensor.variable(in[3].value().castTo(t).dup())};
+        Tensor loss = FusedGradientFlow.conv(x, params[0], params[1], params[2], -1, s).square().sum();
+        return imageWanted ? Autograd.grad(loss, false, x, params[0], params[1], params[2]) : Autograd.grad(loss, false, params);
+    }
+
+    private static Tensor f32(Tensor t) {
+        return Tensor.constant(t.value().castTo(F));
+    }
+
+    private static void assertClose(Tensor want, Tensor got) {
+        assertRelative(want.value().castTo(D), got.value().castTo(D), 1e-5);
+    }
+
+    /** ‖got − want‖ ≤ tol·‖want‖ and the same shape. */
+    private static void assertRelative(INDArray want, INDArray got, double tol) {
+        assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()));
+        INDArray a = want.castTo(D);
+        INDArray b = got.castTo(D);
+        double error = a.sub(b).norm2Number().doubleValue();
+        double scale = a.norm2Number().doubleValue();
+        assertTrue(scale > 0 && error <= tol * scale, "relative error " + error / scale + " > " + tol);
+    }
+}
