@@ -225,14 +225,14 @@ public final class FusedGradientFlow {
                     if (wanted[1]) {
                         weightGrad.run(xv, v, gk);               // of the convolution Kx
                     }
-                } else if (wanted[1]) {
-                    // deconv2d_bp(σ(z), K, g) gives u = K g and the weight gradient of the transposed
-                    // convolution in one call (conv2d_bp(g, K, σ(z)) would also compute Kᵀσ(z), unused)
-                    Convolution.run(transposeBackprop, new INDArray[] {in[5], kv, gv}, new INDArray[] {u, out[1]});
                 } else {
-                    Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
-                }
-                if (!direct) {
+                    if (wanted[1]) {
+                        // deconv2d_bp(σ(z), K, g) gives u = K g and the weight gradient of the transposed
+                        // convolution in one call (conv2d_bp(g, K, σ(z)) would also compute Kᵀσ(z), unused)
+                        Convolution.run(transposeBackprop, new INDArray[] {in[5], kv, gv}, new INDArray[] {u, out[1]});
+                    } else {
+                        Convolution.run(convolveGrad, new INDArray[] {gv, kv}, new INDArray[] {u});
+                    }
                     activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                     // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
                     Convolution.run(backprop, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
