@@ -72,6 +72,18 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
     @Option(names = "--substeps", defaultValue = "1", description = "Euler sub-steps S per layer (default ${DEFAULT-VALUE})")
     int substeps;
 
+    @Option(names = "--dense-layers", defaultValue = "0",
+            description = "dense non-expansive layers between the flattened features and the head (default ${DEFAULT-VALUE})")
+    int denseLayers;
+
+    @Option(names = "--dense-width", defaultValue = "128",
+            description = "rows of each dense layer's weight (default ${DEFAULT-VALUE})")
+    int denseWidth;
+
+    @Option(names = "--slope", defaultValue = "0.5",
+            description = "slope a of the activation max(x, a*x) in every residual layer, 0 < a <= 1 (default ${DEFAULT-VALUE})")
+    double slope;
+
     @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate, cosine to 0 (default ${DEFAULT-VALUE})")
     double lr;
 
@@ -112,15 +124,16 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
         boolean quick = shared.quick();
         List<CertifiedNetworks.Kind> kinds = CertifiedNetworks.Kind.parseList(networks);
         CertifiedNetworks.Head headKind = CertifiedNetworks.Head.parse(head);
-        Architecture arch = new Architecture(channels, pairs, substeps, 0.5, true, shared.dtype(), shared.seed());
+        CertifiedNetworks.DenseTail tail = new CertifiedNetworks.DenseTail(denseLayers, denseWidth);
+        Architecture arch = new Architecture(channels, pairs, substeps, slope, true, shared.dtype(), shared.seed());
         CertifySettings settings = new CertifySettings(shared.epochs(), batch, lr, trainEps, temperature, shift,
                 shared.seed());
         int test = testImages != null ? testImages : quick ? 256 : 10000;
-        CertifyExperiment.Options options = new CertifyExperiment.Options(data, shared.out(), kinds, headKind, arch,
+        CertifyExperiment.Options options = new CertifyExperiment.Options(data, shared.out(), kinds, headKind, tail, arch,
                 settings,
                 trainImages != null ? trainImages : quick ? 2000 : 0, test, Math.min(tightnessImages, test), attackBatch,
                 fresh, System.console() != null);
-        CertifiedNetworks.build(kinds.get(0), headKind, arch, FashionMnist.NUM_CLASSES);   // refuses bad --channels before any work
+        CertifiedNetworks.build(kinds.get(0), headKind, tail, arch, FashionMnist.NUM_CLASSES);   // refuses bad --channels before any work
         shared.prepareOut();
         List<CertifyExperiment.NetworkResult> results = CertifyExperiment.run(options, System.out);
         ReportWriter.write(CertifyReport.of(options, results), options.out(), System.out);

@@ -86,7 +86,7 @@ public final class CertifyExperiment {
      * @param progress        show progress bars
      */
     public record Options(Path dataDir, Path out, List<CertifiedNetworks.Kind> networks, CertifiedNetworks.Head head,
-                          Architecture arch,
+                          CertifiedNetworks.DenseTail tail, Architecture arch,
                           CertifySettings settings, int trainImages, int testImages, int tightnessImages,
                           int attackBatch, boolean fresh, boolean progress) {
         /** Validates what the records it holds do not. */
@@ -96,6 +96,9 @@ public final class CertifyExperiment {
             }
             if (head == null) {
                 throw new IllegalArgumentException("--head: expected a head but got none");
+            }
+            if (tail == null) {
+                throw new IllegalArgumentException("--dense-layers: expected a dense tail but got none");
             }
             if (trainImages < 0) {
                 throw new IllegalArgumentException("--train-images: expected ≥ 0 (0: all) but got " + trainImages);
@@ -175,10 +178,10 @@ public final class CertifyExperiment {
             if (o.fresh()) {
                 RobustRun.discardCheckpoint(dir);
             }
-            Sequential model = CertifiedNetworks.build(kind, o.head(), o.arch(), FashionMnist.NUM_CLASSES);
+            Sequential model = CertifiedNetworks.build(kind, o.head(), o.tail(), o.arch(), FashionMnist.NUM_CLASSES);
             log.printf("%n== %s: %d parameters, checkpoints in %s%n", kind.label(), model.parameterCount(), dir);
             long[] resident = {Pointer.physicalBytes()};
-            RobustExperiment.TrainingOutcome t = train(model, kind, o.head(), o.arch(), train, s, dir, o.progress(),
+            RobustExperiment.TrainingOutcome t = train(model, kind, o.head(), o.tail(), o.arch(), train, s, dir, o.progress(),
                     resident);
             if (t.epochsBefore() > 0) {
                 log.printf("resumed from the checkpoint after epoch %d%n", t.epochsBefore());
@@ -191,7 +194,7 @@ public final class CertifyExperiment {
             if (test == null) {
                 test = RobustExperiment.testSet(data, o.testImages(), o.arch().type());
             }
-            Evaluation ev = evaluate(kind, o.head(), model, o.arch(), test, o.tightnessImages(), o.attackBatch(),
+            Evaluation ev = evaluate(kind, o.head(), o.tail(), model, o.arch(), test, o.tightnessImages(), o.attackBatch(),
                     s.seed());
             resident[0] = Math.max(resident[0], Pointer.physicalBytes());
             log.printf(Locale.ROOT, "clean %.4f, certified %s, robust %s, L = %.6g (float64 %.6g), largest pair "
@@ -212,12 +215,16 @@ public final class CertifyExperiment {
      * @param resident updated with the largest resident memory seen at epoch ends
      */
     static RobustExperiment.TrainingOutcome train(Sequential model, CertifiedNetworks.Kind kind,
-                                                  CertifiedNetworks.Head head, Architecture arch, Dataset train,
+                                                  CertifiedNetworks.Head head, CertifiedNetworks.DenseTail tail,
+                                                  Architecture arch, Dataset train,
                                                   CertifySettings s, Path dir, boolean progress, long[] resident)
             throws IOException {
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put("network", kind.key());
         fingerprint.put("head", head.key());
+        if (tail.layers() > 0) {
+            fingerprint.put("dense_tail", tail.toMap());
+        }
         fingerprint.put("architecture", arch.toMap());
         fingerprint.put("training", s.toMap(false));
         fingerprint.put("training_images", train.size());
@@ -263,6 +270,7 @@ public final class CertifyExperiment {
      *
      * @param kind            the network's kind (to build its float64 copy)
      * @param head            its head
+     * @param tail            its dense layers before the head
      * @param model           the trained network
      * @param arch            its architecture
      * @param test            fixed test images
@@ -270,7 +278,8 @@ public final class CertifyExperiment {
      * @param attackBatch     images per attack batch
      * @param seed            seed of the attacks
      */
-    public static Evaluation evaluate(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head, Sequential model,
+    public static Evaluation evaluate(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head,
+                                      CertifiedNetworks.DenseTail tail, Sequential model,
                                       Architecture arch, RobustExperiment.Images test, int tightnessImages,
                                       int attackBatch, long seed) {
         long t0 = System.nanoTime();
@@ -279,7 +288,7 @@ public final class CertifyExperiment {
         RobustnessEvaluator evaluator = new RobustnessEvaluator(attack, attackBatch);
         RobustnessReport attacked = evaluator.evaluate(model, test.x(), test.labels(), EPSILONS, pairwise);
 
-        Sequential model64 = float64Copy(kind, head, model, arch);
+        Sequential model64 = float64Copy(kind, head, tail, model, arch);
         PairwiseLipschitz pairwise64 = pairwise(model64);
         boolean[][] in32 = evaluator.certified(model, test.x(), test.labels(), EPSILONS, pairwise);
         boolean[][] in64 = evaluator.certified(model64, test.x().to(DataType.DOUBLE), test.labels(), EPSILONS,
@@ -311,11 +320,12 @@ public final class CertifyExperiment {
     }
 
     /** The same network in float64 with the trained values (raw parameters copied; parametrisations recomputed). */
-    static Sequential float64Copy(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head, Sequential model,
+    static Sequential float64Copy(CertifiedNetworks.Kind kind, CertifiedNetworks.Head head,
+                                  CertifiedNetworks.DenseTail tail, Sequential model,
                                   Architecture arch) {
         Architecture arch64 = new Architecture(arch.channels(), arch.pairs(), arch.substeps(), arch.slope(),
                 arch.boundedLifts(), DataType.DOUBLE, arch.seed());
-        Sequential copy = CertifiedNetworks.build(kind, head, arch64, FashionMnist.NUM_CLASSES);
+        Sequential copy = CertifiedNetworks.build(kind, head, tail, arch64, FashionMnist.NUM_CLASSES);
         Map<String, Parameter> target = copy.namedParameters();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
             target.get(e.getKey()).updateInPlace(e.getValue().value().castTo(DataType.DOUBLE));

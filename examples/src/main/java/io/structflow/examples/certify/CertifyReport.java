@@ -48,6 +48,7 @@ public final class CertifyReport {
         m.put("dataset", "fashion-mnist");
         m.put("architecture", o.arch().toMap());
         m.put("head", o.head().key());
+        m.put("dense_tail", o.tail().toMap());
         m.put("training", o.settings().toMap(true));
         m.put("training_images", o.trainImages());
         m.put("test_images", o.testImages());

@@ -25,6 +25,7 @@ final class CertifyKillTarget {
     static final Architecture ARCH = new Architecture(new int[] {4}, 1, 1, 0.5, true, DataType.FLOAT, 3);
     static final CertifySettings SETTINGS = new CertifySettings(EPOCHS, 32, 0.002, 0.25, 0.25, 2, 4);
     static final CertifiedNetworks.Head HEAD = CertifiedNetworks.Head.ROW_NORMALISED;
+    static final CertifiedNetworks.DenseTail TAIL = new CertifiedNetworks.DenseTail(1, 16);
     static final String NETWORK_DIR = "net";
 
     private CertifyKillTarget() {
@@ -37,10 +38,10 @@ final class CertifyKillTarget {
         Dataset train = data.trainingSet(0, DataType.FLOAT);
         RobustExperiment.Images test = RobustExperiment.testSet(data, data.testLabels().length, DataType.FLOAT);
         CertifiedNetworks.Kind kind = CertifiedNetworks.Kind.ORTHOGONAL_SWITCHING;
-        Sequential model = CertifiedNetworks.build(kind, HEAD, ARCH, FashionMnist.NUM_CLASSES);
-        RobustExperiment.TrainingOutcome t = CertifyExperiment.train(model, kind, HEAD, ARCH, train, SETTINGS,
+        Sequential model = CertifiedNetworks.build(kind, HEAD, TAIL, ARCH, FashionMnist.NUM_CLASSES);
+        RobustExperiment.TrainingOutcome t = CertifyExperiment.train(model, kind, HEAD, TAIL, ARCH, train, SETTINGS,
                 out.resolve(NETWORK_DIR), false, new long[1]);
-        CertifyExperiment.Evaluation ev = CertifyExperiment.evaluate(kind, HEAD, model, ARCH, test, 4, 16, 1);
+        CertifyExperiment.Evaluation ev = CertifyExperiment.evaluate(kind, HEAD, TAIL, model, ARCH, test, 4, 16, 1);
         Results.write(out, Map.of("epochs_before", t.epochsBefore(), "clean_accuracy", ev.attacked().cleanAccuracy(),
                 "certified_accuracy", ev.certified()[1], "lipschitz_bound", ev.lipschitz()));
         System.out.println("done");

@@ -1,6 +1,9 @@
 package io.structflow.layers.models;
 
+import io.structflow.constraints.project.EulerStepBound;
+import io.structflow.core.nn.Activation;
 import io.structflow.core.nn.Module;
+import io.structflow.core.nn.Parameter;
 import io.structflow.core.nn.Sequential;
 import io.structflow.layers.blocks.DynamicalBlock;
 import io.structflow.layers.blocks.Flatten;
@@ -8,6 +11,9 @@ import io.structflow.layers.blocks.NormalisedLinear;
 import io.structflow.layers.blocks.PixelUnshuffle;
 import io.structflow.layers.blocks.RowNormalisedLinear;
 import io.structflow.layers.blocks.ZeroPaddingLift;
+import io.structflow.layers.fields.ContractiveGradientField;
+import io.structflow.integrators.rungekutta.ExplicitEuler;
+import io.structflow.layers.FlowLayer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -17,9 +23,9 @@ import java.util.SplittableRandom;
  * of equal depth, every layer 1-Lipschitz, with no average pooling (whose Lipschitz constant ½
  * halves every margin):
  * <pre>
- *   x ↦ head ∘ flatten ∘ stage_{K−1} ∘ lift_{K−1} ∘ unshuffle ∘ … ∘ stage_0 ∘ lift_0 ∘ unshuffle (x)
+ *   x ↦ head ∘ tail ∘ flatten ∘ stage_{K−1} ∘ lift_{K−1} ∘ unshuffle ∘ … ∘ stage_0 ∘ lift_0 ∘ unshuffle (x)
  *   unshuffle = space-to-depth 2×2 (orthogonal, {@link PixelUnshuffle}),  lift_s = zero-padding of the channels
- *   (an isometry, {@link ZeroPaddingLift}),  head: {@link Head}
+ *   (an isometry, {@link ZeroPaddingLift}),  tail: {@link DenseTail},  head: {@link Head}
  * </pre>
  * stage s on {@code (14/2^s)²} pixels with {@code channels[s]} channels (at least 4× the previous
  * stage's, 4 for the first: the unshuffle multiplies them by 4) and {@code 2·pairs} residual layers:
@@ -67,6 +73,36 @@ public final class CertifiedNetworks {
                     .toLowerCase(Locale.ROOT))).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     "--head: expected one of " + Arrays.stream(values()).map(Head::key).toList() + " but got '" + text
                             + "'"));
+        }
+    }
+
+    /**
+     * Dense non-expansive layers on the flattened features, the same for both networks:
+     * {@code z − τAᵀσ(Az + b)} with A {@code [width, features]} free and τ ∈ [0, 2/‖A‖²] by
+     * {@link EulerStepBound} (a certified bound of ‖A‖ at every projection; [CMOSS] (3.5), as the
+     * dense layers that follow the convolutions in Meunier et al., ICML 2022). Each is 1-Lipschitz,
+     * so the body's bound is unchanged; they give every feature the whole image as receptive field.
+     *
+     * @param layers number of dense layers, ≥ 0 (0: no tail)
+     * @param width  rows of each A, ≥ 1
+     */
+    public record DenseTail(int layers, int width) {
+        /** No dense layers. */
+        public static final DenseTail NONE = new DenseTail(0, 1);
+
+        /** Validates the counts; messages name the option. */
+        public DenseTail {
+            if (layers < 0) {
+                throw new IllegalArgumentException("--dense-layers: expected ≥ 0 but got " + layers);
+            }
+            if (width < 1) {
+                throw new IllegalArgumentException("--dense-width: expected ≥ 1 but got " + width);
+            }
+        }
+
+        /** The entries as snake_case keys, for reports and checkpoint fingerprints. */
+        public java.util.Map<String, Object> toMap() {
+            return java.util.Map.of("dense_layers", layers, "dense_width", width);
         }
     }
 
@@ -125,9 +161,23 @@ public final class CertifiedNetworks {
      * @return the classifier
      */
     public static Sequential build(Kind kind, Head head, Architecture arch, int classes) {
-        if (kind == null || head == null || arch == null) {
-            throw new IllegalArgumentException("CertifiedNetworks.build: kind, head and arch expected non-null but got "
-                    + kind + ", " + head + ", " + arch);
+        return build(kind, head, DenseTail.NONE, arch, classes);
+    }
+
+    /**
+     * Builds one network for images {@code [batch, 1, 28, 28]} with dense layers before the head.
+     *
+     * @param kind    which network
+     * @param head    the linear head
+     * @param tail    the dense layers between the flattened features and the head
+     * @param arch    stage widths (1 or 2 stages, on 14×14 and 7×7 pixels), pairs, sub-steps, slope, type, seed
+     * @param classes number of classes ≥ 2
+     * @return the classifier
+     */
+    public static Sequential build(Kind kind, Head head, DenseTail tail, Architecture arch, int classes) {
+        if (kind == null || head == null || tail == null || arch == null) {
+            throw new IllegalArgumentException("CertifiedNetworks.build: kind, head, tail and arch expected non-null but got "
+                    + kind + ", " + head + ", " + tail + ", " + arch);
         }
         if (classes < 2) {
             throw new IllegalArgumentException("CertifiedNetworks.build: classes expected ≥ 2 but got " + classes);
@@ -155,11 +205,24 @@ public final class CertifiedNetworks {
         }
         model.add(new Flatten());
         int features = in * arch.side(channels.length) * arch.side(channels.length);
+        for (int d = 0; d < tail.layers(); d++) {
+            model.add(denseLayer(features, tail.width(), arch, rng));
+        }
         long headSeed = rng.nextLong();
         model.add(head == Head.SCALED
                 ? NormalisedLinear.dense(features, classes, NormalisedLinear.Scale.AT_MOST_ONE, headSeed, arch.type())
                 : new RowNormalisedLinear(features, classes, headSeed, arch.type()));
         return model;
+    }
+
+    private static FlowLayer<ContractiveGradientField> denseLayer(int features, int width, Architecture arch,
+                                                                  SplittableRandom rng) {
+        ContractiveGradientField field = new ContractiveGradientField(features, width, Activation.leakyRelu(arch.slope()),
+                false, arch.type(), rng.split());
+        Parameter h = FlowLayer.stepParameter(1.0, arch.type());
+        h.constrain(new EulerStepBound(field.weightParameter()));
+        h.projectInPlace();
+        return new FlowLayer<>(field, new ExplicitEuler(), h, 1);
     }
 
     private static Module stage(Kind kind, Architecture arch, int channels, int side, SplittableRandom rng) {
