@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.structflow.core.Backend;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -186,7 +187,7 @@ class FashionMnistTest {
             assertEquals(6_000, trainCounts[c], "training images of class " + c);
             assertEquals(1_000, testCounts[c], "test images of class " + c);
         }
-        java.nio.ByteBuffer bytes = data.trainImages().bytes();
+        ByteBuffer bytes = data.trainImages().bytes();
         int min = 255;
         int max = 0;
         while (bytes.hasRemaining()) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.structflow.core.Backend;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +53,7 @@ class UnsignedByteImagesTest {
     @Test
     void toArray_everyByte_isTheFloatNearestToVOver255_widenedForDouble() throws Exception {
         int[] pixels = hashedPixels(64);
-        assertEquals(256, java.util.Arrays.stream(pixels).distinct().count(), "every byte value occurs");
+        assertEquals(256, Arrays.stream(pixels).distinct().count(), "every byte value occurs");
         UnsignedByteImages images = UnsignedByteImages.read(hashedFile(64));
 
         float[] floats = images.toArray(DataType.FLOAT).data().asFloat();
@@ -121,7 +122,7 @@ class UnsignedByteImagesTest {
     void dataset_ofBytes_givesTheBatchesOfItsFloatArray() throws Exception {
         UnsignedByteImages images = UnsignedByteImages.read(hashedFile(50));
         int[] labels = new int[50];
-        java.util.Arrays.setAll(labels, i -> i % 7);
+        Arrays.setAll(labels, i -> i % 7);
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             Dataset bytes = Dataset.classification("bytes", images, type, labels);
             Dataset dense = Dataset.classification("dense", images.toArray(type), labels);
