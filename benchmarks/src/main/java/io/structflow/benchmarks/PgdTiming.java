@@ -55,7 +55,7 @@ public final class PgdTiming implements Callable<Integer> {
         NetworkKind kind = options.kind();
         Backend.init();
         Dataset test = FashionMnist.load(options.data).testSet(images, DataType.FLOAT);
-        Tensor all = Tensor.constant(test.features().dup('c'));
+        Tensor all = Tensor.constant(test.features());
         RobustNetworks.Network net = RobustNetworks.build(kind, Architecture.defaults(DataType.FLOAT, 1), 10);
         PgdL2 pgd = new PgdL2(PgdL2.Config.defaults().withInputBox(0, 1).withSeed(1));
         SplittableRandom rng = new SplittableRandom(1);

@@ -11,34 +11,99 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * An in-memory data set of {@code N} examples: features {@code [N, …]} plus either class labels
  * {@code int[N]} (classification) or targets {@code [N, …]} (regression). Arrays are copied in
- * and never written afterwards; batches are gathered copies.
+ * and never written afterwards; batches are gathered copies. Images may instead be held as their
+ * bytes ({@link UnsignedByteImages}): a batch then holds their pixel values, converted when the
+ * batch is gathered, equal to those of a set made from {@link UnsignedByteImages#toArray}.
  */
 public final class Dataset {
     private final String name;
-    private final INDArray features;
+    private final Features features;
     private final int[] labels;
     private final INDArray targets;
 
-    private Dataset(String name, INDArray features, int[] labels, INDArray targets) {
+    /** How the features {@code [N, …]} are held: gathered rows are new arrays of the set's element type. */
+    private interface Features {
+        long[] shape();
+
+        DataType type();
+
+        /** The rows at {@code indices} as a new row-major array. */
+        INDArray gather(int[] indices);
+
+        Features subset(int[] indices);
+
+        INDArray all();
+    }
+
+    /** Features in one array. */
+    private record Dense(INDArray array) implements Features {
+        @Override
+        public long[] shape() {
+            return array.shape();
+        }
+
+        @Override
+        public DataType type() {
+            return array.dataType();
+        }
+
+        @Override
+        public INDArray gather(int[] indices) {
+            return Dataset.gather(array, indices);
+        }
+
+        @Override
+        public Features subset(int[] indices) {
+            return new Dense(gather(indices));
+        }
+
+        @Override
+        public INDArray all() {
+            return array;
+        }
+    }
+
+    /** Images held as bytes, converted to {@code type} when gathered. */
+    private record Pixels(UnsignedByteImages images, DataType type) implements Features {
+        @Override
+        public long[] shape() {
+            return images.shape();
+        }
+
+        @Override
+        public INDArray gather(int[] indices) {
+            return images.toArray(indices, type);
+        }
+
+        @Override
+        public Features subset(int[] indices) {
+            return new Pixels(images.select(indices), type);
+        }
+
+        @Override
+        public INDArray all() {
+            return images.toArray(type);
+        }
+    }
+
+    private Dataset(String name, Features features, int[] labels, INDArray targets) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("Dataset: name expected non-empty but got " + (name == null ? "null" : "\"\""));
         }
-        if (features == null) {
-            throw new IllegalArgumentException("Dataset \"" + name + "\": features expected [N, ...] but got null");
-        }
-        if (features.rank() < 1 || features.size(0) == 0) {
+        long[] shape = features.shape();
+        if (shape.length < 1 || shape[0] == 0) {
             throw new IllegalArgumentException("Dataset \"" + name + "\": expected at least one example but features have shape "
-                    + Shapes.str(features.shape()));
+                    + Shapes.str(shape));
         }
-        DataType t = features.dataType();
+        DataType t = features.type();
         if (t != DataType.FLOAT && t != DataType.DOUBLE) {
             throw new IllegalArgumentException("Dataset \"" + name + "\": features expected float32 or float64 but got " + t);
         }
-        long n = features.size(0);
+        long n = shape[0];
         if (labels != null) {
             if (labels.length != n) {
                 throw new IllegalArgumentException("Dataset \"" + name + "\": labels expected " + n
-                        + " entries (one per row of features " + Shapes.str(features.shape()) + ") but got " + labels.length);
+                        + " entries (one per row of features " + Shapes.str(shape) + ") but got " + labels.length);
             }
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0) {
@@ -50,7 +115,7 @@ public final class Dataset {
         if (targets != null) {
             if (targets.rank() < 1 || targets.size(0) != n) {
                 throw new IllegalArgumentException("Dataset \"" + name + "\": targets expected " + n
-                        + " rows (one per row of features " + Shapes.str(features.shape()) + ") but got shape "
+                        + " rows (one per row of features " + Shapes.str(shape) + ") but got shape "
                         + Shapes.str(targets.shape()));
             }
             if (targets.dataType() != t) {
@@ -75,7 +140,26 @@ public final class Dataset {
         if (labels == null) {
             throw new IllegalArgumentException("Dataset \"" + name + "\": labels expected int[N] but got null");
         }
-        return new Dataset(name, features == null ? null : features.dup('c'), labels.clone(), null);
+        return new Dataset(name, dense(name, features), labels.clone(), null);
+    }
+
+    /**
+     * A classification data set of images held as bytes: each batch converts its images to
+     * {@code type} (see {@link UnsignedByteImages} for the pixel values).
+     *
+     * @param name   used in messages and metrics
+     * @param images {@code [N, C, H, W]}, N ≥ 1 (shared: they are immutable)
+     * @param type   element type of the batches, FLOAT or DOUBLE
+     * @param labels {@code int[N]}, each ≥ 0 (copied)
+     */
+    public static Dataset classification(String name, UnsignedByteImages images, DataType type, int[] labels) {
+        if (images == null) {
+            throw new IllegalArgumentException("Dataset \"" + name + "\": images expected [N, C, H, W] but got null");
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("Dataset \"" + name + "\": labels expected int[N] but got null");
+        }
+        return new Dataset(name, new Pixels(images, type), labels.clone(), null);
     }
 
     /**
@@ -89,7 +173,14 @@ public final class Dataset {
         if (targets == null) {
             throw new IllegalArgumentException("Dataset \"" + name + "\": targets expected [N, ...] but got null");
         }
-        return new Dataset(name, features == null ? null : features.dup('c'), null, targets.dup('c'));
+        return new Dataset(name, dense(name, features), null, targets.dup('c'));
+    }
+
+    private static Features dense(String name, INDArray features) {
+        if (features == null) {
+            throw new IllegalArgumentException("Dataset \"" + name + "\": features expected [N, ...] but got null");
+        }
+        return new Dense(features.dup('c'));
     }
 
     /** Name given at construction. */
@@ -99,7 +190,7 @@ public final class Dataset {
 
     /** Number of examples N. */
     public int size() {
-        return (int) features.size(0);
+        return (int) features.shape()[0];
     }
 
     /** True for a classification data set. */
@@ -107,9 +198,12 @@ public final class Dataset {
         return labels != null;
     }
 
-    /** The features {@code [N, …]}; callers must not write them. */
+    /**
+     * The features {@code [N, …]}; callers must not write them. For a set of images held as bytes,
+     * a new array of their pixel values on each call.
+     */
     public INDArray features() {
-        return features;
+        return features.all();
     }
 
     /** A copy of the labels, or {@code null} for a regression data set. */
@@ -137,8 +231,7 @@ public final class Dataset {
             throw new IllegalArgumentException("Dataset \"" + name + "\".subset: indices expected at least one index"
                     + " (the subset \"" + subsetName + "\" would be empty) but got none");
         }
-        INDArray x = gather(features, indices);
-        return new Dataset(subsetName, x, labels == null ? null : pick(labels, indices),
+        return new Dataset(subsetName, features.subset(indices), labels == null ? null : pick(labels, indices),
                 targets == null ? null : gather(targets, indices));
     }
 
@@ -168,7 +261,7 @@ public final class Dataset {
     /** The batch of the examples at {@code indices}, in that order. */
     public Batch batch(int[] indices) {
         checkIndices("batch", indices);
-        Tensor x = Tensor.constant(gather(features, indices));
+        Tensor x = Tensor.constant(features.gather(indices));
         if (labels != null) {
             return new Batch(x, null, pick(labels, indices));
         }

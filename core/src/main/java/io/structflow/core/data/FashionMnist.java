@@ -1,15 +1,12 @@
 package io.structflow.core.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The Fashion-MNIST data set (Xiao, Rasul, Vollgraf 2017, arXiv:1708.07747): 60 000 training and
@@ -20,15 +17,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code t10k-labels-idx1-ubyte}, each with or without a {@code .gz} suffix (the content decides
  * whether it is decompressed; see {@link IdxReader}). On Debian, {@value #INSTALL_HINT}.
  *
- * <p>Images are float32 arrays of shape {@code [N, 1, 28, 28]} with values in [0, 1]; labels are
- * class indices in 0..9, named by {@link #CLASS_NAMES}. The arrays returned by
- * {@link #trainImages()} and {@link #testImages()} are this object's own: read them, slice them,
- * but do not write to them.
- *
- * <p>The test images are checked when the data set loads (every failure {@link #load(Path)} lists
- * comes then) but held in memory only from the first call that asks for them
- * ({@link #testImages()}, {@link #testSet}): a training run holds no test images until it
- * evaluates.
+ * <p>Images {@code [N, 1, 28, 28]} are held as the files' bytes, off the Java heap
+ * ({@link UnsignedByteImages}: 47 MB for the training set, 7.8 MB for the test set) and become
+ * pixel values in [0, 1] — the float32 nearest to {@code v / 255} for byte {@code v}, widened in a
+ * float64 set — only in the arrays made from them: a training set's mini-batches, a test set's
+ * features. Labels are class indices in 0..9, named by {@link #CLASS_NAMES}.
  */
 public final class FashionMnist {
 
@@ -56,16 +49,16 @@ public final class FashionMnist {
     static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
-    private final INDArray trainImages;
+    private final UnsignedByteImages trainImages;
     private final int[] trainLabels;
-    private final Path testImagesFile;
+    private final UnsignedByteImages testImages;
     private final int[] testLabels;
-    private INDArray testImages;
 
-    private FashionMnist(INDArray trainImages, int[] trainLabels, Path testImagesFile, int[] testLabels) {
+    private FashionMnist(UnsignedByteImages trainImages, int[] trainLabels, UnsignedByteImages testImages,
+                         int[] testLabels) {
         this.trainImages = trainImages;
         this.trainLabels = trainLabels;
-        this.testImagesFile = testImagesFile;
+        this.testImages = testImages;
         this.testLabels = testLabels;
     }
 
@@ -107,18 +100,17 @@ public final class FashionMnist {
         Path testImagesFile = find(dir, TEST_IMAGES);
         Path testLabelsFile = find(dir, TEST_LABELS);
 
-        INDArray trainImages = readImages(trainImagesFile);
+        UnsignedByteImages trainImages = readImages(trainImagesFile);
         int[] trainLabels = readLabels(trainLabelsFile);
-        checkSameCount(trainImagesFile, trainImages.size(0), trainLabelsFile, trainLabels);
-        // the test images are checked now and read again when first asked for
-        long[] testShape = checkImageShape(testImagesFile, IdxReader.imageShape(testImagesFile, IdxReader.read(testImagesFile)));
+        checkSameCount(trainImagesFile, trainImages.count(), trainLabelsFile, trainLabels);
+        UnsignedByteImages testImages = readImages(testImagesFile);
         int[] testLabels = readLabels(testLabelsFile);
-        checkSameCount(testImagesFile, testShape[0], testLabelsFile, testLabels);
-        return new FashionMnist(trainImages, trainLabels, testImagesFile, testLabels);
+        checkSameCount(testImagesFile, testImages.count(), testLabelsFile, testLabels);
+        return new FashionMnist(trainImages, trainLabels, testImages, testLabels);
     }
 
-    /** Training images, float32 {@code [60000, 1, 28, 28]} in [0, 1]; shared, do not write to it. */
-    public INDArray trainImages() {
+    /** Training images {@code [60000, 1, 28, 28]} as bytes. */
+    public UnsignedByteImages trainImages() {
         return trainImages;
     }
 
@@ -127,23 +119,8 @@ public final class FashionMnist {
         return trainLabels.clone();
     }
 
-    /**
-     * Test images, float32 {@code [10000, 1, 28, 28]} in [0, 1]; shared, do not write to it. The
-     * first call reads them from the file checked by {@link #load(Path)}.
-     *
-     * @throws UncheckedIOException if the file no longer reads as it did when the data set was loaded
-     */
-    public synchronized INDArray testImages() {
-        if (testImages == null) {
-            try {
-                INDArray images = readImages(testImagesFile);
-                checkSameCount(testImagesFile, images.size(0), testImagesFile, testLabels);
-                testImages = images;
-            } catch (IOException e) {
-                throw new UncheckedIOException("FashionMnist.testImages: " + testImagesFile
-                        + " no longer reads as it did when the data set was loaded: " + e.getMessage(), e);
-            }
-        }
+    /** Test images {@code [10000, 1, 28, 28]} as bytes. */
+    public UnsignedByteImages testImages() {
         return testImages;
     }
 
@@ -153,19 +130,21 @@ public final class FashionMnist {
     }
 
     /**
-     * The first {@code n} training images and their labels as a classification set (copied).
+     * The first {@code n} training images and their labels as a classification set; the images
+     * stay bytes (shared with this object) and each batch converts its own.
      *
      * @param n    images, 0 or more than the set for all of them
      * @param type element type of the features (FLOAT or DOUBLE)
      */
     public Dataset trainingSet(int n, DataType type) {
         int count = n <= 0 ? trainLabels.length : Math.min(n, trainLabels.length);
-        return Dataset.classification("fashion-mnist/train[0:" + count + "]",
-                trainImages.get(NDArrayIndex.interval(0, count)).castTo(type), Arrays.copyOf(trainLabels, count));
+        return Dataset.classification("fashion-mnist/train[0:" + count + "]", trainImages.first(count), type,
+                Arrays.copyOf(trainLabels, count));
     }
 
     /**
-     * The first {@code n} test images (a fixed set) and their labels as a classification set (copied).
+     * The first {@code n} test images (a fixed set) and their labels as a classification set; the
+     * images stay bytes (shared with this object).
      *
      * @param n    images, 1 to the size of the test set
      * @param type element type of the features (FLOAT or DOUBLE)
@@ -175,8 +154,8 @@ public final class FashionMnist {
             throw new IllegalArgumentException("FashionMnist.testSet: n expected 1.." + testLabels.length + " but got "
                     + n);
         }
-        return Dataset.classification("fashion-mnist/test[0:" + n + "]",
-                testImages().get(NDArrayIndex.interval(0, n)).castTo(type), Arrays.copyOf(testLabels, n));
+        return Dataset.classification("fashion-mnist/test[0:" + n + "]", testImages.first(n), type,
+                Arrays.copyOf(testLabels, n));
     }
 
     @Override
@@ -198,18 +177,14 @@ public final class FashionMnist {
                 "Fashion-MNIST file not found, with or without .gz (" + INSTALL_HINT + ")");
     }
 
-    private static INDArray readImages(Path file) throws IOException {
-        INDArray images = IdxReader.readImages(file, DataType.FLOAT);
-        checkImageShape(file, images.shape());
-        return images;
-    }
-
-    private static long[] checkImageShape(Path file, long[] shape) throws IdxFormatException {
+    private static UnsignedByteImages readImages(Path file) throws IOException {
+        UnsignedByteImages images = UnsignedByteImages.read(file);
+        long[] shape = images.shape();
         if (shape[1] != 1 || shape[2] != IMAGE_SIZE || shape[3] != IMAGE_SIZE) {
             throw new IdxFormatException(file, "Fashion-MNIST images expected shape [N, 28, 28] (read as [N, 1, 28, 28])"
                     + " but got " + Arrays.toString(shape));
         }
-        return shape;
+        return images;
     }
 
     private static int[] readLabels(Path file) throws IOException {

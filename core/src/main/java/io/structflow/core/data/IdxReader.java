@@ -213,17 +213,19 @@ public final class IdxReader {
             throw new IdxFormatException(path, "truncated: " + declared + " but the file has only "
                     + (fileSize - headerSize) + " after its " + headerSize + "-byte header");
         }
-        byte[] bytes = new byte[(int) payload];
-        got = readFully(in, bytes, 0, bytes.length);
-        if (got < bytes.length) {
-            throw new IdxFormatException(path, "truncated: " + declared + " but " + source + " has only " + got);
+        // off the Java heap: the payload is often kept for a whole run (Fashion-MNIST's training images
+        // are 47 MB), and a heap array of that size would stay touched in the heap after it dies
+        ByteBuffer bytes = ByteBuffer.allocateDirect((int) payload);
+        long arrived = readFully(in, bytes);
+        if (arrived < payload) {
+            throw new IdxFormatException(path, "truncated: " + declared + " but " + source + " has only " + arrived);
         }
         long extra = countRemaining(in);
         if (extra > 0) {
             throw new IdxFormatException(path, "too long: " + declared + " but " + source + " has " + extra
                     + " more bytes after them");
         }
-        return new IdxArray(shape, typeCode, ByteBuffer.wrap(bytes));
+        return new IdxArray(shape, typeCode, bytes.flip());
     }
 
     /** Reads up to {@code len} bytes; returns how many arrived before the end of the stream. */
@@ -241,6 +243,20 @@ public final class IdxReader {
             // GZIPInputStream reports a cut-off compressed stream this way; the count says how much arrived.
         }
         return total;
+    }
+
+    /** Fills {@code out} from the stream (through a heap chunk); returns how many bytes arrived before its end. */
+    private static long readFully(InputStream in, ByteBuffer out) throws IOException {
+        byte[] chunk = new byte[BUFFER_SIZE];
+        while (out.hasRemaining()) {
+            int wanted = Math.min(chunk.length, out.remaining());
+            int got = readFully(in, chunk, 0, wanted);
+            out.put(chunk, 0, got);
+            if (got < wanted) {
+                break;
+            }
+        }
+        return out.position();
     }
 
     private static long countRemaining(InputStream in) throws IOException {

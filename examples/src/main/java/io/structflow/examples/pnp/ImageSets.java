@@ -2,6 +2,7 @@ package io.structflow.examples.pnp;
 
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.FashionMnist;
+import io.structflow.core.data.UnsignedByteImages;
 import io.structflow.imaging.ImageIo;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The images of the denoising and deblurring experiments ([M-slides], plug-and-play), split into
@@ -201,10 +200,8 @@ public record ImageSets(Source source, List<Tensor> train, List<String> trainNam
         return image.region(new long[] {0, 0, (h - side) / 2, (w - side) / 2}, new long[] {1, 1, side, side});
     }
 
-    private static Tensor image(INDArray all, int index, DataType type) {
-        INDArray one = all.get(NDArrayIndex.interval(index, index + 1), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).dup().castTo(type);
-        return Tensor.constant(one);
+    private static Tensor image(UnsignedByteImages all, int index, DataType type) {
+        return Tensor.constant(all.toArray(new int[] {index}, type));
     }
 
     /** Where the skimage images are looked for (for messages). */

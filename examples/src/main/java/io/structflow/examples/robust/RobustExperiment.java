@@ -76,7 +76,7 @@ public final class RobustExperiment {
     /** The first {@code n} test images (a fixed set, {@link FashionMnist#testSet}), {@code 1 ≤ n ≤ 10000}. */
     public static Images testSet(FashionMnist data, int n, DataType type) {
         Dataset test = data.testSet(n, type);
-        return new Images(Tensor.constant(test.features().dup('c')), test.labels());
+        return new Images(Tensor.constant(test.features()), test.labels());
     }
 
     /**

@@ -1,12 +1,11 @@
 package io.structflow.examples.support;
 
 import io.structflow.core.data.FashionMnist;
+import io.structflow.core.data.UnsignedByteImages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** A few Fashion-MNIST images written as a data directory, for tests that start processes. */
 public final class FashionMnistSubset {
@@ -26,8 +25,8 @@ public final class FashionMnistSubset {
         return dir;
     }
 
-    /** Unsigned-byte IDX of the first {@code n} images {@code [N, 1, 28, 28]} in [0, 1], or labels. */
-    private static void writeIdx(Path file, INDArray images, int[] labels, int n) throws IOException {
+    /** Unsigned-byte IDX of the first {@code n} images {@code [N, 1, 28, 28]} (their bytes), or labels. */
+    private static void writeIdx(Path file, UnsignedByteImages images, int[] labels, int n) throws IOException {
         int side = FashionMnist.IMAGE_SIZE;
         int per = images == null ? 1 : side * side;
         ByteBuffer b = ByteBuffer.allocate(images == null ? 8 + n : 16 + n * per);
@@ -38,10 +37,7 @@ public final class FashionMnistSubset {
             }
         } else {
             b.putInt(side).putInt(side);
-            float[] v = images.get(NDArrayIndex.interval(0, n)).dup('c').data().asFloat();
-            for (float x : v) {
-                b.put((byte) Math.round(x * 255));
-            }
+            b.put(images.first(n).bytes());
         }
         Files.write(file, b.array());
     }
