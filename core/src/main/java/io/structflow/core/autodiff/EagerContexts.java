@@ -110,7 +110,17 @@ final class EagerContexts {
         if (descriptor == null) {
             throw new IllegalArgumentException("NativeKernel: no libnd4j custom op named '" + name + "'");
         }
+        p = new Prepared(newContext(new double[0], iArgs, bArgs, helpers), descriptor.getHash());
+        forms.put(new Form(name, iArgs.clone(), bArgs.clone(), helpers), p);
+        return p;
+    }
+
+    /** A new native op context holding these arguments and this helper choice (no arrays yet). */
+    static OpContext newContext(double[] tArgs, long[] iArgs, boolean[] bArgs, boolean helpers) {
         OpContext ctx = Nd4j.getExecutioner().buildContext();
+        if (tArgs.length > 0) {
+            ctx.setTArguments(tArgs);
+        }
         if (iArgs.length > 0) {
             ctx.setIArguments(iArgs);
         }
@@ -118,9 +128,7 @@ final class EagerContexts {
             ctx.setBArguments(bArgs);
         }
         ctx.allowHelpers(helpers);
-        p = new Prepared(ctx, descriptor.getHash());
-        forms.put(new Form(name, iArgs.clone(), bArgs.clone(), helpers), p);
-        return p;
+        return ctx;
     }
 
     private static void close(OpContext context) {

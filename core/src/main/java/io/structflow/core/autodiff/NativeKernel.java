@@ -4,7 +4,6 @@ import io.structflow.core.Backend;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -125,19 +124,9 @@ public final class NativeKernel implements Kernel {
 
     /** A native op context for these arrays and this kernel's arguments and helper choice. */
     private OpContext context(INDArray[] in, INDArray[] out) {
-        OpContext ctx = Nd4j.getExecutioner().buildContext();
+        OpContext ctx = EagerContexts.newContext(tArgs, iArgs, bArgs, helpers);
         ctx.setInputArrays(in);
         ctx.setOutputArrays(out);
-        if (tArgs.length > 0) {
-            ctx.setTArguments(tArgs);
-        }
-        if (iArgs.length > 0) {
-            ctx.setIArguments(iArgs);
-        }
-        if (bArgs.length > 0) {
-            ctx.setBArguments(bArgs);
-        }
-        ctx.allowHelpers(helpers);
         return ctx;
     }
 
