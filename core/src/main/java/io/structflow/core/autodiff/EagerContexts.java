@@ -10,10 +10,11 @@ import org.nd4j.nativeblas.NativeOps;
 
 /**
  * Native op contexts reused by the eager (not replayed) runs of {@link NativeKernel}s, one per
- * thread and op form (op name, integer and boolean arguments, helper choice).
+ * thread and op form (op name, number of floating-point arguments, integer and boolean arguments,
+ * helper choice).
  *
- * <p>A kernel that runs on arrays it has not seen before would otherwise build a
- * {@code DynamicCustomOp} and a fresh native context and go through {@code Nd4j.exec}: about half
+ * <p>A kernel that runs on arrays it has not run on before would otherwise build a
+ * {@code DynamicCustomOp} and a fresh native context and go through {@code Nd4j.exec}: two thirds
  * of an eager tiny op's dispatch time went into creating and destroying that context
  * ({@code docs/performance.md}, "Eager tiny ops"). Here the context of an op form is created once;
  * each run sets the run's arrays on it, executes, and then purges it. The purge is required: libnd4j
@@ -24,7 +25,8 @@ import org.nd4j.nativeblas.NativeOps;
  * <p>libnd4j validates shapes and types inside the op either way; a failure throws with the op's
  * name and libnd4j's message. The cache holds at most {@value #MAX_FORMS} forms per thread and is
  * emptied (its contexts closed) when a new form would exceed that, so integer arguments that change
- * with every run (an optimiser's iteration count) cannot make it grow without bound.
+ * with every run (an optimiser's iteration count) cannot make it grow without bound. The contexts
+ * of a thread live as long as the thread.
  */
 final class EagerContexts {
     static final int MAX_FORMS = 256;
@@ -34,17 +36,22 @@ final class EagerContexts {
     private EagerContexts() {
     }
 
-    /** An op form: what a context is prepared with once, apart from floating-point arguments and arrays. */
-    private record Form(String name, long[] iArgs, boolean[] bArgs, boolean helpers) {
+    /**
+     * An op form: what a context is prepared with once — all but the values of the floating-point
+     * arguments (their number is part of the form: a context's arguments can be replaced, not removed)
+     * and the arrays.
+     */
+    private record Form(String name, int tCount, long[] iArgs, boolean[] bArgs, boolean helpers) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Form f && f.helpers == helpers && f.name.equals(name)
+            return o instanceof Form f && f.helpers == helpers && f.tCount == tCount && f.name.equals(name)
                     && Arrays.equals(f.iArgs, iArgs) && Arrays.equals(f.bArgs, bArgs);
         }
 
         @Override
         public int hashCode() {
-            return (name.hashCode() * 31 + Arrays.hashCode(iArgs)) * 31 + Arrays.hashCode(bArgs) + (helpers ? 1 : 0);
+            return ((name.hashCode() * 31 + tCount) * 31 + Arrays.hashCode(iArgs)) * 31 + Arrays.hashCode(bArgs)
+                    + (helpers ? 1 : 0);
         }
     }
 
@@ -67,7 +74,7 @@ final class EagerContexts {
      */
     static long exec(NativeOps nativeOps, String name, double[] tArgs, long[] iArgs, boolean[] bArgs, boolean helpers,
                      INDArray[] in, INDArray[] out) {
-        Prepared p = prepared(name, iArgs, bArgs, helpers);
+        Prepared p = prepared(name, tArgs.length, iArgs, bArgs, helpers);
         if (!Arrays.equals(p.tArgs, tArgs)) {
             p.context.setTArguments(tArgs);
             p.tArgs = tArgs.clone();
@@ -93,9 +100,9 @@ final class EagerContexts {
         return p.hash;
     }
 
-    private static Prepared prepared(String name, long[] iArgs, boolean[] bArgs, boolean helpers) {
+    private static Prepared prepared(String name, int tCount, long[] iArgs, boolean[] bArgs, boolean helpers) {
         Map<Form, Prepared> forms = CONTEXTS.get();
-        Form form = new Form(name, iArgs, bArgs, helpers);
+        Form form = new Form(name, tCount, iArgs, bArgs, helpers);
         Prepared p = forms.get(form);
         if (p != null) {
             return p;
@@ -111,7 +118,7 @@ final class EagerContexts {
             throw new IllegalArgumentException("NativeKernel: no libnd4j custom op named '" + name + "'");
         }
         p = new Prepared(newContext(new double[0], iArgs, bArgs, helpers), descriptor.getHash());
-        forms.put(new Form(name, iArgs.clone(), bArgs.clone(), helpers), p);
+        forms.put(new Form(name, tCount, iArgs.clone(), bArgs.clone(), helpers), p);
         return p;
     }
 
