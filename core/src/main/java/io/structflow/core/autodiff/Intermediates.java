@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Deterministic release of intermediate arrays: a scope, open on one thread, owns every result
@@ -47,15 +46,15 @@ public final class Intermediates implements AutoCloseable {
 
     private final Intermediates parent;
     private final boolean recording;
-    private final Map<String, ArrayDeque<Owned>> free;
+    private final Map<ResultArrays.Key, ArrayDeque<Owned>> free;
     private final List<Owned> owned = new ArrayList<>();
     private final List<Tensor> kept = new ArrayList<>();
     private boolean closed;
 
     /** An array this scope allocated: its storage range and its count in {@link ArrayMemory}. */
     private record Owned(INDArray array, long address, long bytes, Cleaner.Cleanable counted) {
-        String key() {
-            return Intermediates.key(array.dataType(), array.shape());
+        ResultArrays.Key key() {
+            return ResultArrays.Key.of(array);
         }
     }
 
@@ -81,14 +80,14 @@ public final class Intermediates implements AutoCloseable {
         Intermediates s = INNERMOST.get();
         boolean owns = s != null && s.recording == Replay.isRecording();
         if (owns) {
-            ArrayDeque<Owned> list = s.free.get(key(type, shape));
+            ArrayDeque<Owned> list = s.free.isEmpty() ? null : s.free.get(new ResultArrays.Key(type, shape));
             Owned reused = list == null ? null : list.pollLast();
             if (reused != null) {
                 s.owned.add(reused);
                 return reused.array;
             }
         }
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        INDArray a = ResultArrays.create(type, shape);
         if (a.isEmpty()) {
             return a;
         }
@@ -201,10 +200,6 @@ public final class Intermediates implements AutoCloseable {
         }
         int next = -i - 1;
         return next < sortedStarts.length && sortedStarts[next] < o.address + o.bytes;
-    }
-
-    private static String key(DataType type, long[] shape) {
-        return type + Arrays.toString(shape);
     }
 
     private void requireOpen(String what) {

@@ -3,9 +3,7 @@ package io.structflow.core.autodiff;
 import io.structflow.core.Backend;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -13,10 +11,11 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * A {@link Kernel} that runs one libnd4j custom operation (by name, with fixed numeric
  * arguments) and becomes cheap when replayed.
  *
- * <p>The first run goes through {@code Nd4j.exec}, which validates shapes and types. When the
- * kernel runs again on the very same arrays — as every kernel of a {@link Replay} does — it
- * prepares a native op context once and from then on calls the native library directly, which
- * costs about a microsecond instead of ten or more ({@code shared/ND4J-PERF.md}). Arguments
+ * <p>A run on arrays the kernel has not run on before uses the thread's reusable context of this op
+ * form ({@link EagerContexts}); libnd4j validates shapes and types inside the op. When the kernel
+ * runs again on the very same arrays — as every kernel of a {@link Replay} does — it prepares a
+ * native op context of its own once and from then on only calls the native library, which costs
+ * about a microsecond ({@code shared/ND4J-PERF.md}). Arguments
  * that change between runs (a learnable step h, say) must therefore be passed as input arrays,
  * or read from one by the enclosing kernel and set with {@link #setFloatArguments} before each
  * run — never baked in as numbers when recording.
@@ -113,24 +112,8 @@ public final class NativeKernel implements Kernel {
             run(in, out);
             return;
         }
-        context = null;   // prepared for other arrays: first run on these goes through Nd4j.exec, the next prepares
-        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(in).addOutputs(out);
-        if (tArgs.length > 0) {
-            b.addFloatingPointArguments(box(tArgs));
-        }
-        if (iArgs.length > 0) {
-            b.addIntegerArguments(Arrays.stream(iArgs).mapToInt(Math::toIntExact).toArray());
-        }
-        if (bArgs.length > 0) {
-            b.addBooleanArguments(bArgs);
-        }
-        DynamicCustomOp op = b.build();
-        try (OpContext once = context(in, out)) {
-            Nd4j.getExecutioner().exec(op, once);
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("native op " + name + ": " + e, e);
-        }
-        hash = op.opHash();
+        context = null;   // prepared for other arrays: first run on these uses the thread's context of this op form, the next prepares
+        hash = EagerContexts.exec(NATIVE, name, tArgs, iArgs, bArgs, helpers, in, out);
         lastIn = in.clone();
         lastOut = out.clone();
     }
@@ -141,19 +124,9 @@ public final class NativeKernel implements Kernel {
 
     /** A native op context for these arrays and this kernel's arguments and helper choice. */
     private OpContext context(INDArray[] in, INDArray[] out) {
-        OpContext ctx = Nd4j.getExecutioner().buildContext();
+        OpContext ctx = EagerContexts.newContext(tArgs, iArgs, bArgs, helpers);
         ctx.setInputArrays(in);
         ctx.setOutputArrays(out);
-        if (tArgs.length > 0) {
-            ctx.setTArguments(tArgs);
-        }
-        if (iArgs.length > 0) {
-            ctx.setIArguments(iArgs);
-        }
-        if (bArgs.length > 0) {
-            ctx.setBArguments(bArgs);
-        }
-        ctx.allowHelpers(helpers);
         return ctx;
     }
 
@@ -167,10 +140,6 @@ public final class NativeKernel implements Kernel {
             }
         }
         return true;
-    }
-
-    private static Double[] box(double[] v) {
-        return Arrays.stream(v).boxed().toArray(Double[]::new);
     }
 
     @Override
