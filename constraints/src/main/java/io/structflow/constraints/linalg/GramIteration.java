@@ -2,6 +2,8 @@ package io.structflow.constraints.linalg;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A certified upper bound of the largest singular value over a family of complex matrices
@@ -122,9 +124,30 @@ final class GramIteration {
         void square() {
             boolean left = cols <= rows;   // GᴴG is cols × cols
             int size = left ? cols : rows;
-            int inner = left ? rows : cols;
+            re = im == null ? realProduct(left) : complexProduct(left, size, left ? rows : cols);
+            rows = size;
+            cols = size;
+            double f = frobenius();
+            scale(1 / f);
+            logNorm = 2 * logNorm + Math.log(f);
+            iterations++;
+        }
+
+        /**
+         * {@code GᵀG} or {@code GGᵀ} of a real G by one double-precision BLAS gemm: each entry is a
+         * sum of {@code inner} products in some order, so the error bound of the class comment holds.
+         */
+        private double[] realProduct(boolean left) {
+            try (INDArray g = Nd4j.create(re, new long[] {rows, cols}, 'c');
+                 INDArray product = Nd4j.gemm(g, g, left, !left)) {
+                return product.dup('c').data().asDouble();
+            }
+        }
+
+        /** {@code GᴴG} or {@code GGᴴ} of a complex G, entry by entry; sets {@link #im} and returns the real part. */
+        private double[] complexProduct(boolean left, int size, int inner) {
             double[] outRe = new double[size * size];
-            double[] outIm = im == null ? null : new double[size * size];
+            double[] outIm = new double[size * size];
             for (int i = 0; i < size; i++) {
                 for (int j = i; j < size; j++) {
                     double sr = 0;
@@ -132,28 +155,17 @@ final class GramIteration {
                     for (int k = 0; k < inner; k++) {
                         int a = left ? k * cols + i : i * cols + k;   // conj(G[k][i]) or G[i][k]
                         int b = left ? k * cols + j : j * cols + k;   // G[k][j] or conj(G[j][k])
-                        sr += re[a] * re[b];
-                        if (im != null) {
-                            sr += im[a] * im[b];
-                            si += left ? re[a] * im[b] - im[a] * re[b] : im[a] * re[b] - re[a] * im[b];
-                        }
+                        sr += re[a] * re[b] + im[a] * im[b];
+                        si += left ? re[a] * im[b] - im[a] * re[b] : im[a] * re[b] - re[a] * im[b];
                     }
                     outRe[i * size + j] = sr;
                     outRe[j * size + i] = sr;
-                    if (outIm != null) {
-                        outIm[i * size + j] = si;
-                        outIm[j * size + i] = -si;
-                    }
+                    outIm[i * size + j] = si;
+                    outIm[j * size + i] = -si;
                 }
             }
-            re = outRe;
             im = outIm;
-            rows = size;
-            cols = size;
-            double f = frobenius();
-            scale(1 / f);
-            logNorm = 2 * logNorm + Math.log(f);
-            iterations++;
+            return outRe;
         }
 
         private double frobenius() {
