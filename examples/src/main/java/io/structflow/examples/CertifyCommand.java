@@ -125,6 +125,9 @@ final class CertifyCommand implements Callable<Integer>, TakesSharedOptions {
         List<CertifiedNetworks.Kind> kinds = CertifiedNetworks.Kind.parseList(networks);
         CertifiedNetworks.Head headKind = CertifiedNetworks.Head.parse(head);
         CertifiedNetworks.DenseTail tail = new CertifiedNetworks.DenseTail(denseLayers, denseWidth);
+        if (!(slope > 0 && slope <= 1)) {   // Architecture refuses it too, naming its field rather than the option
+            throw new IllegalArgumentException("--slope: expected 0 < a ≤ 1 but got " + slope);
+        }
         Architecture arch = new Architecture(channels, pairs, substeps, slope, true, shared.dtype(), shared.seed());
         CertifySettings settings = new CertifySettings(shared.epochs(), batch, lr, trainEps, temperature, shift,
                 shared.seed());

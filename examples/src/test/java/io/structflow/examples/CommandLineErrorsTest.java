@@ -120,6 +120,10 @@ class CommandLineErrorsTest {
                         + " (local, local[N], local[N,F], local[*], spark://host:7077, yarn, k8s://host:port) but got \"foo\""),
                 Arguments.of(new String[] {"certify", "--channels", "4,8"}, "structflow certify: --channels: stage 1 "
                         + "expected at least 16 channels (4× the previous stage's, after the 2×2 unshuffle) but got 8"),
+                Arguments.of(new String[] {"certify", "--slope", "0"}, "structflow certify: --slope: expected 0 < a ≤ 1 but got 0.0"),
+                Arguments.of(new String[] {"certify", "--dense-layers", "-1"},
+                        "structflow certify: --dense-layers: expected ≥ 0 but got -1"),
+                Arguments.of(new String[] {"certify", "--dense-width", "0"}, "structflow certify: --dense-width: expected ≥ 1 but got 0"),
                 Arguments.of(new String[] {"certify", "--shift", "9"}, "structflow certify: --shift: expected 0 to 8 pixels but got 9"),
                 Arguments.of(new String[] {"certify", "--networks", "lenet"}, "structflow certify: --networks: expected one of "
                         + "[cpl, orthogonal_switching] or 'all' but got 'lenet'"),
