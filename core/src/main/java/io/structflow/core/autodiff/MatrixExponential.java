@@ -116,18 +116,41 @@ public final class MatrixExponential {
         return t;
     }
 
+    /**
+     * The same polynomial and squarings by BLAS products into this thread's four work arrays
+     * ({@link Scratch}): arrays made per call would be freed only when the garbage collector runs,
+     * and a replayed step that allocates nothing else on the heap would grow by them without bound.
+     */
     private static double[] expmNd4j(double[] m, int n) {
         int s = squarings(m, n);
-        INDArray x = Nd4j.create(m, new long[] {n, n}, 'c').muli(Math.scalb(1.0, -s));
-        INDArray eye = Nd4j.eye(n).castTo(DataType.DOUBLE);
-        INDArray t = eye.dup();
+        INDArray[] work = Scratch.arrays("expm", DataType.DOUBLE, new long[] {n, n}, 4);
+        INDArray x = work[0];
+        INDArray eye = work[1];
+        INDArray t = work[2];
+        INDArray next = work[3];
+        double scale = Math.scalb(1.0, -s);
+        DataBuffer xs = x.data();
+        DataBuffer identity = eye.data();
+        for (int i = 0; i < m.length; i++) {
+            xs.put(i, m[i] * scale);
+            identity.put(i, i % (n + 1) == 0 ? 1.0 : 0.0);
+        }
+        t.assign(eye);
+        NativeKernel product = NativeKernel.of("matmul");   // into the given array (INDArray.mmuli goes through a temporary)
         for (int k = DEGREE; k >= 1; k--) {
-            t = x.mmul(t).divi(k).addi(eye);
+            product.run(new INDArray[] {x, t}, new INDArray[] {next});
+            next.divi(k).addi(eye);
+            INDArray swap = t;
+            t = next;
+            next = swap;
         }
         for (int i = 0; i < s; i++) {
-            t = t.mmul(t);
+            product.run(new INDArray[] {t, t}, new INDArray[] {next});
+            INDArray swap = t;
+            t = next;
+            next = swap;
         }
-        return t.dup('c').data().asDouble();
+        return t.data().asDouble();
     }
 
     private static double[] identity(int n) {
