@@ -2,6 +2,7 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.FusedGradientFlow;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.data.Batch;
 import io.structflow.core.loss.Losses;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One full training step (forward, cross-entropy, backward, Adam) at batch 256 of two core
  * networks: a 2-64-64-2 tanh MLP ({@code mlp_train_step}) and a 10-layer gradient-flow network
  * {@code x ↦ x − h·Aᵀσ(Ax + b)} of width 8 between a linear lift and head
- * ({@code gradflow10_train_step}); eager, or recorded once and replayed ({@link CompiledStep}).
+ * ({@code gradflow10_train_step}); eager (in an {@link Intermediates} scope, as {@code Trainer} runs
+ * it), or recorded once and replayed ({@link CompiledStep}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -109,9 +111,11 @@ public class CoreTrainingStepBenchmark {
             value = compiled.run(batch);
         } else {
             model.zeroGrad();
-            Tensor l = loss.loss(model, batch);
-            Autograd.backward(l);
-            value = l.value().getDouble(0);
+            try (Intermediates scope = Intermediates.open()) {   // as Trainer runs an eager step
+                Tensor l = loss.loss(model, batch);
+                Autograd.backward(l);
+                value = l.value().getDouble(0);
+            }
         }
         adam.step();
         return value;

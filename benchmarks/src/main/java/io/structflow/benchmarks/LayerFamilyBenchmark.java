@@ -2,6 +2,7 @@ package io.structflow.benchmarks;
 
 import io.structflow.core.autodiff.Autograd;
 import io.structflow.core.autodiff.GradMode;
+import io.structflow.core.autodiff.Intermediates;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Tensor;
 import io.structflow.core.nn.Activation;
@@ -38,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * batch 256 and widths 8 and 128 ([CMOSS] §3–4 building blocks), eager execution:
  * contractive and expansive gradient-flow Euler steps (3.5)/(3.7), the mass-preserving Euler
  * step (4.2), a separable Hamiltonian Störmer–Verlet step, a SympNet gradient module, a
- * norm-preserving Cayley–Heun step and the reference ResNet block; eager, or recorded once and
+ * norm-preserving Cayley–Heun step and the reference ResNet block; eager, each call in an
+ * {@link Intermediates} scope as {@code Trainer} runs an eager step, or recorded once and
  * replayed ({@link Replay}, the path of a compiled training step). PyTorch twins:
  * {@code benchmarks/torch/bench_layers.py} (cases {@code layer_<family>_fwd[_bwd]_w<width>}).
  */
@@ -117,7 +119,9 @@ public class LayerFamilyBenchmark {
             forwardReplay.run();
             return forwardReplay;
         }
-        return eagerForward();
+        try (Intermediates scope = Intermediates.open()) {
+            return eagerForward().shape();
+        }
     }
 
     @Benchmark
@@ -125,7 +129,9 @@ public class LayerFamilyBenchmark {
         if (forwardBackwardReplay != null) {
             forwardBackwardReplay.run();
         } else {
-            eagerForwardBackward();
+            try (Intermediates scope = Intermediates.open()) {
+                eagerForwardBackward();
+            }
         }
     }
 }
