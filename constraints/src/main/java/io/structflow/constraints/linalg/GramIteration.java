@@ -139,8 +139,9 @@ final class GramIteration {
          */
         private double[] realProduct(boolean left) {
             try (INDArray g = Nd4j.create(re, new long[] {rows, cols}, 'c');
-                 INDArray product = Nd4j.gemm(g, g, left, !left)) {
-                return product.dup('c').data().asDouble();
+                 INDArray product = Nd4j.gemm(g, g, left, !left);
+                 INDArray rowMajor = product.dup('c')) {
+                return rowMajor.data().asDouble();
             }
         }
 

@@ -85,8 +85,7 @@ public final class LeakyReluKernel implements Kernel {
         long[] shape = out[0].shape();
         if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
             if (backward) {
-                // libnd4j's data-type codes: 5 = float32, 6 = float64
-                steps[1] = NativeKernel.of("cast", new double[0], new long[] {type == DataType.DOUBLE ? 6 : 5});
+                steps[1] = NativeKernel.cast(type);
                 temps = new INDArray[] {work("indicator", type, shape), work("mask", type, shape), constant(type, 0.0),
                     constant(type, -slope), constant(type, slope), work("derivative", type, shape)};
             } else {

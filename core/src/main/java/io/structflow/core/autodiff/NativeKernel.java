@@ -2,6 +2,7 @@ package io.structflow.core.autodiff;
 
 import io.structflow.core.Backend;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.nativeblas.NativeOps;
@@ -58,6 +59,14 @@ public final class NativeKernel implements Kernel {
     /** The custom op {@code name} with floating-point, integer and boolean arguments. */
     public static NativeKernel of(String name, double[] tArgs, long[] iArgs, boolean... bArgs) {
         return new NativeKernel(name, tArgs, iArgs, bArgs, false);
+    }
+
+    /** libnd4j's {@code cast} into FLOAT or DOUBLE (its data-type codes 5 and 6). */
+    static NativeKernel cast(DataType to) {
+        if (to != DataType.FLOAT && to != DataType.DOUBLE) {
+            throw new IllegalArgumentException("NativeKernel.cast: to expected FLOAT or DOUBLE but got " + to);
+        }
+        return of("cast", new double[0], new long[] {to == DataType.DOUBLE ? 6 : 5});
     }
 
     /**

@@ -458,10 +458,9 @@ public class Tensor {
             // arrays (a new double copy per call would be freed only when the garbage collector runs)
             INDArray wide = Scratch.arrays("sum in double", DataType.DOUBLE, s, 1)[0];
             INDArray total = Scratch.arrays("sum in double, total", DataType.DOUBLE, new long[0], 1)[0];
-            // libnd4j's data-type codes: 5 = float32, 6 = float64
-            NativeKernel.of("cast", new double[0], new long[] {6}).exec(new INDArray[] {value}, wide);
+            NativeKernel.cast(DataType.DOUBLE).exec(new INDArray[] {value}, wide);
             NativeKernel.of("reduce_sum").exec(new INDArray[] {wide}, total);
-            NativeKernel.of("cast", new double[0], new long[] {5}).exec(new INDArray[] {total}, out);
+            NativeKernel.cast(DataType.FLOAT).exec(new INDArray[] {total}, out);
         } else {
             NativeKernel.of("reduce_sum").exec(new INDArray[] {value}, out);
         }
