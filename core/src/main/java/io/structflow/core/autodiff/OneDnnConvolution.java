@@ -1,5 +1,10 @@
 package io.structflow.core.autodiff;
 
+import static io.structflow.core.autodiff.OneDnn.ENGINE;
+import static io.structflow.core.autodiff.OneDnn.address;
+import static io.structflow.core.autodiff.OneDnn.check;
+import static io.structflow.core.autodiff.OneDnn.contiguous;
+import static io.structflow.core.autodiff.OneDnn.desc;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
@@ -14,17 +19,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_de
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_get_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
@@ -34,10 +34,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,14 +43,10 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
-import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
-import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -90,14 +83,9 @@ public final class OneDnnConvolution {
      */
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("structflow.directConvolution", "true"));
 
-    private static final dnnl_engine ENGINE = new dnnl_engine();
     private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
     /** Channel count (in and out) from which the forward products may use Winograd. */
     private static final long WINOGRAD_CHANNELS = 32;
-
-    static {
-        check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine");
-    }
 
     private final Kind kind;
     private final ConvGeometry geometry;
@@ -151,56 +139,10 @@ public final class OneDnnConvolution {
                 bias == null || contiguous(bias) ? bias : bias.dup('c'), out);
     }
 
-    /** C-order strides (size-1 axes aside), so the array is one block from its buffer's address. */
-    private static boolean contiguous(INDArray a) {
-        long[] shape = a.shape();
-        long[] stride = a.stride();
-        long expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && stride[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
-    }
-
-    private static long address(INDArray a) {
-        return a.data().addressPointer().address();
-    }
-
-    private static void check(int status, String what) {
-        if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
-        }
-    }
-
-    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
-        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
-        return d;
-    }
-
-    /** A JavaCPP pointer whose address is set in place (no object per call). */
-    private static final class Address extends FloatPointer {
-        Address() {
-            super((Pointer) null);
-        }
-
-        Address at(long address) {
-            this.address = address;
-            return this;
-        }
-    }
-
     /** The stream and the primitives of one thread, by shape. */
     private static final class PerThread {
-        final dnnl_stream stream = new dnnl_stream();
+        final dnnl_stream stream = OneDnn.stream();
         final Map<List<Long>, Primitives> byShape = new HashMap<>();
-
-        PerThread() {
-            check(dnnl_stream_create(stream, ENGINE, dnnl_stream_default_flags), "stream");
-        }
 
         Primitives primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean bias, long[] out) {
             List<Long> key = new ArrayList<>();
@@ -228,14 +170,12 @@ public final class OneDnnConvolution {
         private final boolean biased;
         private final dnnl_memory[] user = new dnnl_memory[4];      // a, b, out, bias
         private final long[] bound = {-1, -1, -1, -1};
-        private final Address handle = new Address();
-        private final List<dnnl_primitive> steps = new ArrayList<>();
-        private final List<dnnl_exec_arg_t> arguments = new ArrayList<>();
-        private final List<Integer> argumentCounts = new ArrayList<>();
+        private final OneDnn.Address handle = new OneDnn.Address();
+        private final List<OneDnn.Step> steps = new ArrayList<>();
         // TRANSPOSED: the flipped kernel, rewritten from W on each run
         private final float[] kernel;
         private final float[] flipped;
-        private final Address flippedAddress;
+        private final OneDnn.Address flippedAddress;
 
         Primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean biased, long[] out, dnnl_stream stream) {
             this.kind = kind;
@@ -333,7 +273,7 @@ public final class OneDnnConvolution {
                 flipped = new float[n];
                 Pointer data = new Pointer();
                 check(dnnl_memory_get_data_handle(user[1], data), "flipped kernel buffer");
-                flippedAddress = new Address().at(data.address());
+                flippedAddress = new OneDnn.Address().at(data.address());
                 bound[1] = data.address();
             } else {
                 kernel = null;
@@ -343,7 +283,7 @@ public final class OneDnnConvolution {
         }
 
         private static Pointer allocate() {
-            return new Address().at(-1);    // DNNL_MEMORY_ALLOCATE: oneDNN allocates the buffer
+            return new OneDnn.Address().at(-1);    // DNNL_MEMORY_ALLOCATE: oneDNN allocates the buffer
         }
 
         private static dnnl_primitive_desc reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
@@ -353,15 +293,7 @@ public final class OneDnnConvolution {
         }
 
         private void add(dnnl_primitive_desc pd, int[] keys, dnnl_memory... memories) {
-            dnnl_primitive p = new dnnl_primitive();
-            check(dnnl_primitive_create(p, pd), "primitive");
-            dnnl_exec_arg_t a = new dnnl_exec_arg_t(keys.length);
-            for (int i = 0; i < keys.length; i++) {
-                a.position(i).arg(keys[i]).memory(memories[i]);
-            }
-            steps.add(p);
-            arguments.add(a.position(0));
-            argumentCounts.add(keys.length);
+            steps.add(OneDnn.step(pd, keys, memories));
         }
 
         boolean fits(INDArray a, INDArray b, boolean bias, INDArray out) {
@@ -380,8 +312,8 @@ public final class OneDnnConvolution {
                 bind(1, b);
             }
             bind(2, out);
-            for (int i = 0; i < steps.size(); i++) {
-                check(dnnl_primitive_execute(steps.get(i), stream, argumentCounts.get(i), arguments.get(i)), "execute");
+            for (OneDnn.Step step : steps) {
+                check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.arguments()), "execute");
             }
             check(dnnl_stream_wait(stream), "stream wait");
         }

@@ -399,12 +399,27 @@ public class Tensor {
         return fromOp("abs", out, g -> new Tensor[] {g.mul(sign)}, this);
     }
 
-    /** Hyperbolic tangent. */
+    /** Hyperbolic tangent; its backward is {@link #tanhBackward}. */
     public Tensor tanh() {
         Tensor[] self = new Tensor[1];
-        self[0] = fromOp("tanh", unary(NativeKernel.of("tanh")),
-                g -> new Tensor[] {g.mul(self[0].square().rsub(1.0))}, this);
+        self[0] = fromOp("tanh", unary(TanhKernel.forward()), g -> new Tensor[] {tanhBackward(self[0], g)}, this);
         return self[0];
+    }
+
+    /**
+     * {@code g ⊙ (1 − y²)} for {@code y = tanh x}, differentiable in y and g (for gradients of
+     * gradients): one kernel in float32 ({@link TanhKernel#backwardFromOutput}), composed
+     * operations in float64.
+     */
+    private static Tensor tanhBackward(Tensor y, Tensor g) {
+        if (y.dtype() != DataType.FLOAT || g.dtype() != DataType.FLOAT || !Arrays.equals(y.shape(), g.shape())) {
+            return g.mul(y.square().rsub(1.0));
+        }
+        INDArray out = alloc(DataType.FLOAT, y.shape());
+        Replay.exec(TanhKernel.backwardFromOutput(), new INDArray[] {y.value, g.value}, out);
+        return fromOp("tanhBackward", out, h -> new Tensor[] {
+            y.requiresGrad ? h.mul(g).mul(y).mul(-2.0) : null,
+            g.requiresGrad ? tanhBackward(y, h) : null}, y, g);
     }
 
     /** Logistic sigmoid 1/(1+e^{−x}). */

@@ -3,7 +3,7 @@ package io.structflow.core.nn;
 import io.structflow.core.autodiff.ElementwiseMap;
 import io.structflow.core.autodiff.Kernel;
 import io.structflow.core.autodiff.LeakyReluKernel;
-import io.structflow.core.autodiff.NativeKernel;
+import io.structflow.core.autodiff.TanhKernel;
 import io.structflow.core.autodiff.Tensor;
 
 /**
@@ -105,12 +105,12 @@ public sealed interface Activation extends ElementwiseMap, java.io.Serializable 
 
         @Override
         public Kernel forwardKernel() {
-            return NativeKernel.of("tanh");
+            return TanhKernel.forward();
         }
 
         @Override
         public Kernel backwardKernel() {
-            return NativeKernel.of("tanh_bp");
+            return TanhKernel.backward();
         }
 
         @Override
