@@ -683,7 +683,7 @@ public class Tensor {
             inverse[Shapes.axis("permute", axes[i], rank())] = i;
         }
         INDArray out = alloc(dtype(), value.permute(axes).shape());
-        Replay.exec(COPY, new INDArray[] {value.permute(axes)}, out);
+        Replay.exec(copy(), new INDArray[] {value.permute(axes)}, out);
         return fromOp("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
@@ -719,7 +719,7 @@ public class Tensor {
         }
         if (out == null) {
             out = alloc(dtype(), target);
-            Replay.exec(COPY, new INDArray[] {value}, out.reshape('c', s));
+            Replay.exec(copy(), new INDArray[] {value}, out.reshape('c', s));
         }
         return fromOp("reshape", out, g -> new Tensor[] {g.reshape(s)}, this);
     }
@@ -798,7 +798,7 @@ public class Tensor {
             idx[i] = NDArrayIndex.interval(start[i], start[i] + size[i]);
         }
         INDArray out = alloc(dtype(), size);
-        Replay.exec(COPY, new INDArray[] {value.get(idx)}, out);
+        Replay.exec(copy(), new INDArray[] {value.get(idx)}, out);
         return fromOp("region", out, g -> new Tensor[] {g.embed(s, start)}, this);
     }
 
@@ -817,10 +817,14 @@ public class Tensor {
             idx[i] = NDArrayIndex.interval(start[i], start[i] + s[i]);
         }
         INDArray out = alloc(dtype(), full);
+        INDArray[] whole = {out};
+        INDArray[] block = {out.get(idx)};
+        NativeKernel zero = NativeKernel.of("zeros_as");
+        NativeKernel place = copy();
         Replay.exec((in, o) -> {
-            o[0].assign(0);
-            o[1].assign(in[0]);
-        }, new INDArray[] {value}, out, out.get(idx));
+            zero.run(whole, whole);
+            place.run(in, block);
+        }, new INDArray[] {value}, whole[0], block[0]);
         return fromOp("embed", out, g -> new Tensor[] {g.region(start, s)}, this);
     }
 
@@ -876,19 +880,7 @@ public class Tensor {
         long[] outShape = parts[0].shape();
         outShape[a] = offset;
         INDArray out = alloc(parts[0].dtype(), outShape);
-        INDArray[] blocks = new INDArray[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            INDArrayIndex[] idx = new INDArrayIndex[outShape.length];
-            for (int d = 0; d < idx.length; d++) {
-                idx[d] = d == a ? NDArrayIndex.interval(offsets[i], offsets[i] + arrays[i].size(a)) : NDArrayIndex.all();
-            }
-            blocks[i] = out.get(idx);
-        }
-        Replay.exec((in, o) -> {
-            for (int i = 0; i < in.length; i++) {
-                o[i].assign(in[i]);
-            }
-        }, arrays, blocks);
+        Replay.exec(NativeKernel.of("concat", new double[0], new long[] {a}), arrays, out);
         return fromOp("concat", out, g -> {
             Tensor[] grads = new Tensor[parts.length];
             for (int i = 0; i < parts.length; i++) {
@@ -974,7 +966,14 @@ public class Tensor {
     // ------------------------------------------------------------------ helpers
 
     /** Copies its one input into its one output (views are set up once, outside the kernel). */
-    private static final Kernel COPY = (in, o) -> o[0].assign(in[0]);
+    /**
+     * A copy of one array into another of the same shape, either possibly a strided view:
+     * libnd4j's {@code identity} as a kernel of its own (one per operation, so that a replay runs
+     * it on a prepared context).
+     */
+    private static NativeKernel copy() {
+        return NativeKernel.of("identity");
+    }
 
     /** {@code view} if it shares {@code base}'s storage (so a replay sees new data), else null. */
     private static INDArray sharedView(INDArray base, INDArray view) {
