@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
@@ -98,6 +99,31 @@ final class OneDnn {
     /** The address of the array's first element (a view's buffer starts at the view). */
     static long address(INDArray a) {
         return a.data().addressPointer().address();
+    }
+
+    /**
+     * oneDNN memories bound to ND4J arrays by address: a memory's data handle is set only when the
+     * array in its slot has another address than in the previous run.
+     */
+    static final class Bindings {
+        private final dnnl_memory[] memories;
+        private final long[] bound;
+        private final Address handle = new Address();
+
+        Bindings(dnnl_memory... memories) {
+            this.memories = memories;
+            this.bound = new long[memories.length];
+            java.util.Arrays.fill(bound, -1);
+        }
+
+        /** Points the memory of {@code slot} at {@code array}'s data. */
+        void bind(int slot, INDArray array) {
+            long at = address(array);
+            if (bound[slot] != at) {
+                check(dnnl_memory_set_data_handle(memories[slot], handle.at(at)), "set data handle");
+                bound[slot] = at;
+            }
+        }
     }
 
     /** A JavaCPP pointer whose address is set in place (no object per call). */

@@ -24,7 +24,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_get_data_handle;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
@@ -169,7 +168,7 @@ public final class OneDnnConvolution {
         private final dnnl_stream stream;
         private final boolean biased;
         private final dnnl_memory[] user = new dnnl_memory[4];      // a, b, out, bias
-        private final long[] bound = {-1, -1, -1, -1};
+        private final OneDnn.Bindings bindings = new OneDnn.Bindings(user);
         private final OneDnn.Address handle = new OneDnn.Address();
         private final List<OneDnn.Step> steps = new ArrayList<>();
         // TRANSPOSED: the flipped kernel, rewritten from W on each run
@@ -274,7 +273,6 @@ public final class OneDnnConvolution {
                 Pointer data = new Pointer();
                 check(dnnl_memory_get_data_handle(user[1], data), "flipped kernel buffer");
                 flippedAddress = new OneDnn.Address().at(data.address());
-                bound[1] = data.address();
             } else {
                 kernel = null;
                 flipped = null;
@@ -302,28 +300,20 @@ public final class OneDnnConvolution {
         }
 
         void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
-            bind(0, a);
+            bindings.bind(0, a);
             if (biased) {
-                bind(3, bias);
+                bindings.bind(3, bias);
             }
             if (kind == Kind.TRANSPOSED) {
                 flip(b);
             } else {
-                bind(1, b);
+                bindings.bind(1, b);
             }
-            bind(2, out);
+            bindings.bind(2, out);
             for (OneDnn.Step step : steps) {
                 check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.arguments()), "execute");
             }
             check(dnnl_stream_wait(stream), "stream wait");
-        }
-
-        private void bind(int slot, INDArray array) {
-            long address = address(array);
-            if (bound[slot] != address) {
-                check(dnnl_memory_set_data_handle(user[slot], handle.at(address)), "set data handle");
-                bound[slot] = address;
-            }
         }
 
         /** {@code W'[c, o, i, j] = W[o, c, kH−1−i, kW−1−j]} into the flipped kernel's buffer. */

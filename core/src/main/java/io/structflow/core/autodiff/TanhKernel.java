@@ -1,7 +1,6 @@
 package io.structflow.core.autodiff;
 
 import static io.structflow.core.autodiff.OneDnn.ENGINE;
-import static io.structflow.core.autodiff.OneDnn.address;
 import static io.structflow.core.autodiff.OneDnn.check;
 import static io.structflow.core.autodiff.OneDnn.contiguous;
 import static io.structflow.core.autodiff.OneDnn.desc;
@@ -16,7 +15,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
@@ -141,9 +139,7 @@ public final class TanhKernel implements Kernel {
     private static final class Primitive {
         final long length;
         private final dnnl_stream stream = OneDnn.stream();
-        private final dnnl_memory[] memories;
-        private final long[] bound;
-        private final OneDnn.Address handle = new OneDnn.Address();
+        private final OneDnn.Bindings bindings;
         private final OneDnn.Step step;
 
         Primitive(Mode mode, long length) {
@@ -156,13 +152,12 @@ public final class TanhKernel implements Kernel {
             check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), null, ENGINE, null),
                     "tanh primitive descriptor");
             int[] keys = mode.keys;
-            memories = new dnnl_memory[keys.length];
-            bound = new long[keys.length];
+            dnnl_memory[] memories = new dnnl_memory[keys.length];
             for (int i = 0; i < keys.length; i++) {
                 memories[i] = new dnnl_memory();
                 check(dnnl_memory_create(memories[i], md, ENGINE, null), "memory");
-                bound[i] = -1;
             }
+            bindings = new OneDnn.Bindings(memories);
             dnnl_primitive_desc pd = forwardPd;
             if (mode != Mode.FORWARD) {
                 dnnl_eltwise_desc_t bwd = new dnnl_eltwise_desc_t();
@@ -176,19 +171,11 @@ public final class TanhKernel implements Kernel {
 
         void run(INDArray[] in, INDArray out) {
             for (int i = 0; i < in.length; i++) {
-                bind(i, in[i]);
+                bindings.bind(i, in[i]);
             }
-            bind(in.length, out);
+            bindings.bind(in.length, out);
             check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.arguments()), "tanh");
             check(dnnl_stream_wait(stream), "stream wait");
-        }
-
-        private void bind(int slot, INDArray array) {
-            long address = address(array);
-            if (bound[slot] != address) {
-                check(dnnl_memory_set_data_handle(memories[slot], handle.at(address)), "set data handle");
-                bound[slot] = address;
-            }
         }
     }
 }

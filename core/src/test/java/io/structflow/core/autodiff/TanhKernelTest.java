@@ -56,10 +56,10 @@ class TanhKernelTest {
 
     @Test
     void backwardFromOutput_matchesTheDefinitionAndRejectsFloat64() {
-        SplittableRandom rng = new SplittableRandom(4);
-        INDArray z = values(rng, DataType.FLOAT, true);
-        INDArray g = values(rng, DataType.FLOAT, false);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c');
+        INDArray[] zgy = float32Inputs(new SplittableRandom(4));
+        INDArray z = zgy[0];
+        INDArray g = zgy[1];
+        INDArray y = zgy[2];
         INDArray dz = Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c');
         TanhKernel.forward().run(new INDArray[] {z}, new INDArray[] {y});
         TanhKernel.backwardFromOutput().run(new INDArray[] {y, g}, new INDArray[] {dz});
@@ -93,9 +93,10 @@ class TanhKernelTest {
     @Test
     void replayedKernel_readsItsInputsAgainAndFollowsNewArrays() {
         SplittableRandom rng = new SplittableRandom(9);
-        INDArray z = values(rng, DataType.FLOAT, true);
-        INDArray g = values(rng, DataType.FLOAT, false);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c');
+        INDArray[] zgy = float32Inputs(rng);
+        INDArray z = zgy[0];
+        INDArray g = zgy[1];
+        INDArray y = zgy[2];
         INDArray dz = Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c');
         TanhKernel forward = TanhKernel.forward();
         TanhKernel backward = TanhKernel.backward();
@@ -111,6 +112,12 @@ class TanhKernelTest {
         forward.run(new INDArray[] {z2}, new INDArray[] {y2});
         backward.run(new INDArray[] {z2, g}, new INDArray[] {dz2});
         assertClose(DataType.FLOAT, z2, g, y2, dz2, 2, true, 4);
+    }
+
+    /** Random float32 z and g and an uninitialised array for y, all [N/6, 2, 3]. */
+    private static INDArray[] float32Inputs(SplittableRandom rng) {
+        INDArray z = values(rng, DataType.FLOAT, true);
+        return new INDArray[] {z, values(rng, DataType.FLOAT, false), Nd4j.createUninitialized(DataType.FLOAT, z.shape(), 'c')};
     }
 
     /** N values of random sign, magnitudes log-uniform in [1e-6, 10] (z) or Gaussian (g), shape [N/6, 2, 3]. */
