@@ -1,5 +1,7 @@
 package io.structflow.core.autodiff;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Leaky ReLU {@code σ(z) = z (z > 0), a·z (z ≤ 0)} and its backward {@code g ⊙ σ'(z)},
  * {@code σ'(z) = 1 (z > 0), a (z ≤ 0)}, as replayable kernels, exact in both element types.
+ *
+ * <p>Float32 arrays run on oneDNN's {@code eltwise_relu} with α = a (forward and backward from z,
+ * {@link OneDnnEltwise}): one product {@code a·z} forward and {@code g·a} backward, in float32, exactly
+ * the roundings of the definition below. Float64, and float32 into a strided output, run as follows.
  *
  * <p>Built from libnd4j's vectorised elementwise operations rather than its {@code lrelu} and
  * {@code lrelu_bp}, which run a scalar loop (timings in {@code benchmarks/README.md}) and take
@@ -46,6 +52,7 @@ public final class LeakyReluKernel implements Kernel {
     private final double slope;
     private final boolean backward;
     private final NativeKernel[] steps;
+    private final OneDnnEltwise oneDnn;
     private INDArray[] temps;
 
     private LeakyReluKernel(double slope, boolean backward) {
@@ -58,6 +65,8 @@ public final class LeakyReluKernel implements Kernel {
                 ? new NativeKernel[] {NativeKernel.of("greater"), null, NativeKernel.of("multiply"),
                     NativeKernel.of("add"), NativeKernel.of("add"), NativeKernel.of("multiply")}
                 : new NativeKernel[] {NativeKernel.of("multiply"), NativeKernel.of(slope <= 1 ? "maximum" : "minimum")};
+        this.oneDnn = backward ? OneDnnEltwise.backward(dnnl_eltwise_relu, (float) slope, false)
+                : OneDnnEltwise.forward(dnnl_eltwise_relu, (float) slope);
     }
 
     /** σ(z): inputs {z}, output {σ(z)}. */
@@ -81,6 +90,10 @@ public final class LeakyReluKernel implements Kernel {
         DataType type = z.dataType();
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             throw new IllegalArgumentException("leakyRelu: z expected FLOAT or DOUBLE but got " + type);
+        }
+        if (OneDnnEltwise.accepts(in, out[0])) {
+            oneDnn.run(in, out[0]);
+            return;
         }
         long[] shape = out[0].shape();
         if (temps == null || temps[0].dataType() != type || !Arrays.equals(temps[0].shape(), shape)) {
