@@ -23,7 +23,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What every direct oneDNN kernel ({@link OneDnnConvolution}, {@link TanhKernel}) shares: the CPU
+ * What every direct oneDNN kernel ({@link OneDnnConvolution}, {@link OneDnnEltwise}) shares: the CPU
  * engine, one stream per thread, status checks, float32 memory descriptors, and reading an ND4J
  * array's address. oneDNN reads and writes arrays in place through these addresses, so an array
  * handed to it must be one contiguous C-order block ({@link #contiguous}).
