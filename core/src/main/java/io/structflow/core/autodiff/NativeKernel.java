@@ -70,6 +70,15 @@ public final class NativeKernel implements Kernel {
     }
 
     /**
+     * A copy of one array into another of the same shape and element type, either possibly a
+     * strided view: libnd4j's {@code identity}. Make one per operation, so that a replay runs it on
+     * a prepared context.
+     */
+    static NativeKernel copy() {
+        return of("identity");
+    }
+
+    /**
      * The same op, allowed to use oneDNN's helper when run inside {@link Backend#withHelpers}
      * (convolutions: about 18× faster there).
      */

@@ -11,6 +11,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 import io.structflow.core.Backend;
+import java.util.Arrays;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -113,7 +114,7 @@ final class OneDnn {
         Bindings(dnnl_memory... memories) {
             this.memories = memories;
             this.bound = new long[memories.length];
-            java.util.Arrays.fill(bound, -1);
+            Arrays.fill(bound, -1);
         }
 
         /** Points the memory of {@code slot} at {@code array}'s data. */

@@ -46,6 +46,7 @@ final class OneDnnEltwise {
     private final float alpha;
     private final int[] keys;
     private final INDArray[] copies;
+    private final NativeKernel[] copyKernels;
     private Thread owner;
     private Primitive primitive;
 
@@ -54,6 +55,7 @@ final class OneDnnEltwise {
         this.alpha = alpha;
         this.keys = keys;
         this.copies = new INDArray[keys.length - 1];
+        this.copyKernels = new NativeKernel[keys.length - 1];
     }
 
     /** {@code dst = f(src)}: inputs {src}, output {dst}. */
@@ -102,8 +104,9 @@ final class OneDnnEltwise {
             if (!contiguous(in[i])) {
                 if (copies[i] == null || !Arrays.equals(copies[i].shape(), in[i].shape())) {
                     copies[i] = Nd4j.createUninitialized(DataType.FLOAT, in[i].shape(), 'c');
+                    copyKernels[i] = NativeKernel.copy();
                 }
-                copies[i].assign(in[i]);
+                copyKernels[i].run(new INDArray[] {in[i]}, new INDArray[] {copies[i]});
                 result = result == in ? in.clone() : result;
                 result[i] = copies[i];
             }

@@ -683,7 +683,7 @@ public class Tensor {
             inverse[Shapes.axis("permute", axes[i], rank())] = i;
         }
         INDArray out = alloc(dtype(), value.permute(axes).shape());
-        Replay.exec(copy(), new INDArray[] {value.permute(axes)}, out);
+        Replay.exec(NativeKernel.copy(), new INDArray[] {value.permute(axes)}, out);
         return fromOp("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
@@ -719,7 +719,7 @@ public class Tensor {
         }
         if (out == null) {
             out = alloc(dtype(), target);
-            Replay.exec(copy(), new INDArray[] {value}, out.reshape('c', s));
+            Replay.exec(NativeKernel.copy(), new INDArray[] {value}, out.reshape('c', s));
         }
         return fromOp("reshape", out, g -> new Tensor[] {g.reshape(s)}, this);
     }
@@ -798,7 +798,7 @@ public class Tensor {
             idx[i] = NDArrayIndex.interval(start[i], start[i] + size[i]);
         }
         INDArray out = alloc(dtype(), size);
-        Replay.exec(copy(), new INDArray[] {value.get(idx)}, out);
+        Replay.exec(NativeKernel.copy(), new INDArray[] {value.get(idx)}, out);
         return fromOp("region", out, g -> new Tensor[] {g.embed(s, start)}, this);
     }
 
@@ -817,14 +817,8 @@ public class Tensor {
             idx[i] = NDArrayIndex.interval(start[i], start[i] + s[i]);
         }
         INDArray out = alloc(dtype(), full);
-        INDArray[] whole = {out};
-        INDArray[] block = {out.get(idx)};
-        NativeKernel zero = NativeKernel.of("zeros_as");
-        NativeKernel place = copy();
-        Replay.exec((in, o) -> {
-            zero.run(whole, whole);
-            place.run(in, block);
-        }, new INDArray[] {value}, whole[0], block[0]);
+        Replay.exec(NativeKernel.of("zeros_as"), new INDArray[] {out}, out);
+        Replay.exec(NativeKernel.copy(), new INDArray[] {value}, out.get(idx));
         return fromOp("embed", out, g -> new Tensor[] {g.region(start, s)}, this);
     }
 
@@ -966,14 +960,6 @@ public class Tensor {
     // ------------------------------------------------------------------ helpers
 
     /** Copies its one input into its one output (views are set up once, outside the kernel). */
-    /**
-     * A copy of one array into another of the same shape, either possibly a strided view:
-     * libnd4j's {@code identity} as a kernel of its own (one per operation, so that a replay runs
-     * it on a prepared context).
-     */
-    private static NativeKernel copy() {
-        return NativeKernel.of("identity");
-    }
 
     /** {@code view} if it shares {@code base}'s storage (so a replay sees new data), else null. */
     private static INDArray sharedView(INDArray base, INDArray view) {
