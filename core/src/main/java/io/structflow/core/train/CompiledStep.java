@@ -10,8 +10,10 @@ import io.structflow.core.nn.Module;
 import io.structflow.core.nn.Parameter;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -19,14 +21,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * afterwards ({@link Replay}): a replayed step builds no tensors or graph and allocates no
  * result arrays, which removes most of ND4J's per-call overhead on small networks.
  *
- * <p>The first step of each batch shape runs eagerly and is recorded. The first replay of each
- * recording is validated: the step is also run eagerly and the loss and every gradient must
- * agree (relative 1e-5); if they do not (a loss that reads data on the host), or if the
- * recording reports a host dependency, this step runs eagerly from then on and
- * {@link #isReplaying()} says so. Gradients are written into each parameter's
- * {@link Parameter#grad()}, as {@link Autograd#backward} does. A recording reads and writes the
- * parameters' arrays as they were; when a parameter's storage moves (an optimiser created after
- * the first step gathers the parameters into a flat buffer) the step is recorded again.
+ * <p>The first step of each batch shape runs eagerly and keeps a copy of its batch. The second
+ * step first runs that kept batch eagerly again, at the current parameters, as the reference; then
+ * it records itself, and the recording is validated by replaying it on the kept batch: the loss
+ * and every gradient must agree with the reference (relative 1e-5), after which the second step's
+ * own gradients are put back. If they do not agree (a loss that reads data on the host), or if the
+ * recording reports a host dependency, steps run eagerly from then on and {@link #isReplaying()}
+ * says so. The reference runs before the recording, so its arrays are freed before the recording
+ * allocates its own and the native memory of the two is never held at once. Gradients are written
+ * into each parameter's {@link Parameter#grad()}, as {@link Autograd#backward} does. A recording
+ * reads and writes the parameters' arrays as they were; when a parameter's storage moves (an
+ * optimiser created after the first step gathers the parameters into a flat buffer) the step is
+ * recorded again (a batch shape once validated is not validated again).
  */
 public final class CompiledStep {
     private static final double VALIDATION_TOLERANCE = 1e-5;
@@ -35,6 +41,7 @@ public final class CompiledStep {
     private final LossFunction loss;
     private final List<Parameter> parameters;
     private final Map<String, Plan> plans = new HashMap<>();
+    private final Set<String> validated = new HashSet<>();
     private boolean eagerOnly;
     private String eagerReason;
     private long recordedStorage = -1;
@@ -45,7 +52,6 @@ public final class CompiledStep {
         final INDArray y;
         final int[] labels;
         final INDArray lossValue;
-        boolean validated;
 
         Plan(Replay replay, INDArray x, INDArray y, int[] labels, INDArray lossValue) {
             this.replay = replay;
@@ -55,6 +61,12 @@ public final class CompiledStep {
             this.lossValue = lossValue;
         }
     }
+
+    /** An eager step a recording of its batch shape is checked against: its batch, loss and gradients. */
+    private record Reference(Batch batch, double loss, INDArray[] gradients) {
+    }
+
+    private final Map<String, Batch> kept = new HashMap<>();
 
     /** @param model the trained model; {@code loss} its loss on a batch */
     public CompiledStep(Module model, LossFunction loss) {
@@ -83,9 +95,24 @@ public final class CompiledStep {
         }
         String key = key(batch);
         Plan plan = plans.get(key);
-        if (plan == null) {
-            return record(batch, key);
+        if (plan != null) {
+            return replay(plan, batch);
         }
+        if (validated.contains(key)) {
+            return record(batch, key, null);
+        }
+        Batch first = kept.remove(key);
+        if (first == null) {
+            kept.put(key, copy(batch));
+            return eager(batch);
+        }
+        double referenceLoss = eager(first);
+        Reference reference = new Reference(first, referenceLoss, gradients());
+        model.zeroGrad();
+        return record(batch, key, reference);
+    }
+
+    private double replay(Plan plan, Batch batch) {
         plan.x.assign(batch.x().value());
         if (plan.y != null) {
             plan.y.assign(batch.y().value());
@@ -97,10 +124,6 @@ public final class CompiledStep {
         double value = plan.lossValue.getDouble(0);
         if (!Double.isFinite(value)) {
             throw new ArithmeticException("CompiledStep: loss is " + value + "; stopping before it reaches the parameters");
-        }
-        if (!plan.validated) {
-            validate(batch, value);
-            plan.validated = true;
         }
         return value;
     }
@@ -115,11 +138,11 @@ public final class CompiledStep {
         return eagerReason;
     }
 
-    private double record(Batch batch, String key) {
-        INDArray x = batch.x().value().dup('c');
-        INDArray y = batch.y() == null ? null : batch.y().value().dup('c');
-        int[] labels = batch.labels() == null ? null : batch.labels().clone();
-        Batch owned = new Batch(Tensor.constant(x), y == null ? null : Tensor.constant(y), labels);
+    private double record(Batch batch, String key, Reference reference) {
+        Batch owned = copy(batch);
+        INDArray x = owned.x().value();
+        INDArray y = owned.y() == null ? null : owned.y().value();
+        int[] labels = owned.labels();
         Replay.Recorded<Tensor> r = Replay.record(() -> {
             // arrays freed inside the recorded step (a reversible chain's per-layer work) are reused by
             // later operations of the step, so the recording holds what was live at once (Intermediates)
@@ -130,36 +153,54 @@ public final class CompiledStep {
                 return l;
             }
         });
-        if (r.replay().isReplayable()) {
-            plans.put(key, new Plan(r.replay(), x, y, labels, r.result().value()));
-        } else {
+        double value = r.result().value().getDouble(0);
+        if (!r.replay().isReplayable()) {
             fallBack(r.replay().whyNotReplayable());
+            return value;
         }
-        return r.result().value().getDouble(0);
+        Plan plan = new Plan(r.replay(), x, y, labels, r.result().value());
+        plans.put(key, plan);
+        if (reference != null) {
+            validate(plan, reference);
+        }
+        validated.add(key);
+        return value;
     }
 
-    private void validate(Batch batch, double replayedLoss) {
-        INDArray[] replayed = new INDArray[parameters.size()];
-        for (int i = 0; i < replayed.length; i++) {
-            INDArray g = parameters.get(i).grad();
-            replayed[i] = g == null ? null : g.dup();
-        }
+    /**
+     * Replays {@code plan} on the reference batch and compares loss and gradients with the eager
+     * step's; then restores the gradients of the step just recorded.
+     */
+    private void validate(Plan plan, Reference reference) {
+        INDArray[] own = gradients();
         model.zeroGrad();
-        double eagerLoss = eager(batch);
-        String mismatch = null;
-        if (Math.abs(eagerLoss - replayedLoss) > VALIDATION_TOLERANCE * Math.max(1, Math.abs(eagerLoss))) {
-            mismatch = "loss " + replayedLoss + " replayed vs " + eagerLoss + " eager";
+        double replayedLoss;
+        try {
+            replayedLoss = replay(plan, reference.batch());
+        } catch (ArithmeticException e) {
+            replayedLoss = Double.NaN;
         }
-        for (int i = 0; i < replayed.length && mismatch == null; i++) {
-            INDArray e = parameters.get(i).grad();
-            if ((e == null) != (replayed[i] == null)) {
+        String mismatch = null;
+        if (!(Math.abs(reference.loss() - replayedLoss)
+                <= VALIDATION_TOLERANCE * Math.max(1, Math.abs(reference.loss())))) {
+            mismatch = "loss " + replayedLoss + " replayed vs " + reference.loss() + " eager";
+        }
+        for (int i = 0; i < own.length && mismatch == null; i++) {
+            INDArray e = reference.gradients()[i];
+            INDArray r = parameters.get(i).grad();
+            if ((e == null) != (r == null)) {
                 mismatch = "gradient presence of parameter " + parameters.get(i).name();
             } else if (e != null) {
                 double scale = Math.max(1e-3, e.norm2Number().doubleValue());
-                double diff = e.sub(replayed[i]).norm2Number().doubleValue();
+                double diff = e.sub(r).norm2Number().doubleValue();
                 if (diff > VALIDATION_TOLERANCE * scale) {
                     mismatch = "gradient of parameter " + parameters.get(i).name() + " differs by " + diff;
                 }
+            }
+        }
+        for (int i = 0; i < own.length; i++) {
+            if (own[i] != null) {
+                parameters.get(i).grad().assign(own[i]);
             }
         }
         if (mismatch != null) {
@@ -167,10 +208,27 @@ public final class CompiledStep {
         }
     }
 
+    /** Copies of the parameters' gradients (null where a parameter has none). */
+    private INDArray[] gradients() {
+        INDArray[] g = new INDArray[parameters.size()];
+        for (int i = 0; i < g.length; i++) {
+            INDArray grad = parameters.get(i).grad();
+            g[i] = grad == null ? null : grad.dup();
+        }
+        return g;
+    }
+
+    private static Batch copy(Batch b) {
+        return new Batch(Tensor.constant(b.x().value().dup('c')),
+                b.y() == null ? null : Tensor.constant(b.y().value().dup('c')),
+                b.labels() == null ? null : b.labels().clone());
+    }
+
     private void fallBack(String reason) {
         eagerOnly = true;
         eagerReason = reason;
         plans.clear();
+        kept.clear();
         System.err.println("structflow: CompiledStep runs eagerly: " + reason);
     }
 

@@ -118,8 +118,8 @@ class CompiledStepTest {
         FlowNet replayNet = new FlowNet(4);
         FlowNet eagerNet = new FlowNet(4);
         CompiledStep step = new CompiledStep(replayNet, CROSS_ENTROPY);
-        step.run(batch(7));
-        step.run(batch(8));   // replayed and validated
+        step.run(batch(7));   // eager: the reference
+        step.run(batch(8));   // recorded, validated on batch 7
         Adam replayOpt = new Adam(replayNet, Adam.Config.defaults(1e-2));
         Adam eagerOpt = new Adam(eagerNet, Adam.Config.defaults(1e-2));
         for (int i = 0; i < 5; i++) {
@@ -156,6 +156,38 @@ class CompiledStepTest {
         step.run(batch(2));
         assertFalse(step.isReplaying());
         assertTrue(step.eagerReason().contains("item"), step.eagerReason());
+    }
+
+    /**
+     * A target built on the host from the labels is a constant of the recording: replays would
+     * train on the first recorded batch's targets. Nothing in the recording reads the host, so
+     * only the validation against the eager reference step can catch it.
+     */
+    @Test
+    void lossWithHostBuiltTargets_isCaughtByValidation() {
+        FlowNet net = new FlowNet(3);
+        LossFunction hostTargets = (m, b) -> {
+            double[] t = new double[2 * b.labels().length];
+            for (int i = 0; i < b.labels().length; i++) {
+                t[2 * i + b.labels()[i]] = 1;
+            }
+            return Losses.mse(m.forward(b.x()), Tensor.of(DataType.FLOAT, t, b.labels().length, 2));
+        };
+        CompiledStep step = new CompiledStep(net, hostTargets);
+        step.run(batch(1));
+        assertTrue(step.isReplaying(), "the first step is eager and only kept as the reference");
+        double second = step.run(batch(2));
+        assertFalse(step.isReplaying());
+        assertTrue(step.eagerReason().contains("disagreed"), step.eagerReason());
+        FlowNet eager = new FlowNet(3);
+        Tensor l = hostTargets.loss(eager, batch(2));
+        io.structflow.core.autodiff.Autograd.backward(l);
+        assertEquals(l.item(), second, 1e-6, "the recorded step's own loss is returned");
+        for (int k = 0; k < net.parameters().size(); k++) {
+            assertArrayEquals(eager.parameters().get(k).grad().dup().castTo(DataType.DOUBLE).data().asDouble(),
+                    net.parameters().get(k).grad().dup().castTo(DataType.DOUBLE).data().asDouble(), 1e-6,
+                    "the recorded step's own gradient of " + net.parameters().get(k).name() + " is put back");
+        }
     }
 
     @Test
