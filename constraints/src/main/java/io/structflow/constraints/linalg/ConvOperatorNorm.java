@@ -48,6 +48,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
     private INDArray recordedKernel;
     private INDArray productInput;
     private Replay.Recorded<Tensor> product;
+    private float[] floats;
 
     /** With {@link NormEstimateSettings#convolution()}. */
     public ConvOperatorNorm(ConvGeometry geometry, long height, long width) {
@@ -129,17 +130,27 @@ public final class ConvOperatorNorm implements OperatorNorm {
                 product = Replay.record(() -> gram(Tensor.constant(productInput), kernel));
             }
         }
+        INDArray y = product.result().value();
+        double[] out = new double[x.length];
         if (productInput.dataType() == DataType.DOUBLE) {
             productInput.data().setData(x);
+            product.replay().run();
+            y.data().asNioDouble().get(out);
         } else {
-            float[] f = new float[x.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) x[i];
+            if (floats == null || floats.length != x.length) {
+                floats = new float[x.length];
             }
-            productInput.data().setData(f);
+            for (int i = 0; i < floats.length; i++) {
+                floats[i] = (float) x[i];
+            }
+            productInput.data().setData(floats);
+            product.replay().run();
+            y.data().asNioFloat().get(floats);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = floats[i];
+            }
         }
-        product.replay().run();
-        return product.result().value().data().asDouble();
+        return out;
     }
 
     /**
@@ -157,13 +168,8 @@ public final class ConvOperatorNorm implements OperatorNorm {
      * values, so half of them are visited.
      */
     @Override
-    public double upperBound(INDArray kernel) {
-        return GramIteration.largestSingularValue(fourierBlocks(kernel), 1e-6, 0);
-    }
-
-    @Override
-    public boolean certifiedAtMost(INDArray kernel, double bound) {
-        return GramIteration.largestSingularValue(fourierBlocks(kernel), 1e-6, bound) <= bound;
+    public double upperBound(INDArray kernel, double target) {
+        return GramIteration.largestSingularValue(fourierBlocks(kernel), 1e-6, target);
     }
 
     private List<GramIteration.Matrix> fourierBlocks(INDArray kernel) {

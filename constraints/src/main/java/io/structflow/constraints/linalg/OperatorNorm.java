@@ -34,14 +34,26 @@ public interface OperatorNorm {
      *
      * @param weight the weight's value (not mutated)
      */
-    double upperBound(INDArray weight);
+    default double upperBound(INDArray weight) {
+        return upperBound(weight, 0);
+    }
+
+    /**
+     * {@link #upperBound(INDArray)}, allowed to stop as soon as it has certified a bound
+     * {@code U ≤ target}: the result is at most {@code target} exactly when {@link #certifiedAtMost}
+     * holds, and otherwise it is {@code upperBound(weight)} itself, so a caller that needs the bound
+     * when the check fails computes it once. Deterministic.
+     */
+    double upperBound(INDArray weight, double target);
 
     /**
      * Whether {@code ‖𝒜_W‖₂ ≤ bound} is certified: true only when a certified upper bound is at most
      * {@code bound} (so false may also mean "too close to tell"). Cheaper than {@link #upperBound}
      * because it stops as soon as the answer is known. Deterministic.
      */
-    boolean certifiedAtMost(INDArray weight, double bound);
+    default boolean certifiedAtMost(INDArray weight, double bound) {
+        return upperBound(weight, bound) <= bound;
+    }
 
     /**
      * The {@code k} largest singular values {@code σ₁ ≥ … ≥ σ_k} of the operator of {@code weight}:

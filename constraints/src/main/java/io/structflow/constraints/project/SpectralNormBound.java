@@ -99,10 +99,10 @@ public final class SpectralNormBound implements NormEstimatingConstraint {
     @Override
     public double violation(Parameter p) {
         if (certified) {
-            if (norm.certifiedAtMost(p.value(), limit())) {
+            double u = norm.upperBound(p.value(), limit());
+            if (u <= limit()) {
                 return 0;
             }
-            double u = norm.upperBound(p.value());
             lastNorm = u;
             return Math.max(u - bound, Double.MIN_NORMAL);
         }
@@ -122,17 +122,17 @@ public final class SpectralNormBound implements NormEstimatingConstraint {
             }
             return;
         }
-        if (norm.certifiedAtMost(p.value(), limit())) {
+        double u = norm.upperBound(p.value(), limit());
+        if (u <= limit()) {
             return;
         }
-        lastNorm = norm.upperBound(p.value());
-        double u = lastNorm;
+        lastNorm = u;
         for (int i = 0; i < MAX_RESCALES; i++) {
             p.updateInPlace(p.value().mul(bound * (1 - MARGIN) / u));
-            if (norm.certifiedAtMost(p.value(), bound)) {
+            u = norm.upperBound(p.value(), bound);
+            if (u <= bound) {
                 return;
             }
-            u = norm.upperBound(p.value());
         }
         throw new ArithmeticException(describe() + ": parameter " + p.name() + " could not be certified inside after "
                 + MAX_RESCALES + " rescalings (bound " + u + ")");

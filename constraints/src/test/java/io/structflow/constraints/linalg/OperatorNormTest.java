@@ -38,6 +38,34 @@ class OperatorNormTest {
         assertTrue(norm.certifiedAtMost(w.value(), target));
     }
 
+    /**
+     * The early-stopping bound: at most the target exactly when the check certifies it, and
+     * otherwise the full bound itself, for dense and convolutional operators, on targets below,
+     * near and above the norm.
+     */
+    @Test
+    void upperBoundWithTarget_isTheFullBound_unlessItCertifiesTheTarget() {
+        SplittableRandom r = new SplittableRandom(11);
+        Tensor w = Tensor.randn(D, r, 9, 6);
+        Tensor k = Tensor.randn(D, r, 4, 3, 3, 3);
+        OperatorNorm[] norms = {new DenseSpectralNorm(), new ConvOperatorNorm(ConvGeometry.same(3), 5, 5)};
+        Tensor[] weights = {w, k};
+        for (int i = 0; i < 2; i++) {
+            double full = norms[i].upperBound(weights[i].value());
+            for (double f : new double[] {0.5, 0.99, 0.999999, 1.0, 1.000001, 1.01, 2}) {
+                double target = f * full;
+                double u = norms[i].upperBound(weights[i].value(), target);
+                assertEquals(u <= target, norms[i].certifiedAtMost(weights[i].value(), target), "target " + f + "·U");
+                if (u > target) {
+                    assertEquals(full, u, 0, "not certified at " + f + "·U: the full bound");
+                } else {
+                    assertTrue(f >= 1, "certified below the full bound at " + f + "·U: " + u);
+                }
+            }
+            assertTrue(norms[i].upperBound(weights[i].value(), 2 * full) <= 2 * full);
+        }
+    }
+
     @Test
     void dense_randomMatrix_matchesJacobi() {
         Tensor w = Tensor.randn(D, new SplittableRandom(2), 9, 6);

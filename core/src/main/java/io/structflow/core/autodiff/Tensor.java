@@ -916,16 +916,35 @@ public class Tensor {
 
     /**
      * Average pooling over non-overlapping {@code k × k} windows of a {@code [B, C, H, W]} tensor
-     * (H and W divisible by k): one mean over the window axes of the {@code [B, C, H/k, k, W/k, k]}
-     * view. Its adjoint is {@link #upsample2d} divided by k², which is its backward, so it has
-     * derivatives of any order.
+     * (H and W divisible by k): the mean over the window axes of the {@code [B, C, H/k, k, W/k, k]}
+     * view — on oneDNN's pooling for contiguous float32 ({@link OneDnnPooling}), else libnd4j's
+     * mean over that view. Its adjoint, {@link #upsample2d} divided by k², is its backward, so it
+     * has derivatives of any order.
      */
     public Tensor avgPool2d(int k) {
-        INDArray windows = windows("avgPool2d", k).value;
+        checkWindows("avgPool2d", k);
         INDArray out = alloc(dtype(), size(0), size(1), size(2) / k, size(3) / k);
-        NativeKernel.of("reduce_mean", new double[0], new long[] {3, 5}).exec(new INDArray[] {windows}, out);
-        double area = (double) k * k;
-        return fromOp("avgPool2d", out, g -> new Tensor[] {g.div(area).upsample2d(k)}, this);
+        if (OneDnnPooling.accepts(value, out)) {
+            Replay.exec(OneDnnPooling.forward(k), new INDArray[] {value}, out);
+        } else {
+            INDArray windows = reshape(size(0), size(1), size(2) / k, k, size(3) / k, k).value;
+            NativeKernel.of("reduce_mean", new double[0], new long[] {3, 5}).exec(new INDArray[] {windows}, out);
+        }
+        return fromOp("avgPool2d", out, g -> new Tensor[] {g.avgPool2dAdjoint(k)}, this);
+    }
+
+    /**
+     * {@code upsample2d(x, k) / k²}, the adjoint and backward of {@link #avgPool2d}: one oneDNN
+     * pooling backward for contiguous float32, else the two operations. Its backward is
+     * {@code avgPool2d}.
+     */
+    private Tensor avgPool2dAdjoint(int k) {
+        INDArray out = alloc(dtype(), size(0), size(1), size(2) * k, size(3) * k);
+        if (!OneDnnPooling.accepts(value, out)) {
+            return div((double) k * k).upsample2d(k);
+        }
+        Replay.exec(OneDnnPooling.backward(k), new INDArray[] {value}, out);
+        return fromOp("avgPool2dAdjoint", out, g -> new Tensor[] {g.avgPool2d(k)}, this);
     }
 
     /**
@@ -946,15 +965,15 @@ public class Tensor {
 
     /** Max pooling over non-overlapping {@code k × k} windows; see {@link #avgPool2d}. */
     public Tensor maxPool2d(int k) {
-        return windows("maxPool2d", k).max(false, 3, 5);
+        checkWindows("maxPool2d", k);
+        return reshape(size(0), size(1), size(2) / k, k, size(3) / k, k).max(false, 3, 5);
     }
 
-    private Tensor windows(String op, int k) {
+    private void checkWindows(String op, int k) {
         if (rank() != 4 || k < 1 || size(2) % k != 0 || size(3) % k != 0) {
             throw new IllegalArgumentException(op + ": expected [batch, channels, height, width] with height and width "
                     + "divisible by the window " + k + " but got shape " + Shapes.str(shape()));
         }
-        return reshape(size(0), size(1), size(2) / k, k, size(3) / k, k);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,6 +1,7 @@
 package io.structflow.core.nn;
 
 import io.structflow.core.autodiff.GradientSink;
+import io.structflow.core.autodiff.NativeKernel;
 import io.structflow.core.autodiff.Replay;
 import io.structflow.core.autodiff.Shapes;
 import io.structflow.core.autodiff.Tensor;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A trainable tensor: the one mutable holder of the library. Its storage keeps its identity
@@ -23,6 +25,8 @@ public final class Parameter extends Tensor implements GradientSink {
     private Parametrization parametrization;
     private ParameterBuffer buffer;
     private int storageVersion;
+    private NativeKernel finiteCheck;
+    private INDArray finiteCheckSum;
 
     /**
      * @param name  the parameter's local name (modules prefix it with their path)
@@ -60,7 +64,7 @@ public final class Parameter extends Tensor implements GradientSink {
                     + Shapes.str(shape()) + " but got " + Shapes.str(g.shape()));
         }
         if (grad == null || grad.dataType() != dtype()) {
-            grad = org.nd4j.linalg.factory.Nd4j.createUninitialized(dtype(), shape(), 'c');
+            grad = Nd4j.createUninitialized(dtype(), shape(), 'c');
         }
         boolean first = !hasGrad;
         Replay.exec((in, o) -> {
@@ -207,10 +211,20 @@ public final class Parameter extends Tensor implements GradientSink {
         }
     }
 
-    /** Throws an {@link ArithmeticException} naming this parameter and the first bad index. */
+    /**
+     * Throws an {@link ArithmeticException} naming this parameter and the first bad index. One
+     * native sum decides the common case: a finite sum means every value is finite (NaN and ±∞
+     * propagate through a sum); only a sum that is not finite, which finite values can also give
+     * by overflow, is followed by a scan of the values.
+     */
     public void requireFinite(String when) {
         INDArray v = value();
-        if (v.isNaN().any() || v.isInfinite().any()) {
+        if (finiteCheckSum == null || finiteCheckSum.dataType() != v.dataType()) {
+            finiteCheck = NativeKernel.of("reduce_sum");
+            finiteCheckSum = Nd4j.scalar(v.dataType(), 0.0);
+        }
+        finiteCheck.run(new INDArray[] {v}, new INDArray[] {finiteCheckSum});
+        if (!Double.isFinite(finiteCheckSum.getDouble(0))) {
             double[] d = v.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
             for (int i = 0; i < d.length; i++) {
                 if (!Double.isFinite(d[i])) {

@@ -103,4 +103,27 @@ class ParameterBufferTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> buffer.view(Nd4j.zeros(DataType.DOUBLE, 1), 1))
                 .getMessage().contains("index"));
     }
+
+    /** The finite check on parameters that are views into the flat buffer, for both element types. */
+    @Test
+    void requireFinite_findsTheBadIndex_inAFlatBufferView_andPassesSumsThatOverflow() {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Parameter a = new Parameter("a", Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {2, 2}, 'c').castTo(t));
+            Parameter b = new Parameter("b", Nd4j.create(new double[] {5, 6, 7}, new long[] {3}, 'c').castTo(t));
+            ParameterBuffer.of(List.of(a, b));
+            b.requireFinite("now");
+            b.value().putScalar(2, Double.NaN);
+            ArithmeticException e = assertThrows(ArithmeticException.class, () -> b.requireFinite("now"));
+            assertTrue(e.getMessage().contains("parameter b holds NaN at flat index 2 now"), e.getMessage());
+            a.requireFinite("now");
+            b.value().putScalar(2, 7);
+            b.value().putScalar(0, Double.NEGATIVE_INFINITY);
+            e = assertThrows(ArithmeticException.class, () -> b.requireFinite("now"));
+            assertTrue(e.getMessage().contains("holds -Infinity at flat index 0"), e.getMessage());
+            // finite values whose sum overflows the type: no error
+            double big = t == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
+            a.value().assign(big);
+            a.requireFinite("now");
+        }
+    }
 }
