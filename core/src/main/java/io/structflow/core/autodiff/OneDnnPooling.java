@@ -63,9 +63,12 @@ final class OneDnnPooling implements Kernel {
         return new OneDnnPooling(window, true);
     }
 
-    /** Whether these arrays run here: both float32 and contiguous. */
-    static boolean accepts(INDArray in, INDArray out) {
-        return in.dataType() == DataType.FLOAT && out.dataType() == DataType.FLOAT && contiguous(in) && contiguous(out);
+    /**
+     * Whether an input runs here: float32 and contiguous (the output must be a contiguous float32
+     * array too, as a fresh result array is).
+     */
+    static boolean accepts(INDArray in) {
+        return in.dataType() == DataType.FLOAT && contiguous(in);
     }
 
     @Override

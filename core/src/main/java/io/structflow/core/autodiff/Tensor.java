@@ -924,7 +924,7 @@ public class Tensor {
     public Tensor avgPool2d(int k) {
         checkWindows("avgPool2d", k);
         INDArray out = alloc(dtype(), size(0), size(1), size(2) / k, size(3) / k);
-        if (OneDnnPooling.accepts(value, out)) {
+        if (OneDnnPooling.accepts(value)) {
             Replay.exec(OneDnnPooling.forward(k), new INDArray[] {value}, out);
         } else {
             INDArray windows = reshape(size(0), size(1), size(2) / k, k, size(3) / k, k).value;
@@ -939,10 +939,10 @@ public class Tensor {
      * {@code avgPool2d}.
      */
     private Tensor avgPool2dAdjoint(int k) {
-        INDArray out = alloc(dtype(), size(0), size(1), size(2) * k, size(3) * k);
-        if (!OneDnnPooling.accepts(value, out)) {
+        if (!OneDnnPooling.accepts(value)) {
             return div((double) k * k).upsample2d(k);
         }
+        INDArray out = alloc(dtype(), size(0), size(1), size(2) * k, size(3) * k);
         Replay.exec(OneDnnPooling.backward(k), new INDArray[] {value}, out);
         return fromOp("avgPool2dAdjoint", out, g -> new Tensor[] {g.avgPool2d(k)}, this);
     }

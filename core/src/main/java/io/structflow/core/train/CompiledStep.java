@@ -41,6 +41,7 @@ public final class CompiledStep {
     private final LossFunction loss;
     private final List<Parameter> parameters;
     private final Map<String, Plan> plans = new HashMap<>();
+    private final Map<String, Batch> kept = new HashMap<>();
     private final Set<String> validated = new HashSet<>();
     private boolean eagerOnly;
     private String eagerReason;
@@ -65,8 +66,6 @@ public final class CompiledStep {
     /** An eager step a recording of its batch shape is checked against: its batch, loss and gradients. */
     private record Reference(Batch batch, double loss, INDArray[] gradients) {
     }
-
-    private final Map<String, Batch> kept = new HashMap<>();
 
     /** @param model the trained model; {@code loss} its loss on a batch */
     public CompiledStep(Module model, LossFunction loss) {
