@@ -43,6 +43,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
     private final long width;
     private final NormEstimateSettings settings;
     private final SplitMix64 rng;
+    private final Lanczos lanczos;
     private double[] v;
     private int products;
     private INDArray recordedKernel;
@@ -70,6 +71,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
         this.width = width;
         this.settings = settings;
         this.rng = new SplitMix64(settings.seed());
+        this.lanczos = new Lanczos(settings);
     }
 
     @Override
@@ -87,9 +89,8 @@ public final class ConvOperatorNorm implements OperatorNorm {
         if (v == null || v.length != n) {
             v = DenseSpectralNorm.randomVector(rng, n);
         }
-        Lanczos.Result r = Lanczos.largest(x -> gramProduct(kernel, x), v, settings);
+        Lanczos.Result r = lanczos.largest((x, y) -> gramProduct(kernel, x, y), v);
         products = r.products();
-        v = r.vector();
         return Math.sqrt(r.value());
     }
 
@@ -104,7 +105,7 @@ public final class ConvOperatorNorm implements OperatorNorm {
                     "[outChannels, inChannels, kH, kW]", java.util.Arrays.toString(kernel.shape()));
         }
         int n = (int) (kernel.size(1) * height * width);
-        return Lanczos.topSingularValues("ConvOperatorNorm.topSingularValues", x -> gramProduct(kernel, x), n, k,
+        return Lanczos.topSingularValues("ConvOperatorNorm.topSingularValues", (x, y) -> gramProduct(kernel, x, y), n, k,
                 settings);
     }
 
@@ -114,12 +115,15 @@ public final class ConvOperatorNorm implements OperatorNorm {
         return x.conv2d(k, geometry).convTranspose2d(k, geometry, height, width);
     }
 
-    /** {@code 𝒦ᵀ𝒦 x} for one image x ({@code C·H·W} values), replaying the recorded conv pair. */
-    private double[] gramProduct(INDArray kernel, double[] x) {
+    /** {@code out ← 𝒦ᵀ𝒦 x} for one image x ({@code C·H·W} values), replaying the recorded conv pair. */
+    private void gramProduct(INDArray kernel, double[] x, double[] out) {
         if (Replay.isRecording()) {
             // inside someone else's recording: compute eagerly (a recording cannot nest)
             try (GradMode.Scope s = GradMode.noGrad()) {
-                return gram(Tensor.of(kernel.dataType(), x, 1, kernel.size(1), height, width), kernel).toDoubleArray();
+                double[] y = gram(Tensor.of(kernel.dataType(), x, 1, kernel.size(1), height, width), kernel)
+                        .toDoubleArray();
+                System.arraycopy(y, 0, out, 0, out.length);
+                return;
             }
         }
         if (product == null || recordedKernel != kernel || !Arrays.equals(productInput.shape(),
@@ -131,7 +135,6 @@ public final class ConvOperatorNorm implements OperatorNorm {
             }
         }
         INDArray y = product.result().value();
-        double[] out = new double[x.length];
         if (productInput.dataType() == DataType.DOUBLE) {
             productInput.data().setData(x);
             product.replay().run();
@@ -150,7 +153,6 @@ public final class ConvOperatorNorm implements OperatorNorm {
                 out[i] = floats[i];
             }
         }
-        return out;
     }
 
     /**

@@ -5,9 +5,9 @@ import io.structflow.constraints.internal.SplitMix64;
 import io.structflow.constraints.internal.StoredValues;
 import io.structflow.constraints.internal.WarmStart;
 import io.structflow.core.nn.Parameter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class DenseSpectralNorm implements OperatorNorm {
     private final NormEstimateSettings settings;
     private final SplitMix64 rng;
+    private final Lanczos lanczos;
     private double[] v;
     private int products;
 
@@ -40,6 +41,7 @@ public final class DenseSpectralNorm implements OperatorNorm {
     public DenseSpectralNorm(NormEstimateSettings settings) {
         this.settings = settings;
         this.rng = new SplitMix64(settings.seed());
+        this.lanczos = new Lanczos(settings);
     }
 
     @Override
@@ -62,16 +64,15 @@ public final class DenseSpectralNorm implements OperatorNorm {
         if (v == null || v.length != n) {
             v = randomVector(rng, n);
         }
-        Lanczos.Result r = Lanczos.largest(gram(w, m, n), v, settings);
+        Lanczos.Result r = lanczos.largest(gram(w, m, n), v);
         products = r.products();
-        v = r.vector();
         return Math.sqrt(r.value());
     }
 
     /** {@code x ↦ WᵀWx} for W {@code [m, n]} stored row-major in {@code w}; one buffer of m reused. */
-    private static UnaryOperator<double[]> gram(double[] w, int m, int n) {
+    private static Lanczos.Product gram(double[] w, int m, int n) {
         double[] u = new double[m];
-        return x -> {
+        return (x, out) -> {
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int j = 0; j < n; j++) {
@@ -79,13 +80,12 @@ public final class DenseSpectralNorm implements OperatorNorm {
                 }
                 u[i] = s;
             }
-            double[] out = new double[n];
+            Arrays.fill(out, 0);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     out[j] += w[i * n + j] * u[i];
                 }
             }
-            return out;
         };
     }
 

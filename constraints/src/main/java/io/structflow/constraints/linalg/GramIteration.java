@@ -34,14 +34,17 @@ final class GramIteration {
     private GramIteration() {
     }
 
-    /** One matrix of the family: row-major real and imaginary parts (imaginary may be null). */
+    /**
+     * One matrix of the family: row-major real and imaginary parts (imaginary may be null). The
+     * iteration takes the arrays over and overwrites them.
+     */
     record Matrix(int rows, int cols, double[] re, double[] im) {
     }
 
     /**
      * A certified upper bound of {@code max_k σ₁(M_k)}.
      *
-     * @param family      the matrices (not modified)
+     * @param family      the matrices (taken over: their arrays are overwritten)
      * @param relativeGap stop when the upper bound is within this factor of the lower bound, &gt; 0
      * @param target      stop as soon as the upper bound is ≤ target (use 0 for a tight bound)
      */
@@ -86,6 +89,8 @@ final class GramIteration {
     private static final class State {
         private double[] re;
         private double[] im;
+        private double[] spareRe;
+        private double[] spareIm;
         private int rows;
         private int cols;
         private final double rank;
@@ -95,8 +100,8 @@ final class GramIteration {
         private State(Matrix m) {
             this.rows = m.rows();
             this.cols = m.cols();
-            this.re = m.re().clone();
-            this.im = m.im() == null ? null : m.im().clone();
+            this.re = m.re();
+            this.im = m.im();
             this.rank = Math.min(rows, cols);
         }
 
@@ -145,10 +150,15 @@ final class GramIteration {
             }
         }
 
-        /** {@code GᴴG} or {@code GGᴴ} of a complex G, entry by entry; sets {@link #im} and returns the real part. */
+        /**
+         * {@code GᴴG} or {@code GGᴴ} of a complex G, entry by entry, into the spare arrays (the
+         * previous iterate's, once the size is fixed); sets {@link #im} and returns the real part.
+         */
         private double[] complexProduct(boolean left, int size, int inner) {
-            double[] outRe = new double[size * size];
-            double[] outIm = new double[size * size];
+            double[] outRe = spareRe != null && spareRe.length == size * size ? spareRe : new double[size * size];
+            double[] outIm = spareIm != null && spareIm.length == size * size ? spareIm : new double[size * size];
+            spareRe = re;
+            spareIm = im;
             for (int i = 0; i < size; i++) {
                 for (int j = i; j < size; j++) {
                     double sr = 0;

@@ -3,9 +3,9 @@ package io.structflow.constraints.linalg;
 import io.structflow.constraints.internal.Messages;
 import io.structflow.constraints.internal.SplitMix64;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -19,32 +19,70 @@ import java.util.stream.IntStream;
  * the same way with a block of k vectors.
  */
 final class Lanczos {
-    private Lanczos() {
+    private final NormEstimateSettings settings;
+    private double[][] basis = new double[0][];
+    private double[] ritz = new double[0];
+    private final double[] alpha;
+    private final double[] beta;
+    private final double[][] tridiagonal;
+    private final double[][] eigenvectors;
+    private final double[] eigenvalues;
+    private final double[] ritzCoordinates;
+    private double ritzValue;
+
+    /** Storage for {@link #largest} with these settings, reused by every call. */
+    Lanczos(NormEstimateSettings settings) {
+        this.settings = settings;
+        int k = settings.krylovDimension();
+        alpha = new double[k];
+        beta = new double[k];
+        tridiagonal = new double[k][k];
+        eigenvectors = new double[k][k];
+        eigenvalues = new double[k];
+        ritzCoordinates = new double[k];
+    }
+
+    /** {@code y ← M x}: x is not modified, y (of x's length) is overwritten. */
+    @FunctionalInterface
+    interface Product {
+        void apply(double[] x, double[] y);
     }
 
     /**
      * @param value    the largest Ritz value θ ≤ λ_max(M)
-     * @param vector   its unit Ritz vector (the next warm start)
      * @param products products with M used
      */
-    record Result(double value, double[] vector, int products) {
+    record Result(double value, int products) {
     }
 
-    static Result largest(UnaryOperator<double[]> m, double[] start, NormEstimateSettings settings) {
-        int n = start.length;
-        double[] x = start.clone();
+    /**
+     * The largest Ritz pair of M from the start vector {@code vector}, which is replaced by the
+     * unit Ritz vector (the next warm start). The Krylov basis is kept between calls on vectors of
+     * one length, so an estimate allocates nothing per product.
+     */
+    Result largest(Product m, double[] vector) {
+        int n = vector.length;
+        if (ritz.length != n) {
+            ritz = new double[n];
+            basis = new double[Math.min(settings.krylovDimension(), n) + 1][];
+            for (int i = 0; i < basis.length; i++) {
+                basis[i] = new double[n];
+            }
+        }
+        double[][] q = basis;
+        double[] x = vector;
         normalise(x);
         double theta = 0;
         int products = 0;
         while (products < settings.maxProducts()) {
             int k = Math.min(Math.min(settings.krylovDimension(), n), settings.maxProducts() - products);
-            double[][] q = new double[k + 1][];
-            double[] alpha = new double[k];
-            double[] beta = new double[k];
-            q[0] = x;
-            RitzPair ritzPair = null;
+            System.arraycopy(x, 0, q[0], 0, n);
+            int size = 0;
+            double residual = 0;
+            boolean invariant = false;
             for (int j = 0; j < k; j++) {
-                double[] w = m.apply(q[j]);
+                double[] w = q[j + 1];
+                m.apply(q[j], w);
                 products++;
                 alpha[j] = dot(q[j], w);
                 for (int pass = 0; pass < 2; pass++) {
@@ -53,65 +91,63 @@ final class Lanczos {
                     }
                 }
                 beta[j] = norm(w);
-                boolean invariant = beta[j] <= 1e-13 * Math.max(Math.abs(alpha[j]), 1e-300);
+                invariant = beta[j] <= 1e-13 * Math.max(Math.abs(alpha[j]), 1e-300);
                 if (invariant) {
                     beta[j] = 0;
                 }
                 // the stopping rule is tested after every product, so a warm start that is already
                 // (nearly) converged ends the restart early instead of filling the Krylov space
-                ritzPair = RitzPair.top(alpha, beta, j + 1);
-                if (invariant || ritzPair.converged(settings.tolerance())) {
+                size = j + 1;
+                residual = topRitzPair(size);
+                if (invariant || residual <= settings.tolerance() * Math.max(ritzValue, 0)) {
                     break;
                 }
-                q[j + 1] = scale(w, 1 / beta[j]);
+                scale(w, 1 / beta[j]);
             }
-            double[] ritz = new double[n];
-            for (int i = 0; i < ritzPair.vector().length; i++) {
-                axpy(ritzPair.vector()[i], q[i], ritz);
+            Arrays.fill(ritz, 0);
+            for (int i = 0; i < size; i++) {
+                axpy(ritzCoordinates[i], q[i], ritz);
             }
             normalise(ritz);
-            theta = ritzPair.value();
-            x = ritz;
-            if (ritzPair.converged(settings.tolerance()) || theta == 0 || ritzPair.invariant()) {
+            theta = Math.max(ritzValue, 0);
+            System.arraycopy(ritz, 0, x, 0, n);
+            if (residual <= settings.tolerance() * theta || theta == 0 || invariant) {
                 break;
             }
         }
-        return new Result(theta, x, products);
+        return new Result(theta, products);
     }
 
     /**
      * The largest Ritz pair of the {@code size × size} Lanczos tridiagonal T (diagonal α,
-     * off-diagonal β): θ = λ_max(T) clamped at 0, its eigenvector s (coordinates in the Lanczos
-     * basis), and the Ritz residual {@code ‖My − θy‖ = |β_{size−1} s_{size−1}|} of y = Q s.
+     * off-diagonal β): sets {@link #ritzValue} = λ_max(T) and {@link #ritzCoordinates} to its
+     * eigenvector s (coordinates in the Lanczos basis), and returns
+     * the Ritz residual {@code ‖My − θy‖ = |β_{size−1} s_{size−1}|} of y = Q s.
      */
-    private record RitzPair(double value, double[] vector, double residual, boolean invariant) {
-        static RitzPair top(double[] alpha, double[] beta, int size) {
-            double[][] t = new double[size][size];
-            for (int i = 0; i < size; i++) {
-                t[i][i] = alpha[i];
-                if (i + 1 < size) {
-                    t[i][i + 1] = beta[i];
-                    t[i + 1][i] = beta[i];
-                }
-            }
-            double[][] vectors = new double[size][size];
-            double[] values = jacobi(t, vectors);
-            int top = 0;
-            for (int i = 1; i < size; i++) {
-                if (values[i] > values[top]) {
-                    top = i;
-                }
-            }
-            double[] s = new double[size];
-            for (int i = 0; i < size; i++) {
-                s[i] = vectors[i][top];
-            }
-            return new RitzPair(Math.max(values[top], 0), s, Math.abs(beta[size - 1] * s[size - 1]), beta[size - 1] == 0);
+    private double topRitzPair(int size) {
+        for (int i = 0; i < size; i++) {
+            Arrays.fill(tridiagonal[i], 0, size, 0);
+            Arrays.fill(eigenvectors[i], 0, size, 0);
         }
-
-        boolean converged(double tolerance) {
-            return residual <= tolerance * value;
+        for (int i = 0; i < size; i++) {
+            tridiagonal[i][i] = alpha[i];
+            if (i + 1 < size) {
+                tridiagonal[i][i + 1] = beta[i];
+                tridiagonal[i + 1][i] = beta[i];
+            }
         }
+        jacobi(tridiagonal, eigenvectors, size, eigenvalues);
+        int top = 0;
+        for (int i = 1; i < size; i++) {
+            if (eigenvalues[i] > eigenvalues[top]) {
+                top = i;
+            }
+        }
+        ritzValue = eigenvalues[top];
+        for (int i = 0; i < size; i++) {
+            ritzCoordinates[i] = eigenvectors[i][top];
+        }
+        return Math.abs(beta[size - 1] * ritzCoordinates[size - 1]);
     }
 
     /**
@@ -125,7 +161,7 @@ final class Lanczos {
      * @param n     the input dimension of 𝒜
      * @param k     how many, {@code 1 ≤ k ≤ n}
      */
-    static double[] topSingularValues(String where, UnaryOperator<double[]> gram, int n, int k,
+    static double[] topSingularValues(String where, Product gram, int n, int k,
                                       NormEstimateSettings settings) {
         if (k < 1 || k > n) {
             throw Messages.badArgument(where, "k", "1 ≤ k ≤ " + n + " (the operator's input dimension)", k);
@@ -154,7 +190,7 @@ final class Lanczos {
      * @param count {@code 1 ≤ count ≤ n}
      * @return count values, descending
      */
-    static double[] top(UnaryOperator<double[]> m, int n, int count, SplitMix64 rng,
+    static double[] top(Product m, int n, int count, SplitMix64 rng,
                         NormEstimateSettings settings) {
         int limit = Math.min(n, Math.max(settings.krylovDimension(), 3 * count));
         List<double[]> basis = new ArrayList<>();
@@ -180,7 +216,9 @@ final class Lanczos {
                 double left = norm(q);
                 if (left > 1e-10 * size) {
                     basis.add(scale(q, 1 / left));
-                    images.add(m.apply(q));
+                    double[] image = new double[n];
+                    m.apply(q, image);
+                    images.add(image);
                     products++;
                 }
             }
@@ -198,7 +236,8 @@ final class Lanczos {
                 }
             }
             double[][] vectors = new double[p][p];
-            double[] values = jacobi(h, vectors);
+            double[] values = new double[p];
+            jacobi(h, vectors, p, values);
             int[] order = IntStream.range(0, p).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> values[i]).reversed())
                     .mapToInt(Integer::intValue).toArray();
@@ -232,9 +271,11 @@ final class Lanczos {
         }
     }
 
-    /** Eigenvalues of a small symmetric matrix (destroyed) by cyclic Jacobi; eigenvectors in the columns of {@code v}. */
-    private static double[] jacobi(double[][] a, double[][] v) {
-        int n = a.length;
+    /**
+     * Eigenvalues {@code d} of the leading {@code n × n} block of a symmetric matrix (destroyed) by
+     * cyclic Jacobi; eigenvectors in the columns of the leading block of {@code v}, which must be 0.
+     */
+    private static void jacobi(double[][] a, double[][] v, int n, double[] d) {
         for (int i = 0; i < n; i++) {
             v[i][i] = 1;
         }
@@ -278,11 +319,9 @@ final class Lanczos {
                 }
             }
         }
-        double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             d[i] = a[i][i];
         }
-        return d;
     }
 
     static double dot(double[] a, double[] b) {

@@ -30,6 +30,7 @@ public final class MatrixFreeOperatorNorm {
     private final int size;
     private final NormEstimateSettings settings;
     private final SplitMix64 rng;
+    private final Lanczos lanczos;
     private double[] v;
     private int products;
 
@@ -68,6 +69,7 @@ public final class MatrixFreeOperatorNorm {
         this.size = (int) n;
         this.settings = settings;
         this.rng = new SplitMix64(settings.seed());
+        this.lanczos = new Lanczos(settings);
     }
 
     /**
@@ -80,9 +82,8 @@ public final class MatrixFreeOperatorNorm {
         if (v == null) {
             v = DenseSpectralNorm.randomVector(rng, size);
         }
-        Lanczos.Result r = Lanczos.largest(this::gramProduct, v, settings);
+        Lanczos.Result r = lanczos.largest(this::gramProduct, v);
         products = r.products();
-        v = r.vector();
         return Math.sqrt(r.value());
     }
 
@@ -91,7 +92,7 @@ public final class MatrixFreeOperatorNorm {
         return products;
     }
 
-    private double[] gramProduct(double[] x) {
+    private void gramProduct(double[] x, double[] y) {
         double[] out;
         try (GradMode.Scope s = GradMode.noGrad()) {
             out = adjoint.apply(forward.apply(Tensor.of(DataType.DOUBLE, x, sampleShape))).toDoubleArray();
@@ -106,6 +107,6 @@ public final class MatrixFreeOperatorNorm {
                         + " at index " + i + " (does the operator hold NaN or ∞?)");
             }
         }
-        return out;
+        System.arraycopy(out, 0, y, 0, size);
     }
 }
