@@ -11,6 +11,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 import io.structflow.core.Backend;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
@@ -21,6 +22,7 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -104,21 +106,30 @@ final class OneDnn {
 
     /**
      * oneDNN memories bound to ND4J arrays by address: a memory's data handle is set only when the
-     * array in its slot has another address than in the previous run.
+     * array in its slot has another address than in the previous run. The address is read only
+     * when the slot's data buffer is another object than last time (a buffer's address is fixed;
+     * reading it makes pointer objects), so a replay binds without allocating.
      */
     static final class Bindings {
         private final dnnl_memory[] memories;
         private final long[] bound;
+        private final WeakReference<?>[] buffers;
         private final Address handle = new Address();
 
         Bindings(dnnl_memory... memories) {
             this.memories = memories;
             this.bound = new long[memories.length];
+            this.buffers = new WeakReference<?>[memories.length];
             Arrays.fill(bound, -1);
         }
 
         /** Points the memory of {@code slot} at {@code array}'s data. */
         void bind(int slot, INDArray array) {
+            DataBuffer data = array.data();
+            if (buffers[slot] != null && buffers[slot].get() == data) {
+                return;
+            }
+            buffers[slot] = new WeakReference<>(data);
             long at = address(array);
             if (bound[slot] != at) {
                 check(dnnl_memory_set_data_handle(memories[slot], handle.at(at)), "set data handle");
