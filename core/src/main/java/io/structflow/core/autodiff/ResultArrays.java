@@ -23,12 +23,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * every thread. The data buffer is new for every array, as before.
  *
  * <p>At most {@value #MAX_SHAPES} shapes are kept; arrays of further shapes are made the ordinary
- * way. Empty arrays (a zero dimension) are always made the ordinary way.
+ * way. Empty arrays (a zero dimension) are always made the ordinary way. The same shared shape
+ * information serves {@link #reshaped} views, and {@link #scalar} keeps read-only scalar operands.
  */
 final class ResultArrays {
     static final int MAX_SHAPES = 4096;
 
+    static final int MAX_SCALARS = 1024;
+
     private static final ConcurrentMap<Key, Template> TEMPLATES = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<ScalarKey, INDArray> SCALARS = new ConcurrentHashMap<>();
 
     private ResultArrays() {
     }
@@ -55,18 +59,64 @@ final class ResultArrays {
     private record Template(LongBuffer shapeInfo, long[] javaShapeInfo, long length) {
     }
 
+    /** A value of an element type, compared by its bits (so −0.0 and 0.0 differ, and NaN equals NaN). */
+    private record ScalarKey(DataType type, long bits) {
+    }
+
     /** A new uninitialised row-major array of this type and shape (its own data, shared shape information). */
     static INDArray create(DataType type, long[] shape) {
-        Template t = TEMPLATES.get(new Key(type, shape));
+        Template t = template(type, shape);
         if (t == null) {
-            INDArray a = Nd4j.createUninitialized(type, shape, 'c');
-            if (!a.isEmpty() && TEMPLATES.size() < MAX_SHAPES
-                    && a.shapeInfoDataBuffer() instanceof LongBuffer info) {
-                TEMPLATES.putIfAbsent(new Key(type, shape.clone()), new Template(info, a.shapeInfoJava().clone(), a.length()));
-            }
-            return a;
+            return Nd4j.createUninitialized(type, shape, 'c');
         }
         DataBuffer data = Nd4j.createBuffer(type, t.length, false);
         return new NDArray(data, t.shapeInfo, t.javaShapeInfo.clone());
+    }
+
+    /**
+     * A row-major view of {@code a} with another shape of the same length, sharing its data buffer
+     * object as ND4J's own reshape does, or null when {@code a} is not one row-major block from the
+     * start of its data buffer (row-major order, element stride 1: ND4J keeps a view's offset in its
+     * data buffer) or the shape has no shared shape information.
+     */
+    static INDArray reshaped(INDArray a, long[] shape) {
+        if (a.isEmpty() || a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            return null;
+        }
+        Template t = template(a.dataType(), shape);
+        return t == null || t.length != a.length() ? null : new NDArray(a.data(), t.shapeInfo, t.javaShapeInfo.clone());
+    }
+
+    /**
+     * A rank-0 array holding {@code value} rounded to {@code type}, shared by every caller asking for
+     * the same value: an operand that is only read (a constant factor or summand), never written. At
+     * most {@value #MAX_SCALARS} values are kept; further ones are made for each call.
+     */
+    static INDArray scalar(DataType type, double value) {
+        ScalarKey key = new ScalarKey(type, Double.doubleToRawLongBits(value));
+        INDArray s = SCALARS.get(key);
+        if (s == null) {
+            s = Nd4j.scalar(type, value);
+            if (SCALARS.size() < MAX_SCALARS) {
+                INDArray kept = SCALARS.putIfAbsent(key, s);
+                s = kept == null ? s : kept;
+            }
+        }
+        return s;
+    }
+
+    /** The shared shape information of this type and shape, made from an ordinary array the first time; null when not kept. */
+    private static Template template(DataType type, long[] shape) {
+        Template t = TEMPLATES.get(new Key(type, shape));
+        if (t == null && TEMPLATES.size() < MAX_SHAPES) {
+            INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+            if (!a.isEmpty() && a.shapeInfoDataBuffer() instanceof LongBuffer info) {
+                t = new Template(info, a.shapeInfoJava().clone(), a.length());
+                Template kept = TEMPLATES.putIfAbsent(new Key(type, shape.clone()), t);
+                t = kept == null ? t : kept;
+            }
+            a.close();
+        }
+        return t;
     }
 }

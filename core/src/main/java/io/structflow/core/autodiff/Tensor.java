@@ -323,7 +323,7 @@ public class Tensor {
     /** Adds a constant. */
     public Tensor add(double c) {
         INDArray out = alloc(dtype(), shape());
-        NativeKernel.of("add").exec(new INDArray[] {value, Nd4j.scalar(dtype(), c)}, out);
+        NativeKernel.of("add").exec(new INDArray[] {value, ResultArrays.scalar(dtype(), c)}, out);
         return fromOp("add", out, g -> new Tensor[] {g}, this);
     }
 
@@ -335,7 +335,7 @@ public class Tensor {
     /** Multiplies by a constant. */
     public Tensor mul(double c) {
         INDArray out = alloc(dtype(), shape());
-        NativeKernel.of("multiply").exec(new INDArray[] {value, Nd4j.scalar(dtype(), c)}, out);
+        NativeKernel.of("multiply").exec(new INDArray[] {value, ResultArrays.scalar(dtype(), c)}, out);
         return fromOp("mul", out, g -> new Tensor[] {g.mul(c)}, this);
     }
 
@@ -710,8 +710,8 @@ public class Tensor {
         if (Arrays.equals(target, s)) {
             return this;
         }
-        INDArray out = null;
-        if (value.ordering() == 'c' && value.elementWiseStride() == 1) {
+        INDArray out = ResultArrays.reshaped(value, target);
+        if (out == null && value.ordering() == 'c' && value.elementWiseStride() == 1) {
             INDArray view = value.reshape('c', target);
             if (view.data() == value.data() || view.data().address() == value.data().address()) {
                 out = view;   // shares storage: nothing to replay
@@ -719,7 +719,8 @@ public class Tensor {
         }
         if (out == null) {
             out = alloc(dtype(), target);
-            Replay.exec(NativeKernel.copy(), new INDArray[] {value}, out.reshape('c', s));
+            INDArray shaped = ResultArrays.reshaped(out, s);
+            Replay.exec(NativeKernel.copy(), new INDArray[] {value}, shaped != null ? shaped : out.reshape('c', s));
         }
         return fromOp("reshape", out, g -> new Tensor[] {g.reshape(s)}, this);
     }
@@ -742,9 +743,13 @@ public class Tensor {
         }
         long[] padded = padShape(s, target.length);
         INDArray out = alloc(dtype(), target);
-        INDArray source = sharedView(value, value.reshape('c', padded));
+        INDArray source = ResultArrays.reshaped(value, padded);
+        if (source == null) {
+            source = sharedView(value, value.reshape('c', padded));
+        }
         if (source != null) {
-            NativeKernel.of("add").exec(new INDArray[] {source, Nd4j.zeros(dtype(), target)}, out);
+            // assign broadcasts its second operand over the first's shape: out ← source, in place
+            NativeKernel.of("assign").exec(new INDArray[] {out, source}, out);
         } else {
             Replay.exec((in, o) -> o[0].assign(in[0].reshape('c', padded).broadcast(target)), new INDArray[] {value}, out);
         }
