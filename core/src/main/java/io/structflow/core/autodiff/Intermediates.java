@@ -33,20 +33,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * never touched. Survivors of a nested scope pass to the enclosing scope, which may free them later.
  *
  * <p><b>Reuse.</b> A freed array goes to a free list of its element type and shape, from which
- * later allocations in the same outermost scope take; the outermost scope closes the arrays left on
- * the list. While a {@link Replay} is being recorded the recorded kernels keep their arrays, so a
- * scope opened inside a recording never closes an array, it only reuses it: a replayed computation
- * then holds the arrays that were live at once, not every array it ever allocated. Arrays allocated
- * inside a recording never pass to a scope opened outside it, nor the other way round.
+ * later allocations in the same outermost scope take. The outermost scope leaves the arrays left on
+ * the list to its thread's cache, which later scopes on the thread take from first (so an eager
+ * training step, one scope per step, allocates nothing once the first step has run, as PyTorch's
+ * caching allocator keeps freed blocks); the cache holds at most {@link #CACHE_BYTES} and closes
+ * what exceeds it, and {@link #releaseCache()} empties it. While a {@link Replay} is being recorded
+ * the recorded kernels keep their arrays, so a scope opened inside a recording never closes an
+ * array, it only reuses it: a replayed computation then holds the arrays that were live at once, not
+ * every array it ever allocated. A recording may take arrays from the cache, for good; arrays
+ * allocated inside a recording never pass to a scope opened outside it.
  *
- * <p>The memory freed is counted by {@link ArrayMemory}.
+ * <p>{@link ArrayMemory} counts an array as in use from its allocation until a scope frees it; an
+ * array in the cache is not in use (PyTorch's memory allocated, not reserved), and counts again
+ * once a scope takes it.
  */
 public final class Intermediates implements AutoCloseable {
+    /** The most bytes a thread's cache of freed arrays holds. */
+    public static final long CACHE_BYTES = 256L << 20;
+
     private static final ThreadLocal<Intermediates> INNERMOST = new ThreadLocal<>();
+    private static final ThreadLocal<FreeLists> CACHE = ThreadLocal.withInitial(FreeLists::new);
 
     private final Intermediates parent;
     private final boolean recording;
-    private final Map<ResultArrays.Key, ArrayDeque<Owned>> free;
+    private final FreeLists free;
     private final List<Owned> owned = new ArrayList<>();
     private final List<Tensor> kept = new ArrayList<>();
     private boolean closed;
@@ -56,12 +66,37 @@ public final class Intermediates implements AutoCloseable {
         ResultArrays.Key key() {
             return ResultArrays.Key.of(array);
         }
+
+        /** The same array counted again in {@link ArrayMemory} (after the cache uncounted it). */
+        Owned recounted() {
+            return new Owned(array, address, bytes, ArrayMemory.count(array));
+        }
+    }
+
+    /** Free arrays by element type and shape, and their total size. */
+    private static final class FreeLists {
+        private final Map<ResultArrays.Key, ArrayDeque<Owned>> lists = new HashMap<>();
+        private long bytes;
+
+        void add(Owned o) {
+            lists.computeIfAbsent(o.key(), k -> new ArrayDeque<>()).addLast(o);
+            bytes += o.bytes;
+        }
+
+        Owned take(DataType type, long[] shape) {
+            ArrayDeque<Owned> list = lists.isEmpty() ? null : lists.get(new ResultArrays.Key(type, shape));
+            Owned o = list == null ? null : list.pollLast();
+            if (o != null) {
+                bytes -= o.bytes;
+            }
+            return o;
+        }
     }
 
     private Intermediates(Intermediates parent, boolean recording) {
         this.parent = parent;
         this.recording = recording;
-        this.free = parent != null && parent.recording == recording ? parent.free : new HashMap<>();
+        this.free = parent != null && parent.recording == recording ? parent.free : new FreeLists();
     }
 
     /** Opens a scope on this thread, nested in the scope open before it (if any). */
@@ -80,8 +115,11 @@ public final class Intermediates implements AutoCloseable {
         Intermediates s = INNERMOST.get();
         boolean owns = s != null && s.recording == Replay.isRecording();
         if (owns) {
-            ArrayDeque<Owned> list = s.free.isEmpty() ? null : s.free.get(new ResultArrays.Key(type, shape));
-            Owned reused = list == null ? null : list.pollLast();
+            Owned reused = s.free.take(type, shape);
+            if (reused == null) {
+                Owned cached = CACHE.get().take(type, shape);
+                reused = cached == null ? null : cached.recounted();
+            }
             if (reused != null) {
                 s.owned.add(reused);
                 return reused.array;
@@ -154,26 +192,40 @@ public final class Intermediates implements AutoCloseable {
         boolean passesUp = parent != null && parent.recording == recording;
         if (passesUp) {
             parent.owned.addAll(owned);
-        } else {
-            for (ArrayDeque<Owned> list : free.values()) {
+        } else if (!recording) {
+            // a recording's kernels keep their arrays; the arrays of an eager computation are dead
+            FreeLists cache = CACHE.get();
+            for (ArrayDeque<Owned> list : free.lists.values()) {
                 for (Owned o : list) {
-                    free(o);
+                    if (o.array.closeable()) {
+                        o.counted.clean();
+                        cache.add(o);
+                    }
                 }
             }
-            free.clear();
+            trim(cache, CACHE_BYTES);
         }
+    }
+
+    /** Closes every array in this thread's cache of freed arrays (what {@link #CACHE_BYTES} bounds). */
+    public static void releaseCache() {
+        trim(CACHE.get(), 0);
+    }
+
+    /** Closes cached arrays until the cache holds at most {@code limit} bytes. */
+    private static void trim(FreeLists cache, long limit) {
+        for (ArrayDeque<Owned> list : cache.lists.values()) {
+            while (cache.bytes > limit && !list.isEmpty()) {
+                Owned o = list.pollFirst();
+                cache.bytes -= o.bytes;
+                o.array.close();
+            }
+        }
+        cache.lists.values().removeIf(ArrayDeque::isEmpty);
     }
 
     private void recycle(Owned o) {
-        free.computeIfAbsent(o.key(), k -> new ArrayDeque<>()).addLast(o);
-    }
-
-    /** Closes an array for good, unless a recording's kernels may still use it. */
-    private void free(Owned o) {
-        if (!recording && o.array.closeable()) {
-            o.array.close();
-            o.counted.clean();
-        }
+        free.add(o);
     }
 
     private long[] survivorAddresses(Collection<? extends Tensor> live) {

@@ -98,7 +98,7 @@ public final class CompiledStep {
             return replay(plan, batch);
         }
         if (validated.contains(key)) {
-            return record(batch, key, null);
+            return recordReleasingCache(batch, key, null);
         }
         Batch first = kept.remove(key);
         if (first == null) {
@@ -108,7 +108,19 @@ public final class CompiledStep {
         double referenceLoss = eager(first);
         Reference reference = new Reference(first, referenceLoss, gradients());
         model.zeroGrad();
-        return record(batch, key, reference);
+        return recordReleasingCache(batch, key, reference);
+    }
+
+    /**
+     * {@link #record}, then closes the eager steps' arrays left in the thread's cache
+     * ({@link Intermediates}): the recording took what it could use, and replays need none.
+     */
+    private double recordReleasingCache(Batch batch, String key, Reference reference) {
+        try {
+            return record(batch, key, reference);
+        } finally {
+            Intermediates.releaseCache();
+        }
     }
 
     private double replay(Plan plan, Batch batch) {

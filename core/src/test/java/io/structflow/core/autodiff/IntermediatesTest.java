@@ -41,9 +41,52 @@ class IntermediatesTest {
                 assertEquals(xs[i] - 1, ds[i], 0.0);
             }
         }
-        assertTrue(a.value().wasClosed(), "the outermost scope frees what nothing kept");
+        assertFalse(a.value().wasClosed(), "the outermost scope leaves what nothing kept to the thread's cache");
+        Intermediates.releaseCache();
+        assertTrue(a.value().wasClosed(), "releaseCache closes the cached arrays");
         assertFalse(x.value().wasClosed(), "an array allocated before the scope is never freed");
         assertArrayEquals(xs, x.toDoubleArray(), 0.0);
+    }
+
+    /**
+     * The arrays an outermost scope freed serve the next scope on the thread (not counted as in use
+     * meanwhile); survivors and arrays allocated outside scopes never enter the cache.
+     */
+    @Test
+    void cache_arraysFreedByOneScope_areTakenByTheNext_andSurvivorsNeverAre() {
+        Intermediates.releaseCache();
+        Tensor x = Tensor.randn(D, new SplittableRandom(5), 7, 3);
+        double[] xs = x.toDoubleArray();
+        ArrayMemory.resetPeak();
+        Tensor freed;
+        Tensor kept;
+        try (Intermediates scope = Intermediates.open()) {
+            freed = x.mul(2.0);
+            kept = x.add(5.0);
+            scope.keep(kept);
+        }
+        assertEquals(kept.length() * 8L, ArrayMemory.heldSinceReset(), "a cached array is not in use");
+        Tensor outside = x.mul(3.0);
+        assertFalse(outside.value() == freed.value(), "an allocation outside scopes never takes a cached array");
+        Tensor again;
+        Tensor fresh;
+        try (Intermediates scope = Intermediates.open()) {
+            again = x.sub(1.0);
+            fresh = x.sub(2.0);
+            assertSame(freed.value(), again.value(), "the next scope takes the freed array");
+            assertFalse(fresh.value() == kept.value(), "a survivor is never reused");
+            assertEquals(kept.length() * 8L * 4, ArrayMemory.heldSinceReset(),
+                    "kept, outside, and again (taken from the cache) and fresh in use");
+            double[] a = again.toDoubleArray();
+            double[] k = kept.toDoubleArray();
+            for (int i = 0; i < xs.length; i++) {
+                assertEquals(xs[i] - 1, a[i], 0.0);
+                assertEquals(xs[i] + 5, k[i], 0.0);
+            }
+        }
+        Intermediates.releaseCache();
+        assertTrue(again.value().wasClosed() && fresh.value().wasClosed());
+        assertFalse(kept.value().wasClosed() || outside.value().wasClosed());
     }
 
     @Test
@@ -65,6 +108,7 @@ class IntermediatesTest {
             outer.keep(kept);
             assertTrue(ArrayMemory.heldSinceReset() > 0);
         }
+        Intermediates.releaseCache();
         assertTrue(y.value().wasClosed(), "the inner survivor is freed by the outer scope, which did not keep it");
         assertFalse(kept.value().wasClosed());
         assertEquals(Math.exp(Math.tanh(3 * x.toDoubleArray()[7])), kept.toDoubleArray()[7], 1e-15);
@@ -211,6 +255,7 @@ class IntermediatesTest {
         ArrayMemory.resetPeak();
         List<Tensor> made = convolutionPass(x, k, lift);
         long firstPeak = ArrayMemory.peakBytes();
+        Intermediates.releaseCache();
         for (Tensor t : made) {
             assertTrue(t.value().wasClosed(), "an array of shape " + Shapes.str(t.shape()) + " survived the scope");
         }
