@@ -2,11 +2,14 @@ package io.structflow.core.autodiff;
 
 import io.structflow.core.Backend;
 import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.nd4j.nativeblas.OpaqueContext;
 
 /**
  * A {@link Kernel} that runs one libnd4j custom operation (by name, with fixed numeric
@@ -42,6 +45,8 @@ public final class NativeKernel implements Kernel {
     private INDArray[] lastOut;
     private OpContext context;
     private long hash;
+    private DoublePointer nativeFloatArguments;
+    private LongPointer nativeIntArguments;
 
     private NativeKernel(String name, double[] tArgs, long[] iArgs, boolean[] bArgs, boolean helpers) {
         this.name = name;
@@ -95,9 +100,7 @@ public final class NativeKernel implements Kernel {
             return;
         }
         tArgs = values.clone();
-        if (context != null) {
-            context.setTArguments(tArgs);
-        }
+        pushArguments();
     }
 
     /**
@@ -106,9 +109,28 @@ public final class NativeKernel implements Kernel {
      */
     public void setIntArguments(long... values) {
         iArgs = values.clone();
-        if (context != null) {
-            context.setIArguments(iArgs);
+        pushArguments();
+    }
+
+    /**
+     * Sets the arguments on the prepared context, if any. ND4J's {@code setTArguments} and
+     * {@code setIArguments} make a JavaCPP pointer per call (and with it a read of
+     * {@code /proc/self/statm} for the {@code maxphysicalbytes} check); libnd4j copies the values,
+     * so one kept pointer of each kind serves every call.
+     */
+    private void pushArguments() {
+        if (context == null) {
+            return;
         }
+        if (nativeFloatArguments == null || nativeFloatArguments.capacity() < tArgs.length) {
+            nativeFloatArguments = new DoublePointer(Math.max(tArgs.length, 1));
+        }
+        if (nativeIntArguments == null || nativeIntArguments.capacity() < iArgs.length) {
+            nativeIntArguments = new LongPointer(Math.max(iArgs.length, 1));
+        }
+        OpaqueContext c = (OpaqueContext) context.contextPointer();
+        NATIVE.setGraphContextTArguments(c, nativeFloatArguments.put(tArgs), tArgs.length);
+        NATIVE.setGraphContextIArguments(c, nativeIntArguments.put(iArgs), iArgs.length);
     }
 
     /** Runs this kernel now (recording it if a {@link Replay} is open). */
