@@ -1,6 +1,7 @@
 package io.structflow.constraints.linalg;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -159,20 +160,47 @@ final class GramIteration {
             double[] outIm = spareIm != null && spareIm.length == size * size ? spareIm : new double[size * size];
             spareRe = re;
             spareIm = im;
-            for (int i = 0; i < size; i++) {
-                for (int j = i; j < size; j++) {
-                    double sr = 0;
-                    double si = 0;
-                    for (int k = 0; k < inner; k++) {
-                        int a = left ? k * cols + i : i * cols + k;   // conj(G[k][i]) or G[i][k]
-                        int b = left ? k * cols + j : j * cols + k;   // G[k][j] or conj(G[j][k])
-                        sr += re[a] * re[b] + im[a] * im[b];
-                        si += left ? re[a] * im[b] - im[a] * re[b] : im[a] * re[b] - re[a] * im[b];
+            if (left) {
+                // row by row of G, so that the inner loop runs along a row (contiguous); each entry
+                // still sums its terms in the order k = 0, 1, …, as an entry-by-entry loop would
+                Arrays.fill(outRe, 0);
+                Arrays.fill(outIm, 0);
+                for (int k = 0; k < inner; k++) {
+                    int row = k * cols;
+                    for (int i = 0; i < size; i++) {
+                        double ar = re[row + i];   // conj(G[k][i]) = ar − i·ai
+                        double ai = im[row + i];
+                        int at = i * size;
+                        for (int j = i; j < size; j++) {
+                            double br = re[row + j];
+                            double bi = im[row + j];
+                            outRe[at + j] += ar * br + ai * bi;
+                            outIm[at + j] += ar * bi - ai * br;
+                        }
                     }
-                    outRe[i * size + j] = sr;
-                    outRe[j * size + i] = sr;
-                    outIm[i * size + j] = si;
-                    outIm[j * size + i] = -si;
+                }
+                for (int i = 0; i < size; i++) {
+                    for (int j = i + 1; j < size; j++) {
+                        outRe[j * size + i] = outRe[i * size + j];
+                        outIm[j * size + i] = -outIm[i * size + j];
+                    }
+                }
+            } else {
+                for (int i = 0; i < size; i++) {
+                    for (int j = i; j < size; j++) {
+                        double sr = 0;
+                        double si = 0;
+                        for (int k = 0; k < inner; k++) {
+                            int a = i * cols + k;   // G[i][k]
+                            int b = j * cols + k;   // conj(G[j][k])
+                            sr += re[a] * re[b] + im[a] * im[b];
+                            si += im[a] * re[b] - re[a] * im[b];
+                        }
+                        outRe[i * size + j] = sr;
+                        outRe[j * size + i] = sr;
+                        outIm[i * size + j] = si;
+                        outIm[j * size + i] = -si;
+                    }
                 }
             }
             im = outIm;
