@@ -11,7 +11,8 @@
  * leaves gradients on {@link io.structflow.core.autodiff.GradientSink}s (the parameters of
  * {@code core.nn}); this package imports nothing from {@code core.nn}. Inside an
  * {@link io.structflow.core.autodiff.Intermediates} scope, operation results are freed when the
- * scope's owner declares them dead, not when the garbage collector runs;
+ * scope's owner declares them dead (and reused by the thread's next scopes), not when the garbage
+ * collector runs;
  * {@link io.structflow.core.autodiff.ArrayMemory} counts their native memory.
  *
  * <p>Every backward rule is written with tensor operations, so gradients are differentiable.
