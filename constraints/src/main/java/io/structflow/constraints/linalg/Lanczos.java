@@ -17,6 +17,9 @@ import java.util.stream.IntStream;
  * cluster. Every Ritz value is a lower bound of λ_max. Reference: Golub &amp; Van Loan,
  * <i>Matrix Computations</i>, 4th ed., §10.1–10.3. {@link #top} gives the k largest eigenvalues
  * the same way with a block of k vectors.
+ *
+ * <p>An instance holds the storage of {@link #largest} (kept by each estimator, which is not
+ * thread-safe either); {@link #top} and {@link #topSingularValues} are static.
  */
 final class Lanczos {
     private final NormEstimateSettings settings;
