@@ -107,10 +107,13 @@ final class ResultArrays {
 
     /** The shared shape information of this type and shape, made from an ordinary array the first time; null when not kept. */
     private static Template template(DataType type, long[] shape) {
+        if (Shapes.size(shape) == 0) {
+            return null;   // empty arrays are made the ordinary way, without making one here first
+        }
         Template t = TEMPLATES.get(new Key(type, shape));
         if (t == null && TEMPLATES.size() < MAX_SHAPES) {
             INDArray a = Nd4j.createUninitialized(type, shape, 'c');
-            if (!a.isEmpty() && a.shapeInfoDataBuffer() instanceof LongBuffer info) {
+            if (a.shapeInfoDataBuffer() instanceof LongBuffer info) {
                 t = new Template(info, a.shapeInfoJava().clone(), a.length());
                 Template kept = TEMPLATES.putIfAbsent(new Key(type, shape.clone()), t);
                 t = kept == null ? t : kept;
