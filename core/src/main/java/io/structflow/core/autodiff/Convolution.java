@@ -35,8 +35,25 @@ public final class Convolution {
 
     /** {@code y = conv(x, W)}: x {@code [B, C, H, W]}, weight {@code [O, C, kH, kW]} → {@code [B, O, H', W']}. */
     public static Tensor conv2d(Tensor x, Tensor weight, ConvGeometry geometry) {
+        return conv2d(x, weight, null, geometry);
+    }
+
+    /**
+     * {@code y = conv(x, W) + b}, the bias {@code [O]} added to every pixel of its output channel
+     * ({@code bias} null: none), with {@code ∂b = Σ_{batch, rows, columns} g}. In float32 with
+     * stride 1 the bias is added inside oneDNN's convolution and, in a first-order backward pass
+     * that wants both, ∂W and ∂b come from one oneDNN backward-weights call.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvGeometry geometry) {
         checkPair("conv2d", x, weight, 1);
         long[] ws = weight.shape();
+        if (bias != null) {
+            Shapes.require("conv2d", "bias", bias, ws[0]);
+            if (bias.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("conv2d: bias expected element type " + x.dtype() + " but got "
+                        + bias.dtype());
+            }
+        }
         long h = x.size(2);
         long w = x.size(3);
         long oh = geometry.outSize(h, ws[2], true);
@@ -46,17 +63,50 @@ public final class Convolution {
                     + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
         }
         INDArray out = Tensor.alloc(x.dtype(), x.size(0), ws[0], oh, ow);
+        INDArray[] in = bias == null ? new INDArray[] {x.value(), weight.value()}
+                : new INDArray[] {x.value(), weight.value(), bias.value()};
         boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ws);
         if (direct) {
-            execDirect(OneDnnConvolution.Kind.FORWARD, geometry, x.value(), weight.value(), out);
+            OneDnnConvolution kernel = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+            Replay.exec((i, o) -> kernel.run(i[0], i[1], i.length > 2 ? i[2] : null, o[0]), in, out);
         } else {
-            execRecorded("conv2d", geometry, ws, new INDArray[] {x.value(), weight.value()}, out);
+            execRecorded("conv2d", geometry, ws, in, out);
         }
-        return Tensor.fromOp("conv2d", out, g -> !direct && bothGradientsWanted(x, weight)
-                ? backpropBoth("conv2d_bp", geometry, ws, x, weight, g)
-                : new Tensor[] {
-                    x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null,
-                    weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null}, x, weight);
+        Backward backward = g -> {
+            if (!direct && bothGradientsWanted(x, weight)) {
+                Tensor[] both = backpropBoth("conv2d_bp", geometry, ws, x, weight, g);
+                return bias == null ? both : new Tensor[] {both[0], both[1], bias.requiresGrad() ? biasGrad(g) : null};
+            }
+            Tensor gx = x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null;
+            if (bias == null) {
+                return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null};
+            }
+            if (direct && weight.requiresGrad() && bias.requiresGrad() && !GradMode.isEnabled()) {
+                Tensor[] weightAndBias = weightAndBiasGrad(x, g, ws, geometry);
+                return new Tensor[] {gx, weightAndBias[0], weightAndBias[1]};
+            }
+            return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null,
+                bias.requiresGrad() ? biasGrad(g) : null};
+        };
+        return bias == null ? Tensor.fromOp("conv2d", out, backward, x, weight)
+                : Tensor.fromOp("conv2d", out, backward, x, weight, bias);
+    }
+
+    /** {@code ∂b = Σ_{batch, rows, columns} g}, {@code [O]}. */
+    private static Tensor biasGrad(Tensor g) {
+        return g.sum(false, 0, 2, 3);
+    }
+
+    /**
+     * {@code weightGrad(x, g)} and {@code Σ_{batch, rows, columns} g} from one oneDNN
+     * backward-weights call, as constants (first-order only).
+     */
+    private static Tensor[] weightAndBiasGrad(Tensor x, Tensor g, long[] ws, ConvGeometry geometry) {
+        INDArray gradWeight = Tensor.alloc(x.dtype(), ws);
+        INDArray gradBias = Tensor.alloc(x.dtype(), ws[0]);
+        OneDnnConvolution kernel = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
+        Replay.exec((i, o) -> kernel.run(i[0], i[1], o[1], o[0]), new INDArray[] {x.value(), g.value()}, gradWeight, gradBias);
+        return new Tensor[] {Tensor.constant(gradWeight), Tensor.constant(gradBias)};
     }
 
     /**

@@ -6,6 +6,7 @@ import static io.structflow.core.autodiff.OneDnn.check;
 import static io.structflow.core.autodiff.OneDnn.contiguous;
 import static io.structflow.core.autodiff.OneDnn.desc;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
@@ -63,9 +64,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       flipped, transposed kernel {@code W'[c, o, i, j] = W[o, c, kH−1−i, kW−1−j]} and padding
  *       {@code k−1−p} (the adjoint of a stride-1 convolution, [Dumoulin &amp; Visin 2016, §4.1]);</li>
  *   <li>{@link Kind#WEIGHT_GRADIENT}: {@code weightGrad(x, y)} (oneDNN's convolution backward
- *       weights, which does not compute an image gradient).</li>
+ *       weights, which does not compute an image gradient), and on request the bias gradient
+ *       {@code Σ_{b, i, j} y[b, o, i, j]}.</li>
  * </ul>
- * The forward products take a bias on request, and may run on Winograd's minimal filtering
+ * The forward convolution adds a bias on request and the weight gradient then also writes the
+ * bias gradient {@code Σ_{batch, rows, columns} y}; the forward products may run on Winograd's minimal filtering
  * [Lavin &amp; Gray 2016] at 32 channels and more. Only stride 1 and padding ≤ k−1 ({@link #supports}); other geometries and float64 (oneDNN has no
  * f64 convolution) stay on libnd4j. Primitives, layout reorders and their buffers are created once
  * per shape and thread and reused; a run on the arrays of the previous run allocates nothing.
@@ -116,10 +119,15 @@ public final class OneDnnConvolution {
         run(a, b, null, out);
     }
 
-    /** {@link Kind#FORWARD} plus a bias {@code [O]} added to each output channel ({@code bias} null: none). */
+    /**
+     * {@link Kind#FORWARD} plus a bias {@code [O]} added to each output channel, or
+     * {@link Kind#WEIGHT_GRADIENT} plus the bias gradient {@code [O]} written into {@code bias}
+     * (contiguous); {@code bias} null: none.
+     */
     public void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
-        if (bias != null && kind != Kind.FORWARD) {
-            throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD but got " + kind);
+        if (bias != null && kind == Kind.TRANSPOSED) {
+            throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD or WEIGHT_GRADIENT but got "
+                    + kind);
         }
         for (INDArray array : new INDArray[] {a, b, bias, out}) {
             if (array != null && array.dataType() != DataType.FLOAT) {
@@ -129,6 +137,9 @@ public final class OneDnnConvolution {
         if (!contiguous(out)) {
             throw new IllegalArgumentException("OneDnnConvolution: out expected a contiguous C-order array but got strides "
                     + Arrays.toString(out.stride()));
+        }
+        if (kind == Kind.WEIGHT_GRADIENT && bias != null && !contiguous(bias)) {
+            throw new IllegalArgumentException("OneDnnConvolution: bias (the bias gradient) expected a contiguous array");
         }
         if (owner != Thread.currentThread() || !primitives.fits(a, b, bias != null, out)) {
             primitives = THREAD.get().primitives(kind, geometry, a.shape(), b.shape(), bias != null, out.shape());
@@ -224,7 +235,7 @@ public final class OneDnnConvolution {
             if (kind == Kind.WEIGHT_GRADIENT) {
                 dnnl_convolution_desc_t backward = new dnnl_convolution_desc_t();
                 check(dnnl_convolution_backward_weights_desc_init(backward, dnnl_convolution_direct, desc(src, any),
-                        desc(weights, any), null, desc(dst, any), strides, padL, padR), "backward-weights descriptor");
+                        desc(weights, any), biasDesc, desc(dst, any), strides, padL, padR), "backward-weights descriptor");
                 pd = new dnnl_primitive_desc();
                 check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(backward), null, ENGINE, forwardPd),
                         "backward-weights primitive descriptor");
@@ -259,7 +270,8 @@ public final class OneDnnConvolution {
             if (biased) {
                 user[3] = new dnnl_memory();
                 check(dnnl_memory_create(user[3], biasDesc, ENGINE, null), "bias memory");
-                add(pd, new int[] {args[0], args[1], args[2], DNNL_ARG_BIAS}, inner[0], inner[1], inner[2], user[3]);
+                int biasArgument = kind == Kind.WEIGHT_GRADIENT ? DNNL_ARG_DIFF_BIAS : DNNL_ARG_BIAS;
+                add(pd, new int[] {args[0], args[1], args[2], biasArgument}, inner[0], inner[1], inner[2], user[3]);
             } else {
                 add(pd, args, inner);
             }

@@ -914,6 +914,11 @@ public class Tensor {
         return Convolution.conv2d(this, weight, geometry);
     }
 
+    /** 2-D convolution plus a per-channel bias {@code [O]}, see {@link Convolution#conv2d(Tensor, Tensor, Tensor, ConvGeometry)}. */
+    public Tensor conv2d(Tensor weight, Tensor bias, ConvGeometry geometry) {
+        return Convolution.conv2d(this, weight, bias, geometry);
+    }
+
     /** Transposed 2-D convolution (the adjoint of {@link #conv2d}), see {@link Convolution#convTranspose2d}. */
     public Tensor convTranspose2d(Tensor weight, ConvGeometry geometry, long outHeight, long outWidth) {
         return Convolution.convTranspose2d(this, weight, geometry, outHeight, outWidth);

@@ -54,6 +54,47 @@ class OneDnnConvolutionTest {
         assertClose(Convolution.weightGrad(x, y, weight, g), Convolution.weightGrad(f32(x), f32(y), f32(weight), g));
     }
 
+    /**
+     * {@code conv(x, W) + b} and its gradients in float32 (bias inside oneDNN's forward; ∂W and ∂b
+     * from one backward-weights call when both are wanted, ∂b alone from the channel sum) against
+     * float64 (libnd4j and the channel sum), and ∂b against its definition {@code Σ_{b,i,j} y}.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void biasedConvolution_andItsGradients_float32AgreeWithFloat64(int k, int pad, int in, int out, int h, int w) {
+        ConvGeometry g = new ConvGeometry(1, 1, pad, pad);
+        SplittableRandom r = new SplittableRandom(k * 100L + pad + 1);
+        Tensor x = Tensor.randn(D, r, 3, in, h, w);
+        Tensor weight = Tensor.randn(D, r, out, in, k, k);
+        Tensor bias = Tensor.randn(D, r, out);
+        Tensor y = Tensor.randn(D, r, 3, out, g.outSize(h, k, true), g.outSize(w, k, false));
+        assertClose(x.conv2d(weight, g).add(bias.reshape(1, out, 1, 1)), f32(x).conv2d(f32(weight), f32(bias), g));
+        for (boolean weightWanted : new boolean[] {true, false}) {
+            Tensor[] g64 = biasedGradients(x, weight, bias, y, g, D, weightWanted);
+            Tensor[] g32 = biasedGradients(x, weight, bias, y, g, F, weightWanted);
+            for (int i = 0; i < g64.length; i++) {
+                assertClose(g64[i], g32[i]);
+            }
+            double[] channelSums = new double[out];
+            double[] yv = y.value().data().asDouble();
+            long pixels = y.size(2) * y.size(3);
+            for (int i = 0; i < yv.length; i++) {
+                channelSums[(int) (i / pixels % out)] += yv[i];
+            }
+            assertClose(Tensor.constant(Nd4j.createFromArray(channelSums)), g32[g32.length - 1]);
+        }
+    }
+
+    /** ∂⟨conv(x, W) + b, y⟩ with respect to x, (W,) b in element type t. */
+    private static Tensor[] biasedGradients(Tensor x, Tensor weight, Tensor bias, Tensor y, ConvGeometry g, DataType t,
+                                            boolean weightWanted) {
+        Tensor xt = Tensor.variable(x.value().castTo(t).dup());
+        Tensor wt = weightWanted ? Tensor.variable(weight.value().castTo(t).dup()) : Tensor.constant(weight.value().castTo(t));
+        Tensor bt = Tensor.variable(bias.value().castTo(t).dup());
+        Tensor loss = xt.conv2d(wt, bt, g).mul(Tensor.constant(y.value().castTo(t))).sum();
+        return weightWanted ? Autograd.grad(loss, false, xt, wt, bt) : Autograd.grad(loss, false, xt, bt);
+    }
+
     @Test
     void viewsAndNonContiguousInputs_areReadAsTheirValues() {
         ConvGeometry g = ConvGeometry.same(3);
@@ -80,7 +121,7 @@ class OneDnnConvolutionTest {
         IllegalArgumentException bias = assertThrows(IllegalArgumentException.class,
                 () -> OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, ConvGeometry.same(3))
                         .run(Nd4j.rand(F, 1, 2, 5, 5), Nd4j.rand(F, 2, 2, 3, 3), Nd4j.rand(F, 2), Nd4j.create(F, 1, 2, 5, 5)));
-        assertTrue(bias.getMessage().contains("bias expected only with FORWARD"), bias.getMessage());
+        assertTrue(bias.getMessage().contains("bias expected only with FORWARD or WEIGHT_GRADIENT"), bias.getMessage());
     }
 
     /**

@@ -64,7 +64,7 @@ public final class DnCnn extends Module {
         }
         Tensor h = x;
         for (int j = 0; j < weights.length; j++) {
-            h = h.conv2d(weights[j], geometry).add(biases[j].reshape(1, biases[j].size(0), 1, 1));
+            h = h.conv2d(weights[j], biases[j], geometry);
             if (j < weights.length - 1) {
                 h = h.relu();
             }

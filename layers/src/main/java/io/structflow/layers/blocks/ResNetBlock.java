@@ -157,9 +157,7 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
     @Override
     public Tensor forward(Tensor x) {
         operator.checkInput("ResNetBlock.forward", x, features);
-        Tensor z = operator.apply(b, x);
-        Tensor shift = x.rank() == 4 ? bias.reshape(bias.size(0), 1, 1) : bias;
-        Tensor y = x.add(operator.adjoint(a, z.add(shift).relu()));
+        Tensor y = x.add(operator.adjoint(a, operator.affine(b, x, bias).relu()));
         return naive ? y.mul(0.5) : y;
     }
 

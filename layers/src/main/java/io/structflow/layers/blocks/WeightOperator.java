@@ -22,6 +22,9 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
     /** {@code Wx}: dense {@code x Wᵀ}, conv {@code conv2d(x, K)}. */
     Tensor apply(Tensor weight, Tensor x);
 
+    /** {@code Wx + b}, b {@code [out]} added to every row (dense) or to every pixel of its channel (conv). */
+    Tensor affine(Tensor weight, Tensor x, Tensor bias);
+
     /** {@code Wᵀy}: dense {@code y W}, conv {@code convTranspose2d(y, K)} back to H×W. */
     Tensor adjoint(Tensor weight, Tensor y);
 
@@ -48,6 +51,11 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         @Override
         public Tensor apply(Tensor weight, Tensor x) {
             return x.matmul(weight, false, true);
+        }
+
+        @Override
+        public Tensor affine(Tensor weight, Tensor x, Tensor bias) {
+            return apply(weight, x).add(bias);
         }
 
         @Override
@@ -123,6 +131,11 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         @Override
         public Tensor apply(Tensor weight, Tensor x) {
             return x.conv2d(weight, geometry());
+        }
+
+        @Override
+        public Tensor affine(Tensor weight, Tensor x, Tensor bias) {
+            return x.conv2d(weight, bias, geometry());
         }
 
         @Override

@@ -226,7 +226,7 @@ public abstract sealed class ConvGradientField extends Module implements Gradien
 
     /** {@code Kx + b} on the sub-images {@code [B·d², m, H/d, W/d]} of x. */
     private Tensor preActivation(Tensor subImages, Tensor k) {
-        return subImages.conv2d(k, geometry).add(bias.reshape(1, bias.size(0), 1, 1));
+        return subImages.conv2d(k, bias, geometry);
     }
 
     /** {@code 𝟏ᵀΓ(Kx + b)}, {@code [batch]}. */
