@@ -45,12 +45,33 @@ public final class Convolution {
      * that wants both, ∂W and ∂b come from one oneDNN backward-weights call.
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvGeometry geometry) {
-        checkPair("conv2d", x, weight, 1);
+        return convolve("conv2d", x, weight, bias, Double.NaN, geometry);
+    }
+
+    /**
+     * {@code y = σ(conv(x, W) + b)} with the leaky ReLU {@code σ(z) = z (z > 0), a·z (z ≤ 0)},
+     * slope {@code a ≥ 0} (0: ReLU; {@code bias} null: none). In float32 with stride 1, σ is
+     * applied inside oneDNN's convolution (a post-op), so z is never stored. Backward:
+     * {@code ∂z = σ'(z) ⊙ g} read from y — for {@code a ≥ 0}, {@code y > 0} exactly when
+     * {@code z > 0} — then the rules of {@link #conv2d(Tensor, Tensor, Tensor, ConvGeometry)}.
+     *
+     * @throws IllegalArgumentException if the slope is negative or not finite
+     */
+    public static Tensor conv2dLeakyRelu(Tensor x, Tensor weight, Tensor bias, double slope, ConvGeometry geometry) {
+        if (!(slope >= 0) || Double.isInfinite(slope)) {
+            throw new IllegalArgumentException("conv2dLeakyRelu: slope expected a finite number ≥ 0 but got " + slope);
+        }
+        return convolve("conv2dLeakyRelu", x, weight, bias, slope, geometry);
+    }
+
+    /** {@code conv(x, W) + b}, then the leaky ReLU of this slope unless it is NaN. */
+    private static Tensor convolve(String op, Tensor x, Tensor weight, Tensor bias, double slope, ConvGeometry geometry) {
+        checkPair(op, x, weight, 1);
         long[] ws = weight.shape();
         if (bias != null) {
-            Shapes.require("conv2d", "bias", bias, ws[0]);
+            Shapes.require(op, "bias", bias, ws[0]);
             if (bias.dtype() != x.dtype()) {
-                throw new IllegalArgumentException("conv2d: bias expected element type " + x.dtype() + " but got "
+                throw new IllegalArgumentException(op + ": bias expected element type " + x.dtype() + " but got "
                         + bias.dtype());
             }
         }
@@ -59,37 +80,47 @@ public final class Convolution {
         long oh = geometry.outSize(h, ws[2], true);
         long ow = geometry.outSize(w, ws[3], false);
         if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("conv2d: kernel " + ws[2] + "×" + ws[3] + " does not fit image "
+            throw new IllegalArgumentException(op + ": kernel " + ws[2] + "×" + ws[3] + " does not fit image "
                     + h + "×" + w + " with padding (" + geometry.padH() + ", " + geometry.padW() + ")");
         }
+        boolean activated = !Double.isNaN(slope);
         INDArray out = Tensor.alloc(x.dtype(), x.size(0), ws[0], oh, ow);
         INDArray[] in = bias == null ? new INDArray[] {x.value(), weight.value()}
                 : new INDArray[] {x.value(), weight.value(), bias.value()};
         boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ws);
         if (direct) {
-            OneDnnConvolution kernel = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+            OneDnnConvolution kernel = activated ? OneDnnConvolution.forwardLeakyRelu(geometry, slope)
+                    : OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
             Replay.exec((i, o) -> kernel.run(i[0], i[1], i.length > 2 ? i[2] : null, o[0]), in, out);
+        } else if (activated) {
+            NativeKernel convolution = kernel("conv2d", geometry, ws);
+            Kernel activation = LeakyReluKernel.forward(slope);
+            Replay.exec((i, o) -> {
+                run(convolution, i, new INDArray[] {o[1]});
+                activation.run(new INDArray[] {o[1]}, new INDArray[] {o[0]});
+            }, in, out, Tensor.alloc(x.dtype(), out.shape()));
         } else {
             execRecorded("conv2d", geometry, ws, in, out);
         }
+        Tensor outputValue = activated ? Tensor.constant(out) : null;
         Backward backward = g -> {
+            Tensor gz = activated ? Tensor.leakyReluGrad(outputValue, g, slope) : g;
             if (!direct && bothGradientsWanted(x, weight)) {
-                Tensor[] both = backpropBoth("conv2d_bp", geometry, ws, x, weight, g);
-                return bias == null ? both : new Tensor[] {both[0], both[1], bias.requiresGrad() ? biasGrad(g) : null};
+                Tensor[] both = backpropBoth("conv2d_bp", geometry, ws, x, weight, gz);
+                return bias == null ? both : new Tensor[] {both[0], both[1], bias.requiresGrad() ? biasGrad(gz) : null};
             }
-            Tensor gx = x.requiresGrad() ? convTranspose2d(g, weight, geometry, h, w) : null;
+            Tensor gx = x.requiresGrad() ? convTranspose2d(gz, weight, geometry, h, w) : null;
             if (bias == null) {
-                return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null};
+                return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, gz, weight, geometry) : null};
             }
             if (direct && weight.requiresGrad() && bias.requiresGrad() && !GradMode.isEnabled()) {
-                Tensor[] weightAndBias = weightAndBiasGrad(x, g, ws, geometry);
+                Tensor[] weightAndBias = weightAndBiasGrad(x, gz, ws, geometry);
                 return new Tensor[] {gx, weightAndBias[0], weightAndBias[1]};
             }
-            return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, g, weight, geometry) : null,
-                bias.requiresGrad() ? biasGrad(g) : null};
+            return new Tensor[] {gx, weight.requiresGrad() ? weightGrad(x, gz, weight, geometry) : null,
+                bias.requiresGrad() ? biasGrad(gz) : null};
         };
-        return bias == null ? Tensor.fromOp("conv2d", out, backward, x, weight)
-                : Tensor.fromOp("conv2d", out, backward, x, weight, bias);
+        return bias == null ? Tensor.fromOp(op, out, backward, x, weight) : Tensor.fromOp(op, out, backward, x, weight, bias);
     }
 
     /** {@code ∂b = Σ_{batch, rows, columns} g}, {@code [O]}. */

@@ -20,11 +20,16 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_de
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_get_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
@@ -45,6 +50,8 @@ import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
@@ -91,17 +98,32 @@ public final class OneDnnConvolution {
 
     private final Kind kind;
     private final ConvGeometry geometry;
+    /** Slope of the leaky ReLU applied to the forward convolution's output (a post-op); NaN: none. */
+    private final double slope;
     private Thread owner;
     private Primitives primitives;
 
-    private OneDnnConvolution(Kind kind, ConvGeometry geometry) {
+    private OneDnnConvolution(Kind kind, ConvGeometry geometry, double slope) {
         this.kind = kind;
         this.geometry = geometry;
+        this.slope = slope;
     }
 
     /** A kernel computing {@code kind} for this geometry; see {@link #supports} before use. */
     public static OneDnnConvolution of(Kind kind, ConvGeometry geometry) {
-        return new OneDnnConvolution(kind, geometry);
+        return new OneDnnConvolution(kind, geometry, Double.NaN);
+    }
+
+    /**
+     * {@link Kind#FORWARD} followed by the leaky ReLU {@code z (z > 0), a·z (z ≤ 0)} with slope
+     * {@code a ≥ 0}, applied by oneDNN to each output element before it is stored (an eltwise
+     * post-op: one product {@code a·z} in float32, the rounding of the definition).
+     */
+    public static OneDnnConvolution forwardLeakyRelu(ConvGeometry geometry, double slope) {
+        if (!(slope >= 0) || Double.isInfinite(slope)) {
+            throw new IllegalArgumentException("OneDnnConvolution: slope expected a finite number ≥ 0 but got " + slope);
+        }
+        return new OneDnnConvolution(Kind.FORWARD, geometry, slope);
     }
 
     /** Whether convolutions of this element type, geometry and kernel shape run here. */
@@ -142,7 +164,7 @@ public final class OneDnnConvolution {
             throw new IllegalArgumentException("OneDnnConvolution: bias (the bias gradient) expected a contiguous array");
         }
         if (owner != Thread.currentThread() || !primitives.fits(a, b, bias != null, out)) {
-            primitives = THREAD.get().primitives(kind, geometry, a.shape(), b.shape(), bias != null, out.shape());
+            primitives = THREAD.get().primitives(kind, geometry, slope, a.shape(), b.shape(), bias != null, out.shape());
             owner = Thread.currentThread();
         }
         primitives.run(contiguous(a) ? a : a.dup('c'), contiguous(b) ? b : b.dup('c'),
@@ -154,9 +176,10 @@ public final class OneDnnConvolution {
         final dnnl_stream stream = OneDnn.stream();
         final Map<List<Long>, Primitives> byShape = new HashMap<>();
 
-        Primitives primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean bias, long[] out) {
+        Primitives primitives(Kind kind, ConvGeometry g, double slope, long[] a, long[] b, boolean bias, long[] out) {
             List<Long> key = new ArrayList<>();
             key.add((long) kind.ordinal());
+            key.add(Double.doubleToLongBits(slope));
             key.add(bias ? 1L : 0L);
             key.add((long) g.padH());
             key.add((long) g.padW());
@@ -165,7 +188,7 @@ public final class OneDnnConvolution {
                     key.add(d);
                 }
             }
-            return byShape.computeIfAbsent(key, k -> new Primitives(kind, g, a, b, bias, out, stream));
+            return byShape.computeIfAbsent(key, k -> new Primitives(kind, g, slope, a, b, bias, out, stream));
         }
     }
 
@@ -187,7 +210,8 @@ public final class OneDnnConvolution {
         private final float[] flipped;
         private final OneDnn.Address flippedAddress;
 
-        Primitives(Kind kind, ConvGeometry g, long[] a, long[] b, boolean biased, long[] out, dnnl_stream stream) {
+        Primitives(Kind kind, ConvGeometry g, double slope, long[] a, long[] b, boolean biased, long[] out,
+                   dnnl_stream stream) {
             this.kind = kind;
             this.biased = biased;
             this.shapes = new long[][] {a.clone(), b.clone(), out.clone()};
@@ -227,8 +251,8 @@ public final class OneDnnConvolution {
             check(dnnl_convolution_forward_desc_init(forward, dnnl_forward_training, algorithm,
                     desc(src, any), desc(weights, any), biasDesc, desc(dst, any), strides, padL, padR), "forward descriptor");
             dnnl_primitive_desc forwardPd = new dnnl_primitive_desc();
-            check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), null, ENGINE, null),
-                    "forward primitive descriptor");
+            check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), leakyReluAfter(slope), ENGINE,
+                    null), "forward primitive descriptor");
             dnnl_primitive_desc pd;
             int[] queries;
             int[] args;
@@ -290,6 +314,20 @@ public final class OneDnnConvolution {
                 flipped = null;
                 flippedAddress = null;
             }
+        }
+
+        /** Attributes with the leaky ReLU of this slope as an eltwise post-op; null (none) for NaN. */
+        private static dnnl_primitive_attr leakyReluAfter(double slope) {
+            if (Double.isNaN(slope)) {
+                return null;
+            }
+            dnnl_post_ops ops = new dnnl_post_ops();
+            check(dnnl_post_ops_create(ops), "post-ops");
+            check(dnnl_post_ops_append_eltwise(ops, 1.0f, dnnl_eltwise_relu, (float) slope, 0.0f), "leaky ReLU post-op");
+            dnnl_primitive_attr attr = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(attr), "primitive attributes");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops attribute");
+            return attr;
         }
 
         private static Pointer allocate() {

@@ -443,7 +443,7 @@ public class Tensor {
     }
 
     /** {@code g ⊙ σ'(x)} for leaky ReLU: linear in g, piecewise constant in x. */
-    private static Tensor leakyReluGrad(Tensor x, Tensor g, double slope) {
+    static Tensor leakyReluGrad(Tensor x, Tensor g, double slope) {
         INDArray out = alloc(g.dtype(), g.shape());
         LeakyReluKernel.backward(slope).exec(new INDArray[] {x.value, g.value}, out);
         return fromOp("leakyReluGrad", out, gg -> new Tensor[] {null, leakyReluGrad(x, gg, slope)}, x, g);
@@ -917,6 +917,11 @@ public class Tensor {
     /** 2-D convolution plus a per-channel bias {@code [O]}, see {@link Convolution#conv2d(Tensor, Tensor, Tensor, ConvGeometry)}. */
     public Tensor conv2d(Tensor weight, Tensor bias, ConvGeometry geometry) {
         return Convolution.conv2d(this, weight, bias, geometry);
+    }
+
+    /** {@code σ(conv2d(x, W) + b)} with a leaky ReLU of slope ≥ 0, see {@link Convolution#conv2dLeakyRelu}. */
+    public Tensor conv2dLeakyRelu(Tensor weight, Tensor bias, double slope, ConvGeometry geometry) {
+        return Convolution.conv2dLeakyRelu(this, weight, bias, slope, geometry);
     }
 
     /** Transposed 2-D convolution (the adjoint of {@link #conv2d}), see {@link Convolution#convTranspose2d}. */

@@ -85,6 +85,42 @@ class OneDnnConvolutionTest {
         }
     }
 
+    /**
+     * {@code σ(conv(x, W) + b)} with the leaky ReLU inside oneDNN's convolution (float32) against
+     * the composition {@code leakyRelu(conv2d(x, W) + b)} in float64, values and all gradients.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void convolutionWithLeakyRelu_float32AgreesWithTheComposition(int k, int pad, int in, int out, int h, int w) {
+        ConvGeometry g = new ConvGeometry(1, 1, pad, pad);
+        SplittableRandom r = new SplittableRandom(k * 100L + pad + 2);
+        Tensor[] params = {Tensor.randn(D, r, 3, in, h, w), Tensor.randn(D, r, out, in, k, k), Tensor.randn(D, r, out)};
+        Tensor y = Tensor.randn(D, r, 3, out, g.outSize(h, k, true), g.outSize(w, k, false));
+        for (double slope : new double[] {0.0, 0.5}) {
+            Tensor[] want = variables(params, D);
+            Tensor composed = want[0].conv2d(want[1], g).add(want[2].reshape(1, out, 1, 1)).leakyRelu(slope);
+            Tensor[] got = variables(params, F);
+            Tensor fused = got[0].conv2dLeakyRelu(got[1], got[2], slope, g);
+            assertClose(composed, fused);
+            Tensor[] wantGrads = Autograd.grad(composed.mul(y).sum(), false, want);
+            Tensor[] gotGrads = Autograd.grad(fused.mul(f32(y)).sum(), false, got);
+            for (int i = 0; i < wantGrads.length; i++) {
+                assertClose(wantGrads[i], gotGrads[i]);
+            }
+        }
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> params[0].conv2dLeakyRelu(params[1], params[2], -0.1, g));
+        assertTrue(negative.getMessage().contains("slope expected a finite number ≥ 0 but got -0.1"), negative.getMessage());
+    }
+
+    private static Tensor[] variables(Tensor[] values, DataType t) {
+        Tensor[] out = new Tensor[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Tensor.variable(values[i].value().castTo(t).dup());
+        }
+        return out;
+    }
+
     /** ∂⟨conv(x, W) + b, y⟩ with respect to x, (W,) b in element type t. */
     private static Tensor[] biasedGradients(Tensor x, Tensor weight, Tensor bias, Tensor y, ConvGeometry g, DataType t,
                                             boolean weightWanted) {

@@ -64,10 +64,8 @@ public final class DnCnn extends Module {
         }
         Tensor h = x;
         for (int j = 0; j < weights.length; j++) {
-            h = h.conv2d(weights[j], biases[j], geometry);
-            if (j < weights.length - 1) {
-                h = h.relu();
-            }
+            h = j < weights.length - 1 ? h.conv2dLeakyRelu(weights[j], biases[j], 0.0, geometry)
+                    : h.conv2d(weights[j], biases[j], geometry);
         }
         return x.sub(h);
     }

@@ -157,7 +157,7 @@ public final class ResNetBlock extends Module implements LipschitzBounded, Struc
     @Override
     public Tensor forward(Tensor x) {
         operator.checkInput("ResNetBlock.forward", x, features);
-        Tensor y = x.add(operator.adjoint(a, operator.affine(b, x, bias).relu()));
+        Tensor y = x.add(operator.adjoint(a, operator.affineRelu(b, x, bias)));
         return naive ? y.mul(0.5) : y;
     }
 

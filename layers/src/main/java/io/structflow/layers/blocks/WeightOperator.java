@@ -22,8 +22,11 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
     /** {@code Wx}: dense {@code x Wᵀ}, conv {@code conv2d(x, K)}. */
     Tensor apply(Tensor weight, Tensor x);
 
-    /** {@code Wx + b}, b {@code [out]} added to every row (dense) or to every pixel of its channel (conv). */
-    Tensor affine(Tensor weight, Tensor x, Tensor bias);
+    /**
+     * {@code ReLU(Wx + b)}, b {@code [out]} added to every row (dense) or to every pixel of its
+     * channel (conv, where bias and ReLU run inside the convolution).
+     */
+    Tensor affineRelu(Tensor weight, Tensor x, Tensor bias);
 
     /** {@code Wᵀy}: dense {@code y W}, conv {@code convTranspose2d(y, K)} back to H×W. */
     Tensor adjoint(Tensor weight, Tensor y);
@@ -54,8 +57,8 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         }
 
         @Override
-        public Tensor affine(Tensor weight, Tensor x, Tensor bias) {
-            return apply(weight, x).add(bias);
+        public Tensor affineRelu(Tensor weight, Tensor x, Tensor bias) {
+            return apply(weight, x).add(bias).relu();
         }
 
         @Override
@@ -134,8 +137,8 @@ sealed interface WeightOperator permits WeightOperator.Dense, WeightOperator.Con
         }
 
         @Override
-        public Tensor affine(Tensor weight, Tensor x, Tensor bias) {
-            return x.conv2d(weight, bias, geometry());
+        public Tensor affineRelu(Tensor weight, Tensor x, Tensor bias) {
+            return x.conv2dLeakyRelu(weight, bias, 0.0, geometry());
         }
 
         @Override
