@@ -16,4 +16,13 @@ public interface ElementwiseMap {
 
     /** A replayable kernel computing σ'(z) ⊙ u: inputs {z, u}, output {σ'(z) ⊙ u}. */
     Kernel backwardKernel();
+
+    /**
+     * The slope {@code a ≥ 0} when σ is the leaky ReLU {@code z (z > 0), a·z (z ≤ 0)}, else NaN.
+     * Such a σ can be applied by a convolution to its output ({@link Convolution#conv2dLeakyRelu}),
+     * and σ(z) has the sign of z, so {@link #backwardKernel} may be given σ(z) in place of z.
+     */
+    default double leakyReluSlope() {
+        return Double.NaN;
+    }
 }

@@ -23,7 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * The dense forward is 2 gemm calls plus the activation; the backward 4 gemm calls, the
  * activation's derivative and two reductions, with every {@code −h} folded into a gemm's alpha
- * (see {@code shared/ND4J-PERF.md}). When the backward pass is itself recorded (second
+ * (see {@code shared/ND4J-PERF.md}). The float32 convolutional step on oneDNN likewise folds
+ * {@code s·h} into the transposed convolution's kernel ({@link OneDnnConvolution#runScaled}),
+ * applies a leaky ReLU as the convolution's post-op and reads σ' from σ(z) (z is not stored; see
+ * {@link ElementwiseMap#leakyReluSlope}), and takes Σ v from the weight-gradient call. When the backward pass is itself recorded (second
  * derivatives), the rule falls back to the same step composed from primitive tensor ops, which
  * is differentiable to any order.
  */
@@ -163,28 +166,39 @@ public final class FusedGradientFlow {
         ConvGeometry geometry = ConvGeometry.same((int) kernel.size(2));
         long[] ks = kernel.shape();
         long[] zShape = {x.size(0), o, x.size(2), x.size(3)};
-        INDArray z = Tensor.alloc(x.dtype(), zShape);
-        INDArray s1 = Tensor.alloc(x.dtype(), zShape);
+        boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ks);
+        // a leaky ReLU runs inside oneDNN's convolution, and its derivative is read from σ(z): z is not stored
+        boolean fusedActivation = direct && !Double.isNaN(sigma.leakyReluSlope());
         INDArray y = Tensor.alloc(x.dtype(), x.shape());
+        INDArray s1 = Tensor.alloc(x.dtype(), zShape);
+        INDArray z = fusedActivation ? s1 : Tensor.alloc(x.dtype(), zShape);
+        INDArray[] outputs = fusedActivation ? new INDArray[] {y, s1} : new INDArray[] {y, s1, z};
         Kernel activation = sigma.forwardKernel();
         NativeKernel convolve = Convolution.kernel("conv2d", geometry, ks);
-        boolean direct = OneDnnConvolution.supports(x.dtype(), geometry, ks);
         NativeKernel transpose = Convolution.kernel("deconv2d", geometry, ks);
-        OneDnnConvolution convolveDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
+        OneDnnConvolution convolveDirect = fusedActivation
+                ? OneDnnConvolution.forwardLeakyRelu(geometry, sigma.leakyReluSlope())
+                : OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
         OneDnnConvolution transposeDirect = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
         Replay.exec((in, out) -> {
             double sh = sign * in[3].getDouble(0);
-            if (direct) {
+            if (fusedActivation) {
                 convolveDirect.run(in[0], in[1], in[2], out[1]);
-                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
-                transposeDirect.run(out[2], in[1], out[0]);
+            } else if (direct) {
+                convolveDirect.run(in[0], in[1], in[2], out[2]);
+                activation.run(new INDArray[] {out[2]}, new INDArray[] {out[1]});
             } else {
-                Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[1]});
-                activation.run(new INDArray[] {out[1]}, new INDArray[] {out[2]});
-                Convolution.run(transpose, new INDArray[] {out[2], in[1]}, new INDArray[] {out[0]});
+                Convolution.run(convolve, new INDArray[] {in[0], in[1], in[2]}, new INDArray[] {out[2]});
+                activation.run(new INDArray[] {out[2]}, new INDArray[] {out[1]});
             }
-            out[0].muli(sh).addi(in[0]);
-        }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, y, z, s1);
+            if (direct) {
+                transposeDirect.runScaled(out[1], in[1], sh, out[0]);       // Kᵀ with s·h folded into the kernel
+            } else {
+                Convolution.run(transpose, new INDArray[] {out[1], in[1]}, new INDArray[] {out[0]});
+                out[0].muli(sh);
+            }
+            out[0].addi(in[0]);
+        }, new INDArray[] {x.value(), kernel.value(), b.value(), h.value()}, outputs);
         return Tensor.fromOp("convGradientFlow", y, g -> {
             if (GradMode.isEnabled()) {
                 return composedBackward(g, x, kernel, b, h, in -> composedConv(in[0], in[1], in[2], in[3], sign, sigma));
@@ -203,7 +217,8 @@ public final class FusedGradientFlow {
             // oneDNN directly (float32): each product on its own, only the wanted ones
             OneDnnConvolution convolveBack = OneDnnConvolution.of(OneDnnConvolution.Kind.FORWARD, geometry);
             OneDnnConvolution transposeBack = OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, geometry);
-            OneDnnConvolution weightGrad = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
+            OneDnnConvolution fieldWeightGrad = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
+            OneDnnConvolution linearWeightGrad = OneDnnConvolution.of(OneDnnConvolution.Kind.WEIGHT_GRADIENT, geometry);
             Replay.exec((in, out) -> {
                 INDArray gv = in[0];
                 INDArray xv = in[1];
@@ -213,17 +228,21 @@ public final class FusedGradientFlow {
                 INDArray v = out[5];
                 INDArray ktv = out[6];
                 INDArray gk = out[7];
+                boolean biasSummed = false;
                 if (direct) {
                     convolveBack.run(gv, kv, u);
                     if (wanted[1]) {
-                        weightGrad.run(gv, in[5], out[1]);      // of the transposed convolution Kᵀσ(z)
+                        fieldWeightGrad.run(gv, in[5], out[1]);     // of the transposed convolution Kᵀσ(z)
                     }
                     activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                     if (wanted[0]) {
-                        transposeBack.run(v, kv, ktv);
+                        transposeBack.runScaled(v, kv, sh, out[0]);
+                        out[0].addi(gv);
                     }
                     if (wanted[1]) {
-                        weightGrad.run(xv, v, gk);               // of the convolution Kx
+                        // of the convolution Kx, and Σv from the same call when ∂b is wanted
+                        linearWeightGrad.run(xv, v, wanted[2] ? out[2] : null, gk);
+                        biasSummed = wanted[2];
                     }
                 } else {
                     if (wanted[1]) {
@@ -236,15 +255,17 @@ public final class FusedGradientFlow {
                     activationBackward.run(new INDArray[] {in[4], u}, new INDArray[] {v});
                     // conv2d_bp(x, K, v) gives Kᵀv and the weight gradient of (x, v) in one call
                     Convolution.run(backprop, new INDArray[] {xv, kv, v}, new INDArray[] {ktv, gk});
-                }
-                if (wanted[0]) {
-                    out[0].assign(ktv.muli(sh).addi(gv));
+                    if (wanted[0]) {
+                        out[0].assign(ktv.muli(sh).addi(gv));
+                    }
                 }
                 if (wanted[1]) {
                     out[1].addi(gk).muli(sh);
                 }
                 if (wanted[2]) {
-                    v.sum(out[2], 0, 2, 3);
+                    if (!biasSummed) {
+                        v.sum(out[2], 0, 2, 3);
+                    }
                     out[2].muli(sh);
                 }
                 if (wanted[3]) {

@@ -138,7 +138,19 @@ public final class OneDnnConvolution {
      * contiguous (C order).
      */
     public void run(INDArray a, INDArray b, INDArray out) {
-        run(a, b, null, out);
+        execute(a, b, null, 1.0f, out);
+    }
+
+    /**
+     * {@link Kind#TRANSPOSED} with the kernel scaled by s, {@code convT(y, s·W)}: s multiplies the
+     * flipped kernel this product writes on every run anyway, so scaling costs no pass over the
+     * output (one float32 product per kernel element, before the sums).
+     */
+    public void runScaled(INDArray a, INDArray b, double scale, INDArray out) {
+        if (kind != Kind.TRANSPOSED) {
+            throw new IllegalArgumentException("OneDnnConvolution: a kernel scale expected only with TRANSPOSED but got " + kind);
+        }
+        execute(a, b, null, (float) scale, out);
     }
 
     /**
@@ -147,6 +159,10 @@ public final class OneDnnConvolution {
      * (contiguous); {@code bias} null: none.
      */
     public void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
+        execute(a, b, bias, 1.0f, out);
+    }
+
+    private void execute(INDArray a, INDArray b, INDArray bias, float scale, INDArray out) {
         if (bias != null && kind == Kind.TRANSPOSED) {
             throw new IllegalArgumentException("OneDnnConvolution: bias expected only with FORWARD or WEIGHT_GRADIENT but got "
                     + kind);
@@ -168,7 +184,7 @@ public final class OneDnnConvolution {
             owner = Thread.currentThread();
         }
         primitives.run(contiguous(a) ? a : a.dup('c'), contiguous(b) ? b : b.dup('c'),
-                bias == null || contiguous(bias) ? bias : bias.dup('c'), out);
+                bias == null || contiguous(bias) ? bias : bias.dup('c'), scale, out);
     }
 
     /** The stream and the primitives of one thread, by shape. */
@@ -349,13 +365,13 @@ public final class OneDnnConvolution {
                     && Arrays.equals(shapes[2], out.shape());
         }
 
-        void run(INDArray a, INDArray b, INDArray bias, INDArray out) {
+        void run(INDArray a, INDArray b, INDArray bias, float scale, INDArray out) {
             bindings.bind(0, a);
             if (biased) {
                 bindings.bind(3, bias);
             }
             if (kind == Kind.TRANSPOSED) {
-                flip(b);
+                flip(b, scale);
             } else {
                 bindings.bind(1, b);
             }
@@ -366,8 +382,8 @@ public final class OneDnnConvolution {
             check(dnnl_stream_wait(stream), "stream wait");
         }
 
-        /** {@code W'[c, o, i, j] = W[o, c, kH−1−i, kW−1−j]} into the flipped kernel's buffer. */
-        private void flip(INDArray w) {
+        /** {@code W'[c, o, i, j] = s·W[o, c, kH−1−i, kW−1−j]} into the flipped kernel's buffer. */
+        private void flip(INDArray w, float scale) {
             long[] s = shapes[1];
             int outC = (int) s[0];
             int inC = (int) s[1];
@@ -380,7 +396,7 @@ public final class OneDnnConvolution {
                     int from = (o * inC + c) * taps;
                     int to = (c * outC + o) * taps + taps - 1;
                     for (int t = 0; t < taps; t++) {
-                        flipped[to - t] = kernel[from + t];
+                        flipped[to - t] = scale * kernel[from + t];
                     }
                 }
             }

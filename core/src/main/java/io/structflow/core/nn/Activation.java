@@ -76,6 +76,11 @@ public sealed interface Activation extends ElementwiseMap, java.io.Serializable 
         }
 
         @Override
+        public double leakyReluSlope() {
+            return slope >= 0 ? slope : Double.NaN;
+        }
+
+        @Override
         public double minSlope() {
             return Math.min(slope, 1.0);
         }

@@ -188,19 +188,23 @@ class OneDnnConvolutionTest {
         assertRelative(gradWeight, direct[2], 1e-6);
     }
 
-    /** The fused layer's float32 forward and backward (all or only the parameters' gradients) against float64. */
-    @Test
-    void fusedLayer_partialGradients_float32AgreesWithFloat64() {
+    /**
+     * The fused layer's float32 forward and backward (all or only the parameters' gradients) against
+     * float64, with a leaky ReLU (the convolution's post-op in float32) and with tanh (its own kernel).
+     */
+    @ParameterizedTest
+    @MethodSource("fusedActivations")
+    void fusedLayer_partialGradients_float32AgreesWithFloat64(Activation s) {
         SplittableRandom r = new SplittableRandom(11);
-        Activation s = Activation.leakyRelu(0.5);
         for (int c : new int[] {8, 32}) {
             Tensor[] in = {Tensor.randn(D, r, 2, c, 9, 9), Tensor.randn(D, r, c, c, 3, 3).mul(0.05), Tensor.randn(D, r, c),
                 Tensor.uniform(D, r, 0.2, 0.8)};
             assertClose(FusedGradientFlow.conv(in[0], in[1], in[2], in[3], -1, s),
                     FusedGradientFlow.conv(f32(in[0]), f32(in[1]), f32(in[2]), f32(in[3]), -1, s));
-            for (boolean imageWanted : new boolean[] {true, false}) {
-                Tensor[] g64 = gradients(in, D, imageWanted, s);
-                Tensor[] g32 = gradients(in, F, imageWanted, s);
+            // wanted: x, K, b, h (the x is an intermediate of a network); K, b, h (the first layer); b, h (K frozen)
+            for (boolean[] wanted : new boolean[][] {{true, true, true, true}, {false, true, true, true}, {false, false, true, true}}) {
+                Tensor[] g64 = gradients(in, D, wanted, s);
+                Tensor[] g32 = gradients(in, F, wanted, s);
                 for (int i = 0; i < g64.length; i++) {
                     assertClose(g64[i], g32[i]);
                 }
@@ -208,12 +212,22 @@ class OneDnnConvolutionTest {
         }
     }
 
-    private static Tensor[] gradients(Tensor[] in, DataType t, boolean imageWanted, Activation s) {
-        Tensor x = imageWanted ? Tensor.variable(in[0].value().castTo(t).dup()) : Tensor.constant(in[0].value().castTo(t).dup());
-        Tensor[] params = {Tensor.variable(in[1].value().castTo(t).dup()), Tensor.variable(in[2].value().castTo(t).dup()),
-            Tensor.variable(in[3].value().castTo(t).dup())};
-        Tensor loss = FusedGradientFlow.conv(x, params[0], params[1], params[2], -1, s).square().sum();
-        return imageWanted ? Autograd.grad(loss, false, x, params[0], params[1], params[2]) : Autograd.grad(loss, false, params);
+    static Stream<Activation> fusedActivations() {
+        return Stream.of(Activation.leakyRelu(0.5), Activation.relu(), Activation.tanh());
+    }
+
+    private static Tensor[] gradients(Tensor[] in, DataType t, boolean[] wanted, Activation s) {
+        Tensor[] args = new Tensor[4];
+        java.util.List<Tensor> variables = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            INDArray value = in[i].value().castTo(t).dup();
+            args[i] = wanted[i] ? Tensor.variable(value) : Tensor.constant(value);
+            if (wanted[i]) {
+                variables.add(args[i]);
+            }
+        }
+        Tensor loss = FusedGradientFlow.conv(args[0], args[1], args[2], args[3], -1, s).square().sum();
+        return Autograd.grad(loss, false, variables.toArray(new Tensor[0]));
     }
 
     private static Tensor f32(Tensor t) {
