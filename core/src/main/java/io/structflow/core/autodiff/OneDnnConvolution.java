@@ -20,6 +20,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_de
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx512_core;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
@@ -211,20 +213,41 @@ public final class OneDnnConvolution {
     /**
      * One product for one shape: the user arrays as plain NCHW/OIHW oneDNN memories, reorders to and
      * from the layouts the chosen implementation wants, and the convolution primitive.
+     *
+     * <p>Channel packing: oneDNN's AVX-512 kernels work on blocks of 16 channels and pad fewer to 16
+     * (at 8 channels half of the forward's work is padding, and the padded output goes back to NCHW
+     * through a slow generic reorder). With C = 2, 4 or 8 channels in and out and a batch divisible
+     * by p = 16 / C, the NCHW buffer {@code [B, C, H, W]} is read as {@code [B/p, 16, H, W]} (p
+     * consecutive images side by side) and convolved with the block-diagonal kernel
+     * {@code diag(W, …, W)} of p blocks: each output element is the same sum of products as
+     * unpacked. The weight gradient of the packed convolution has the wanted gradient in each
+     * diagonal block, one per image group; their sum is returned (and the bias gradients' sum).
      */
     private static final class Primitives {
+        /** Whether oneDNN runs its AVX-512 kernels here (16-channel blocks). */
+        private static final boolean AVX512 =
+                (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core;
+
         private final Kind kind;
         private final long[][] shapes;
         private final dnnl_stream stream;
         private final boolean biased;
+        private final int pack;
         private final dnnl_memory[] user = new dnnl_memory[4];      // a, b, out, bias
         private final OneDnn.Bindings bindings = new OneDnn.Bindings(user);
         private final OneDnn.Address handle = new OneDnn.Address();
         private final List<OneDnn.Step> steps = new ArrayList<>();
-        // TRANSPOSED: the flipped kernel, rewritten from W on each run
-        private final float[] kernel;
-        private final float[] flipped;
-        private final OneDnn.Address flippedAddress;
+        // buffers of our own where oneDNN does not read or write the user's array: the kernel
+        // (TRANSPOSED: flipped and scaled; packed: block-diagonal), rewritten from W on each run, and
+        // the packed weight and bias gradients, folded into the user's arrays after each run
+        private final float[] userKernel;
+        private final float[] ownKernel;
+        private final OneDnn.Address ownKernelAddress;
+        private final float[] userBias;
+        private final float[] ownBias;
+        private final OneDnn.Address ownBiasAddress;
+        private final float[] ownGradient;
+        private final OneDnn.Address ownGradientAddress;
 
         Primitives(Kind kind, ConvGeometry g, double slope, long[] a, long[] b, boolean biased, long[] out,
                    dnnl_stream stream) {
@@ -232,6 +255,11 @@ public final class OneDnnConvolution {
             this.biased = biased;
             this.shapes = new long[][] {a.clone(), b.clone(), out.clone()};
             this.stream = stream;
+            this.pack = packing(kind, a, b, out);
+            boolean weightGradient = kind == Kind.WEIGHT_GRADIENT;
+            a = packedImage(a, pack);
+            b = weightGradient ? packedImage(b, pack) : packedKernel(b, pack);
+            out = weightGradient ? packedKernel(out, pack) : packedImage(out, pack);
             long[] src;
             long[] weights;
             long[] dst;
@@ -260,7 +288,7 @@ public final class OneDnnConvolution {
             int any = dnnl_format_tag_any;
             // Winograd (which "auto" may choose) only where it was measured faster: 32 channels and
             // more on both sides (docs/performance.md); the choice depends on the shape alone.
-            int algorithm = kind != Kind.WEIGHT_GRADIENT && Math.min(weights[0], weights[1]) >= WINOGRAD_CHANNELS
+            int algorithm = !weightGradient && Math.min(weights[0], weights[1]) >= WINOGRAD_CHANNELS
                     ? dnnl_convolution_auto : dnnl_convolution_direct;
             dnnl_memory_desc_t biasDesc = biased ? desc(new long[] {weights[0]}, dnnl_a) : null;
             dnnl_convolution_desc_t forward = new dnnl_convolution_desc_t();
@@ -272,7 +300,7 @@ public final class OneDnnConvolution {
             dnnl_primitive_desc pd;
             int[] queries;
             int[] args;
-            if (kind == Kind.WEIGHT_GRADIENT) {
+            if (weightGradient) {
                 dnnl_convolution_desc_t backward = new dnnl_convolution_desc_t();
                 check(dnnl_convolution_backward_weights_desc_init(backward, dnnl_convolution_direct, desc(src, any),
                         desc(weights, any), biasDesc, desc(dst, any), strides, padL, padR), "backward-weights descriptor");
@@ -287,12 +315,14 @@ public final class OneDnnConvolution {
                 args = new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
             }
             long[][] userDims = kind == Kind.TRANSPOSED ? new long[][] {a, weights, out} : new long[][] {a, b, out};
+            boolean ownKernelBuffer = kind == Kind.TRANSPOSED || (kind == Kind.FORWARD && pack > 1);
+            boolean ownGradientBuffer = weightGradient && pack > 1;
             dnnl_memory[] inner = new dnnl_memory[3];
             dnnl_primitive_desc back = null;
             for (int i = 0; i < 3; i++) {
                 dnnl_memory_desc_t plain = desc(userDims[i], dnnl_abcd);
                 user[i] = new dnnl_memory();
-                boolean owned = kind == Kind.TRANSPOSED && i == 1;     // the flipped kernel: a buffer of our own
+                boolean owned = i == 1 && ownKernelBuffer || i == 2 && ownGradientBuffer;
                 check(dnnl_memory_create(user[i], plain, ENGINE, owned ? allocate() : null), "memory");
                 dnnl_memory_desc_t wanted = dnnl_primitive_desc_query_md(pd, queries[i], 0);
                 if (dnnl_memory_desc_equal(wanted, plain) != 0) {
@@ -309,8 +339,8 @@ public final class OneDnnConvolution {
             }
             if (biased) {
                 user[3] = new dnnl_memory();
-                check(dnnl_memory_create(user[3], biasDesc, ENGINE, null), "bias memory");
-                int biasArgument = kind == Kind.WEIGHT_GRADIENT ? DNNL_ARG_DIFF_BIAS : DNNL_ARG_BIAS;
+                check(dnnl_memory_create(user[3], biasDesc, ENGINE, pack > 1 ? allocate() : null), "bias memory");
+                int biasArgument = weightGradient ? DNNL_ARG_DIFF_BIAS : DNNL_ARG_BIAS;
                 add(pd, new int[] {args[0], args[1], args[2], biasArgument}, inner[0], inner[1], inner[2], user[3]);
             } else {
                 add(pd, args, inner);
@@ -318,18 +348,44 @@ public final class OneDnnConvolution {
             if (back != null) {
                 add(back, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, inner[2], user[2]);
             }
-            if (kind == Kind.TRANSPOSED) {
-                int n = (int) (b[0] * b[1] * b[2] * b[3]);
-                kernel = new float[n];
-                flipped = new float[n];
-                Pointer data = new Pointer();
-                check(dnnl_memory_get_data_handle(user[1], data), "flipped kernel buffer");
-                flippedAddress = new OneDnn.Address().at(data.address());
-            } else {
-                kernel = null;
-                flipped = null;
-                flippedAddress = null;
+            long[] w = weightGradient ? shapes[2] : shapes[1];
+            int userKernelLength = (int) (w[0] * w[1] * w[2] * w[3]);
+            userKernel = ownKernelBuffer || ownGradientBuffer ? new float[userKernelLength] : null;
+            ownKernel = ownKernelBuffer ? new float[userKernelLength * pack * pack] : null;
+            ownKernelAddress = ownKernelBuffer ? dataOf(user[1], "kernel buffer") : null;
+            ownGradient = ownGradientBuffer ? new float[userKernelLength * pack * pack] : null;
+            ownGradientAddress = ownGradientBuffer ? dataOf(user[2], "weight-gradient buffer") : null;
+            userBias = biased && pack > 1 ? new float[(int) w[0]] : null;
+            ownBias = biased && pack > 1 ? new float[(int) w[0] * pack] : null;
+            ownBiasAddress = biased && pack > 1 ? dataOf(user[3], "bias buffer") : null;
+        }
+
+        /**
+         * Images per 16-channel block (see the class comment): p = 16 / C for C ∈ {2, 4, 8} channels
+         * in and out, a batch divisible by p, and oneDNN running AVX-512 kernels; 1 otherwise.
+         */
+        private static int packing(Kind kind, long[] a, long[] b, long[] out) {
+            long in = a[1];
+            long outChannels = kind == Kind.WEIGHT_GRADIENT ? b[1] : out[1];
+            if (!AVX512 || in != outChannels || in < 2 || in > 8 || 16 % in != 0) {
+                return 1;
             }
+            int p = (int) (16 / in);
+            return a[0] % p == 0 ? p : 1;
+        }
+
+        private static long[] packedImage(long[] s, int p) {
+            return new long[] {s[0] / p, s[1] * p, s[2], s[3]};
+        }
+
+        private static long[] packedKernel(long[] s, int p) {
+            return new long[] {s[0] * p, s[1] * p, s[2], s[3]};
+        }
+
+        private static OneDnn.Address dataOf(dnnl_memory memory, String what) {
+            Pointer data = new Pointer();
+            check(dnnl_memory_get_data_handle(memory, data), what);
+            return new OneDnn.Address().at(data.address());
         }
 
         /** Attributes with the leaky ReLU of this slope as an eltwise post-op; null (none) for NaN. */
@@ -367,40 +423,97 @@ public final class OneDnnConvolution {
 
         void run(INDArray a, INDArray b, INDArray bias, float scale, INDArray out) {
             bindings.bind(0, a);
-            if (biased) {
-                bindings.bind(3, bias);
-            }
-            if (kind == Kind.TRANSPOSED) {
-                flip(b, scale);
+            if (ownKernel != null) {
+                writeKernel(b, scale);
             } else {
                 bindings.bind(1, b);
             }
-            bindings.bind(2, out);
+            if (biased && ownBias == null) {
+                bindings.bind(3, bias);
+            } else if (biased && kind == Kind.FORWARD) {
+                writeBias(bias);
+            }
+            if (ownGradient == null) {
+                bindings.bind(2, out);
+            }
             for (OneDnn.Step step : steps) {
                 check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.arguments()), "execute");
             }
             check(dnnl_stream_wait(stream), "stream wait");
+            if (ownGradient != null) {
+                foldGradients(out, bias);
+            }
         }
 
-        /** {@code W'[c, o, i, j] = s·W[o, c, kH−1−i, kW−1−j]} into the flipped kernel's buffer. */
-        private void flip(INDArray w, float scale) {
+        /**
+         * The kernel oneDNN reads, from W {@code [O, C, kH, kW]}: for TRANSPOSED
+         * {@code W'[c, o, i, j] = s·W[o, c, kH−1−i, kW−1−j]}, for FORWARD W itself, each in the p
+         * diagonal blocks of the packed kernel (the other blocks stay 0).
+         */
+        private void writeKernel(INDArray w, float scale) {
             long[] s = shapes[1];
             int outC = (int) s[0];
             int inC = (int) s[1];
-            int kh = (int) s[2];
-            int kw = (int) s[3];
-            handle.at(address(w)).get(kernel);
-            int taps = kh * kw;
-            for (int o = 0; o < outC; o++) {
-                for (int c = 0; c < inC; c++) {
-                    int from = (o * inC + c) * taps;
-                    int to = (c * outC + o) * taps + taps - 1;
-                    for (int t = 0; t < taps; t++) {
-                        flipped[to - t] = scale * kernel[from + t];
+            int taps = (int) (s[2] * s[3]);
+            boolean flip = kind == Kind.TRANSPOSED;
+            int rows = flip ? inC : outC;
+            int cols = flip ? outC : inC;
+            handle.at(address(w)).get(userKernel);
+            for (int q = 0; q < pack; q++) {
+                for (int o = 0; o < outC; o++) {
+                    for (int c = 0; c < inC; c++) {
+                        int from = (o * inC + c) * taps;
+                        int row = q * rows + (flip ? c : o);
+                        int col = q * cols + (flip ? o : c);
+                        int to = (row * cols * pack + col) * taps;
+                        for (int t = 0; t < taps; t++) {
+                            ownKernel[flip ? to + taps - 1 - t : to + t] = scale * userKernel[from + t];
+                        }
                     }
                 }
             }
-            flippedAddress.put(flipped);
+            ownKernelAddress.put(ownKernel);
+        }
+
+        /** The bias {@code [O]} repeated for each of the p image groups. */
+        private void writeBias(INDArray bias) {
+            handle.at(address(bias)).get(userBias);
+            for (int q = 0; q < pack; q++) {
+                System.arraycopy(userBias, 0, ownBias, q * userBias.length, userBias.length);
+            }
+            ownBiasAddress.put(ownBias);
+        }
+
+        /** The sums of the packed weight gradient's diagonal blocks (and bias gradient's groups) into out (and bias). */
+        private void foldGradients(INDArray out, INDArray bias) {
+            long[] s = shapes[2];
+            int outC = (int) s[0];
+            int inC = (int) s[1];
+            int taps = (int) (s[2] * s[3]);
+            ownGradientAddress.get(ownGradient);
+            Arrays.fill(userKernel, 0);
+            for (int q = 0; q < pack; q++) {
+                for (int o = 0; o < outC; o++) {
+                    for (int c = 0; c < inC; c++) {
+                        int from = ((q * outC + o) * inC * pack + q * inC + c) * taps;
+                        int to = (o * inC + c) * taps;
+                        for (int t = 0; t < taps; t++) {
+                            userKernel[to + t] += ownGradient[from + t];
+                        }
+                    }
+                }
+            }
+            handle.at(address(out)).put(userKernel);
+            if (bias != null) {
+                ownBiasAddress.get(ownBias);
+                Arrays.fill(userBias, 0);
+                for (int q = 0; q < pack; q++) {
+                    for (int o = 0; o < outC; o++) {
+                        userBias[o] += ownBias[q * outC + o];
+                    }
+                }
+                handle.at(address(bias)).put(userBias);
+            }
         }
     }
 }

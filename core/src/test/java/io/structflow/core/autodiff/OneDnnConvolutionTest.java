@@ -131,6 +131,43 @@ class OneDnnConvolutionTest {
         return weightWanted ? Autograd.grad(loss, false, xt, wt, bt) : Autograd.grad(loss, false, xt, bt);
     }
 
+    /** kernel size, padding, channels (in = out), batch, image height and width: shapes that pack on AVX-512. */
+    static Stream<Arguments> packedShapes() {
+        return Stream.of(
+                Arguments.of(3, 1, 8, 4, 12, 12),      // two images per 16-channel block
+                Arguments.of(5, 2, 8, 6, 9, 7),
+                Arguments.of(3, 1, 4, 8, 7, 9),        // four
+                Arguments.of(3, 0, 2, 16, 6, 6));      // eight
+    }
+
+    /**
+     * Few channels and a batch that fills 16-channel blocks (read as a block-diagonal convolution of
+     * image groups on AVX-512 machines, unpacked elsewhere): every product in float32 against float64.
+     */
+    @ParameterizedTest
+    @MethodSource("packedShapes")
+    void fewChannels_everyProduct_float32AgreesWithFloat64(int k, int pad, int c, int batch, int h, int w) {
+        ConvGeometry g = new ConvGeometry(1, 1, pad, pad);
+        SplittableRandom r = new SplittableRandom(c * 1000L + batch);
+        Tensor x = Tensor.randn(D, r, batch, c, h, w);
+        Tensor weight = Tensor.randn(D, r, c, c, k, k);
+        Tensor bias = Tensor.randn(D, r, c);
+        Tensor y = Tensor.randn(D, r, batch, c, g.outSize(h, k, true), g.outSize(w, k, false));
+        assertClose(x.conv2d(weight, g).add(bias.reshape(1, c, 1, 1)), f32(x).conv2d(f32(weight), f32(bias), g));
+        assertClose(x.conv2d(weight, g).add(bias.reshape(1, c, 1, 1)).leakyRelu(0.5),
+                f32(x).conv2dLeakyRelu(f32(weight), f32(bias), 0.5, g));
+        assertClose(y.convTranspose2d(weight, g, h, w), f32(y).convTranspose2d(f32(weight), g, h, w));
+        INDArray scaled = Nd4j.create(F, x.shape());
+        OneDnnConvolution.of(OneDnnConvolution.Kind.TRANSPOSED, g).runScaled(f32(y).value(), f32(weight).value(), -0.7, scaled);
+        assertClose(y.convTranspose2d(weight, g, h, w).mul(-0.7), Tensor.constant(scaled));
+        assertClose(Convolution.weightGrad(x, y, weight, g), Convolution.weightGrad(f32(x), f32(y), f32(weight), g));
+        Tensor[] g64 = biasedGradients(x, weight, bias, y, g, D, true);
+        Tensor[] g32 = biasedGradients(x, weight, bias, y, g, F, true);
+        for (int i = 0; i < g64.length; i++) {
+            assertClose(g64[i], g32[i]);
+        }
+    }
+
     @Test
     void viewsAndNonContiguousInputs_areReadAsTheirValues() {
         ConvGeometry g = ConvGeometry.same(3);
