@@ -199,15 +199,18 @@ class OneDnnConvolutionTest {
 
     /**
      * libnd4j's oneDNN build (its static copy of oneDNN 2.3) and the dnnl preset's library (2.5)
-     * in one process, on the Fashion-MNIST stage-1 shape: the same sums to float32 rounding.
+     * in one process, on the Fashion-MNIST stage-1 shape: the same sums to float32 rounding. Each
+     * weight-gradient entry sums 3 136 positive products, grouped by image pair when the images are
+     * packed into 16-channel blocks: 1e-5 relative, inside the recursive-summation bound n·u ≈ 2e-4.
      */
     @Test
     void sameProcessAsLibnd4jOneDnn_agrees() {
         ConvGeometry g = ConvGeometry.same(3);
         long[] ws = {8, 8, 3, 3};
-        INDArray x = Nd4j.rand(F, 4, 8, 28, 28);
-        INDArray y = Nd4j.rand(F, 4, 8, 28, 28);
-        INDArray w = Nd4j.rand(F, ws).subi(0.5);
+        SplittableRandom r = new SplittableRandom(5);
+        INDArray x = Tensor.uniform(F, r, 0, 1, 4, 8, 28, 28).value();
+        INDArray y = Tensor.uniform(F, r, 0, 1, 4, 8, 28, 28).value();
+        INDArray w = Tensor.uniform(F, r, -0.5, 0.5, ws).value();
         INDArray conv = Nd4j.create(F, x.shape());
         INDArray deconv = Nd4j.create(F, x.shape());
         INDArray gradImage = Nd4j.create(F, x.shape());
@@ -222,7 +225,7 @@ class OneDnnConvolutionTest {
         assertRelative(conv, direct[0], 1e-6);
         assertRelative(deconv, direct[1], 1e-6);
         assertRelative(gradImage, direct[1], 1e-6);      // conv2d_bp's ∂x is convT(y, W)
-        assertRelative(gradWeight, direct[2], 1e-6);
+        assertRelative(gradWeight, direct[2], 1e-5);
     }
 
     /**
