@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>At most {@value #MAX_SHAPES} shapes are kept; arrays of further shapes are made the ordinary
  * way. Empty arrays (a zero dimension) are always made the ordinary way. The same shared shape
- * information serves {@link #reshaped} views, and {@link #scalar} keeps read-only scalar operands.
+ * information serves {@link #reshaped} views; {@link #scalar} and {@link #ones} keep read-only operands.
  */
 final class ResultArrays {
     static final int MAX_SHAPES = 4096;
@@ -33,6 +33,7 @@ final class ResultArrays {
 
     private static final ConcurrentMap<Key, Template> TEMPLATES = new ConcurrentHashMap<>();
     private static final ConcurrentMap<ScalarKey, INDArray> SCALARS = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<Key, INDArray> ONES = new ConcurrentHashMap<>();
 
     private ResultArrays() {
     }
@@ -103,6 +104,24 @@ final class ResultArrays {
             }
         }
         return s;
+    }
+
+    /**
+     * A row {@code [1, n]} of ones of {@code type}, shared by every caller asking for the same type and
+     * length: a read-only operand (the left factor of a column sum {@code 1ᵀX}). At most
+     * {@value #MAX_SCALARS} rows are kept; further ones are made for each call.
+     */
+    static INDArray ones(DataType type, long n) {
+        Key key = new Key(type, new long[] {1, n});
+        INDArray row = ONES.get(key);
+        if (row == null) {
+            row = Nd4j.ones(type, 1, n);
+            if (ONES.size() < MAX_SCALARS) {
+                INDArray kept = ONES.putIfAbsent(key, row);
+                row = kept == null ? row : kept;
+            }
+        }
+        return row;
     }
 
     /** The shared shape information of this type and shape, made from an ordinary array the first time; null when not kept. */

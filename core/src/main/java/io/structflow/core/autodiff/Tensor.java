@@ -491,8 +491,14 @@ public class Tensor {
         long[] s = shape();
         long[] kept = keptShape(s, ax);
         INDArray out = alloc(dtype(), keepDims ? kept : removeAxes(s, ax));
-        long[] axesArg = java.util.Arrays.stream(ax).asLongStream().toArray();
-        NativeKernel.of("reduce_sum", new double[0], axesArg, keepDims).exec(new INDArray[] {value}, out);
+        if (keepDims && s.length == 2 && ax.length == 1 && ax[0] == 0) {
+            // column sums as the product 1ᵀX (a bias gradient): libnd4j reduces along the leading
+            // axis of a row-major matrix several times slower than a gemv reads it
+            NativeKernel.of("matmul").exec(new INDArray[] {ResultArrays.ones(dtype(), s[0]), value}, out);
+        } else {
+            long[] axesArg = java.util.Arrays.stream(ax).asLongStream().toArray();
+            NativeKernel.of("reduce_sum", new double[0], axesArg, keepDims).exec(new INDArray[] {value}, out);
+        }
         return fromOp("sum", out, g -> new Tensor[] {g.reshape(kept).broadcastTo(s)}, this);
     }
 
@@ -566,20 +572,48 @@ public class Tensor {
      * so it must be the array the replaying code refills (a batch's own labels).
      */
     public static Tensor oneHot(int[] index, long classes, DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("oneHot: type expected FLOAT or DOUBLE but got " + type);
+        }
         INDArray oneHot = alloc(type, new long[] {index.length, classes});
         // The kernel reads the label array by reference: a replayed step sees the labels that
         // its owner copied into this same array.
-        Replay.exec((in, o) -> {
-            o[0].assign(0);
-            for (int i = 0; i < index.length; i++) {
-                if (index[i] < 0 || index[i] >= classes) {
-                    throw new IllegalArgumentException("gather: index[" + i + "] expected in [0, " + classes
-                            + ") but got " + index[i]);
-                }
-                o[0].putScalar(i, index[i], 1.0);
-            }
-        }, new INDArray[0], oneHot);
+        Replay.exec((in, o) -> fillOneHot(index, classes, o[0]), new INDArray[0], oneHot);
         return constant(oneHot);
+    }
+
+    /**
+     * Writes the one-hot rows of {@code index} into {@code out} ({@code [index.length, classes]},
+     * row-major from the start of its own data buffer, as {@link #alloc} makes it) straight through
+     * its native buffer: ND4J's {@code assign(0)} and {@code putScalar} build an op or check
+     * bounds per call, which cost more than the whole loss on a small batch.
+     */
+    private static void fillOneHot(int[] index, long classes, INDArray out) {
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= classes) {
+                throw new IllegalArgumentException("gather: index[" + i + "] expected in [0, " + classes
+                        + ") but got " + index[i]);
+            }
+        }
+        java.nio.ByteBuffer bytes = out.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        int n = Math.toIntExact(out.length());
+        if (out.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer d = bytes.asDoubleBuffer();
+            for (int j = 0; j < n; j++) {
+                d.put(j, 0.0);
+            }
+            for (int i = 0; i < index.length; i++) {
+                d.put(Math.toIntExact(i * classes + index[i]), 1.0);
+            }
+        } else {
+            java.nio.FloatBuffer f = bytes.asFloatBuffer();
+            for (int j = 0; j < n; j++) {
+                f.put(j, 0f);
+            }
+            for (int i = 0; i < index.length; i++) {
+                f.put(Math.toIntExact(i * classes + index[i]), 1f);
+            }
+        }
     }
 
     /**
@@ -634,20 +668,10 @@ public class Tensor {
                     + (transposeThis ? "ᵀ" : "") + " and " + Shapes.str(other.shape()) + (transposeOther ? "ᵀ" : "")
                     + " do not match (inner dimensions " + inner + " vs " + innerOther + ")");
         }
-        INDArray out;
-        if (r == 2) {
-            long m = transposeThis ? size(1) : size(0);
-            long n = transposeOther ? other.size(0) : other.size(1);
-            out = alloc(dtype(), m, n);
-            NativeKernel.of("matmul", new double[] {1.0, 0.0}, new long[] {transposeThis ? 1 : 0, transposeOther ? 1 : 0})
-                    .exec(new INDArray[] {value, other.value}, out);
-        } else {
-            long m = transposeThis ? size(2) : size(1);
-            long n = transposeOther ? other.size(1) : other.size(2);
-            out = alloc(dtype(), size(0), m, n);
-            NativeKernel.of("matmul", new double[] {1.0, 0.0}, new long[] {transposeThis ? 1 : 0, transposeOther ? 1 : 0})
-                    .exec(new INDArray[] {value, other.value}, out);
-        }
+        long m = transposeThis ? size(r - 1) : size(r - 2);
+        long n = transposeOther ? other.size(r - 2) : other.size(r - 1);
+        INDArray out = r == 2 ? alloc(dtype(), m, n) : alloc(dtype(), size(0), m, n);
+        Replay.exec(new MatmulKernel(transposeThis, transposeOther), new INDArray[] {value, other.value}, out);
         Tensor a = this;
         return fromOp("matmul", out, g -> new Tensor[] {
             !a.requiresGrad ? null : transposeThis ? other.matmul(g, transposeOther, true) : g.matmul(other, false, !transposeOther),

@@ -66,15 +66,14 @@ public final class Parameter extends Tensor implements GradientSink {
         if (grad == null || grad.dataType() != dtype()) {
             grad = Nd4j.createUninitialized(dtype(), shape(), 'c');
         }
-        boolean first = !hasGrad;
-        Replay.exec((in, o) -> {
-            if (first) {
-                o[0].assign(in[0]);
-            } else {
-                o[0].addi(in[0]);
-            }
+        // the first gradient of a step is copied in, later ones added: native kernels of their own,
+        // prepared once when replayed (ND4J's assign and addi build an op object per call)
+        NativeKernel k = hasGrad ? NativeKernel.of("add") : NativeKernel.of("identity");
+        INDArray[] in = hasGrad ? new INDArray[] {grad, g} : new INDArray[] {g};
+        Replay.exec((i, o) -> {
+            k.run(i, o);
             hasGrad = true;
-        }, new INDArray[] {g}, grad);
+        }, in, grad);
     }
 
     /** Forgets the accumulated gradient (the buffer is kept for the next step). */

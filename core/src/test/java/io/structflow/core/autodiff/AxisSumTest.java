@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 class AxisSumTest {
     @ParameterizedTest
-    @CsvSource({"64 8 28 28, 0 2 3, true", "64 8 28 28, 0 2 3, false", "5 7, 0, false", "5 7, 1, true",
+    @CsvSource({"64 8 28 28, 0 2 3, true", "64 8 28 28, 0 2 3, false", "5 7, 0, false", "5 7, 1, true", "256 64, 0, true", "1024 128, 0, true",
         "3 4 5, 1, false", "3 4 5, 0 2, true", "2 3 4 5 6, 1 3 4, false", "300, 0, false"})
     void float32_sumOverAxes_matchesTheDoubleSum(String shapeText, String axesText, boolean keepDims) {
         long[] shape = Arrays.stream(shapeText.split(" ")).mapToLong(Long::parseLong).toArray();
