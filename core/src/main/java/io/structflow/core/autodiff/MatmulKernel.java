@@ -31,17 +31,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The matrix product {@code C = op(A) · op(B)}, {@code op} the transpose when asked: inputs {A, B},
  * output {C}; rank 2, or rank 3 batched over the leading axis.
  *
- * <p>A float32 rank-2 product of at least {@value #ONE_DNN_MIN_PRODUCTS} multiply-adds on
- * contiguous arrays runs on oneDNN's matmul primitive, the transposes expressed as the operands'
- * layouts (no copies); at [256, 64] · [64, 64] it takes about two thirds of the time of libnd4j's
- * gemm path. Smaller products, float64 and batched products run on libnd4j's {@code matmul}. A
- * primitive is made once per shape, transposes and thread and reused; a run on the arrays of the
- * previous run allocates nothing.
+ * <p>A float32 rank-2 product of contiguous arrays runs on oneDNN's matmul primitive, the
+ * transposes expressed as the operands' layouts (no copies): at every size measured, from a
+ * 256×8·8×8 product to 256×128·128×128, in less than half the time of libnd4j's {@code matmul}
+ * ({@code docs/performance.md}). Float64, batched or strided products and empty ones run on
+ * libnd4j's {@code matmul}. A primitive is made once per shape, transposes and thread and reused;
+ * a run on the arrays of the previous run allocates nothing.
  */
 final class MatmulKernel implements Kernel {
-    /** Below this many multiply-adds (m·k·n) libnd4j's call costs less than oneDNN's. */
-    static final long ONE_DNN_MIN_PRODUCTS = 1 << 17;
-
     private static final ThreadLocal<Map<List<Long>, Primitive>> THREAD = ThreadLocal.withInitial(HashMap::new);
 
     private final boolean transposeA;
@@ -70,7 +67,7 @@ final class MatmulKernel implements Kernel {
         long m = c.size(0);
         long n = c.size(1);
         long k = transposeA ? a.size(0) : a.size(1);
-        if (m * k * n < ONE_DNN_MIN_PRODUCTS) {
+        if (m * k * n == 0) {
             libnd4j.run(in, out);
             return;
         }

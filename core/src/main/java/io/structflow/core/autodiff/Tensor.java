@@ -493,8 +493,8 @@ public class Tensor {
         INDArray out = alloc(dtype(), keepDims ? kept : removeAxes(s, ax));
         if (keepDims && s.length == 2 && ax.length == 1 && ax[0] == 0) {
             // column sums as the product 1ᵀX (a bias gradient): libnd4j reduces along the leading
-            // axis of a row-major matrix several times slower than a gemv reads it
-            NativeKernel.of("matmul").exec(new INDArray[] {ResultArrays.ones(dtype(), s[0]), value}, out);
+            // axis of a row-major matrix several times slower than a matrix product reads it
+            Replay.exec(new MatmulKernel(false, false), new INDArray[] {ResultArrays.ones(dtype(), s[0]), value}, out);
         } else {
             long[] axesArg = java.util.Arrays.stream(ax).asLongStream().toArray();
             NativeKernel.of("reduce_sum", new double[0], axesArg, keepDims).exec(new INDArray[] {value}, out);
