@@ -27,10 +27,8 @@ final class Lanczos {
     private double[] ritz = new double[0];
     private final double[] alpha;
     private final double[] beta;
-    private final double[][] tridiagonal;
-    private final double[][] eigenvectors;
-    private final double[] eigenvalues;
     private final double[] ritzCoordinates;
+    private final double[][] work;
     private double ritzValue;
 
     /** Storage for {@link #largest} with these settings, reused by every call. */
@@ -39,10 +37,8 @@ final class Lanczos {
         int k = settings.krylovDimension();
         alpha = new double[k];
         beta = new double[k];
-        tridiagonal = new double[k][k];
-        eigenvectors = new double[k][k];
-        eigenvalues = new double[k];
         ritzCoordinates = new double[k];
+        work = Tridiagonal.workspace(k);
     }
 
     /** {@code y ← M x}: x is not modified, y (of x's length) is overwritten. */
@@ -123,33 +119,14 @@ final class Lanczos {
 
     /**
      * The largest Ritz pair of the {@code size × size} Lanczos tridiagonal T (diagonal α,
-     * off-diagonal β): sets {@link #ritzValue} = λ_max(T) and {@link #ritzCoordinates} to its
-     * eigenvector s (coordinates in the Lanczos basis), and returns
-     * the Ritz residual {@code ‖My − θy‖ = |β_{size−1} s_{size−1}|} of y = Q s.
+     * off-diagonal β): sets {@link #ritzValue} = λ_max(T) and {@link #ritzCoordinates} to its unit
+     * eigenvector s (coordinates in the Lanczos basis), and returns the Ritz residual
+     * {@code ‖My − θy‖ = |β_{size−1} s_{size−1}|} of y = Q s. Only the top pair is computed:
+     * λ_max by bisection on Sturm counts, s by inverse iteration ({@link Tridiagonal}).
      */
     private double topRitzPair(int size) {
-        for (int i = 0; i < size; i++) {
-            Arrays.fill(tridiagonal[i], 0, size, 0);
-            Arrays.fill(eigenvectors[i], 0, size, 0);
-        }
-        for (int i = 0; i < size; i++) {
-            tridiagonal[i][i] = alpha[i];
-            if (i + 1 < size) {
-                tridiagonal[i][i + 1] = beta[i];
-                tridiagonal[i + 1][i] = beta[i];
-            }
-        }
-        jacobi(tridiagonal, eigenvectors, size, eigenvalues);
-        int top = 0;
-        for (int i = 1; i < size; i++) {
-            if (eigenvalues[i] > eigenvalues[top]) {
-                top = i;
-            }
-        }
-        ritzValue = eigenvalues[top];
-        for (int i = 0; i < size; i++) {
-            ritzCoordinates[i] = eigenvectors[i][top];
-        }
+        ritzValue = Tridiagonal.largestEigenvalue(alpha, beta, size);
+        Tridiagonal.eigenvector(alpha, beta, size, ritzValue, ritzCoordinates, work);
         return Math.abs(beta[size - 1] * ritzCoordinates[size - 1]);
     }
 
