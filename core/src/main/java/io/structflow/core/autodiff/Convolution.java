@@ -58,9 +58,7 @@ public final class Convolution {
      * @throws IllegalArgumentException if the slope is negative or not finite
      */
     public static Tensor conv2dLeakyRelu(Tensor x, Tensor weight, Tensor bias, double slope, ConvGeometry geometry) {
-        if (!(slope >= 0) || Double.isInfinite(slope)) {
-            throw new IllegalArgumentException("conv2dLeakyRelu: slope expected a finite number ≥ 0 but got " + slope);
-        }
+        OneDnnConvolution.requireSlope("conv2dLeakyRelu", slope);
         return convolve("conv2dLeakyRelu", x, weight, bias, slope, geometry);
     }
 

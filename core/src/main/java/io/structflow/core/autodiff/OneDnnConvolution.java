@@ -122,10 +122,15 @@ public final class OneDnnConvolution {
      * post-op: one product {@code a·z} in float32, the rounding of the definition).
      */
     public static OneDnnConvolution forwardLeakyRelu(ConvGeometry geometry, double slope) {
-        if (!(slope >= 0) || Double.isInfinite(slope)) {
-            throw new IllegalArgumentException("OneDnnConvolution: slope expected a finite number ≥ 0 but got " + slope);
-        }
+        requireSlope("OneDnnConvolution", slope);
         return new OneDnnConvolution(Kind.FORWARD, geometry, slope);
+    }
+
+    /** Throws, naming {@code where}, unless {@code slope} is a leaky ReLU slope a post-op takes: finite and ≥ 0. */
+    static void requireSlope(String where, double slope) {
+        if (!(slope >= 0) || Double.isInfinite(slope)) {
+            throw new IllegalArgumentException(where + ": slope expected a finite number ≥ 0 but got " + slope);
+        }
     }
 
     /** Whether convolutions of this element type, geometry and kernel shape run here. */
